@@ -1,0 +1,29 @@
+using TorchSharp;
+
+namespace SbirLab.Engine;
+
+/// <summary>Chooses the device once per process and sets the thread count to the cores.</summary>
+public static class TorchRuntime
+{
+    private static readonly Lazy<torch.Device> LazyDevice = new(Initialise);
+
+    /// <summary>CUDA when <c>torch.cuda.is_available()</c>, else CPU.</summary>
+    public static torch.Device Device => LazyDevice.Value;
+
+    /// <summary>A short human description such as "cpu (2 threads)" or "cuda:0 (NVIDIA H100)".</summary>
+    public static string Describe() =>
+        Device.type == DeviceType.CUDA ? $"cuda:{Device.index} ({torch.cuda.device_count()} visible)" : $"cpu ({torch.get_num_threads()} threads)";
+
+    public static torch.Device Resolve(string? requested) => requested?.ToLowerInvariant() switch
+    {
+        null or "" or "auto" => Device,
+        "cpu" => torch.CPU,
+        var other => torch.device(other),
+    };
+
+    private static torch.Device Initialise()
+    {
+        torch.set_num_threads(Environment.ProcessorCount);
+        return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+    }
+}
