@@ -1,0 +1,190 @@
+using System.Globalization;
+
+namespace SbirLab.Engine.Configs;
+
+/// <summary>
+/// The one place where config values are checked. The command line, the run service and the web
+/// form all call it, so a field is described the same way everywhere.
+/// </summary>
+public static class ConfigValidator
+{
+    public static readonly string[] Backbones = ["convnet", "resnet18", "resnet34", "resnet50"];
+    public static readonly string[] SiameseModes = ["shared", "two-branch"];
+    public static readonly string[] EmbeddingLosses = ["none", "contrastive", "triplet", "smooth-ap"];
+    public static readonly string[] Miners = ["batch-all", "all", "semi-hard", "hard"];
+    public static readonly string[] Samplers = ["shuffle", "pk", "pairs"];
+    public static readonly string[] Optimizers = ["sgd", "adam"];
+    public static readonly string[] Schedules = ["cosine", "constant"];
+    public static readonly string[] Datasets = ["fashion-mnist", "fashion-mnist-sketch", "folders"];
+    public static readonly string[] Indexes = ["exact", "hnsw"];
+
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config)
+    {
+        var errors = new List<ConfigError>();
+        var check = new Checker(errors);
+        check.NotEmpty("name", config.Name);
+        check.Range("seed", config.Seed, 0, int.MaxValue);
+        check.Device("device", config.Device);
+        ValidateModel(check, config.Model);
+        ValidateLoss(check, config.Loss);
+        ValidateBatch(check, config.Batch, config.Loss);
+        ValidateOptimizer(check, config.Optimizer);
+        ValidateSchedule(check, config.Schedule, config.Training);
+        ValidateTraining(check, config.Training);
+        ValidateData(check, config.Data);
+        ValidateEvaluation(check, config.Evaluation);
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="ConfigException"/> listing every problem, or returns the config.</summary>
+    public static RunConfig EnsureValid(RunConfig config)
+    {
+        var errors = Validate(config);
+        return errors.Count == 0 ? config : throw new ConfigException(errors);
+    }
+
+    private static void ValidateModel(Checker check, ModelConfig model)
+    {
+        check.OneOf("model.backbone", model.Backbone, Backbones);
+        check.OneOf("model.siamese", model.Siamese, SiameseModes);
+        check.Range("model.hiddenDim", model.HiddenDim, 2, 8192);
+        check.Range("model.embeddingDim", model.EmbeddingDim, 2, 8192);
+        check.OneOf("model.inputChannels", model.InputChannels.ToString(CultureInfo.InvariantCulture), ["1", "3"]);
+        check.Range("model.imageSize", model.ImageSize, 16, 1024);
+        if (model.Backbone.StartsWith("resnet", StringComparison.Ordinal))
+            check.Range("model.imageSize", model.ImageSize, 32, 1024);
+        check.FileExistsIfSet("model.pretrainedSketch", model.PretrainedSketch);
+        check.FileExistsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
+        check.PathExistsIfSet("model.initFrom", model.InitFrom);
+    }
+
+    private static void ValidateLoss(Checker check, LossConfig loss)
+    {
+        check.OneOf("loss.embedding", loss.Embedding, EmbeddingLosses);
+        check.Range("loss.embeddingWeight", loss.EmbeddingWeight, 0, 100);
+        check.Range("loss.crossEntropyWeight", loss.CrossEntropyWeight, 0, 100);
+        check.OneOf("loss.miner", loss.Miner, Miners);
+        check.Range("loss.anchors", loss.Anchors, 1, 100_000);
+        check.Range("loss.tau", loss.Tau, 1e-4, 10, exclusiveMin: false);
+        if (loss.Embedding == "triplet") check.Range("loss.margin", loss.Margin, 0, 0.5, why: "triplet margin α on squared distances of unit vectors (range [0, 4]); seed 004 advises [0, 0.5]");
+        else check.Range("loss.margin", loss.Margin, 0, 4);
+        bool hasEmbedding = loss.Embedding != "none" && loss.EmbeddingWeight > 0;
+        if (!hasEmbedding && loss.CrossEntropyWeight <= 0)
+            check.Add("loss.crossEntropyWeight", loss.CrossEntropyWeight, "> 0 when loss.embedding is none (nothing would be trained)");
+    }
+
+    private static void ValidateBatch(Checker check, BatchConfig batch, LossConfig loss)
+    {
+        check.OneOf("batch.sampler", batch.Sampler, Samplers);
+        check.Range("batch.size", batch.Size, 2, 65_536);
+        check.Range("batch.classes", batch.Classes, 2, 10_000);
+        check.Range("batch.items", batch.Items, 1, 10_000);
+        check.Range("batch.imagesPerItem", batch.ImagesPerItem, 1, 10_000);
+        check.Range("batch.positiveShare", batch.PositiveShare, 0, 1);
+        if (batch.Sampler == "pairs" && loss.Embedding is "triplet" or "smooth-ap")
+            check.Add("batch.sampler", batch.Sampler, $"shuffle or pk for loss.embedding = {loss.Embedding} (pairs feed the contrastive loss)");
+    }
+
+    private static void ValidateOptimizer(Checker check, OptimizerConfig optimizer)
+    {
+        check.OneOf("optimizer.name", optimizer.Name, Optimizers);
+        check.Range("optimizer.learningRate", optimizer.LearningRate, 0, 10, exclusiveMin: true);
+        check.Range("optimizer.momentum", optimizer.Momentum, 0, 1, exclusiveMax: true);
+        check.Range("optimizer.weightDecay", optimizer.WeightDecay, 0, 1);
+        if (optimizer.Nesterov && optimizer.Momentum <= 0)
+            check.Add("optimizer.nesterov", true, "false unless optimizer.momentum > 0 (Nesterov needs momentum)");
+    }
+
+    private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)
+    {
+        check.OneOf("schedule.name", schedule.Name, Schedules);
+        check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, Math.Max(0, training.Epochs));
+        check.Range("schedule.minLearningRateFactor", schedule.MinLearningRateFactor, 0, 1);
+    }
+
+    private static void ValidateTraining(Checker check, TrainingConfig training)
+    {
+        check.Range("training.epochs", training.Epochs, 0, 10_000);
+        check.Range("training.maxStepsPerEpoch", training.MaxStepsPerEpoch, 0, int.MaxValue);
+        check.Range("training.evaluateEvery", training.EvaluateEvery, 0, 10_000);
+        check.Range("training.logEvery", training.LogEvery, 1, 1_000_000);
+    }
+
+    private static void ValidateData(Checker check, DataConfig data)
+    {
+        check.OneOf("data.dataset", data.Dataset, Datasets);
+        check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
+        check.Range("data.workers", data.Workers, 0, 64);
+        if (data.Dataset != "folders") return;
+        check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
+        check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
+        check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
+        check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
+    }
+
+    private static void ValidateEvaluation(Checker check, EvaluationConfig evaluation)
+    {
+        check.Range("evaluation.perClass", evaluation.PerClass, 1, 1_000_000);
+        check.Range("evaluation.queries", evaluation.Queries, 1, 1_000_000);
+        check.Range("evaluation.exampleTopK", evaluation.ExampleTopK, 1, 100);
+        check.OneOf("evaluation.index", evaluation.Index, Indexes);
+        foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
+    }
+
+    private sealed class Checker(List<ConfigError> errors)
+    {
+        public void Add(string field, object? value, string allowed) =>
+            errors.Add(new ConfigError(field, Format(value), allowed));
+
+        public void NotEmpty(string field, string value)
+        {
+            if (string.IsNullOrWhiteSpace(value)) Add(field, value, "a non-empty value");
+        }
+
+        public void OneOf(string field, string value, IReadOnlyList<string> allowed)
+        {
+            if (!allowed.Contains(value)) Add(field, value, "one of " + string.Join(", ", allowed));
+        }
+
+        public void Range(string field, double value, double min, double max, bool exclusiveMin = false,
+            bool exclusiveMax = false, string? why = null)
+        {
+            bool tooLow = exclusiveMin ? value <= min : value < min;
+            bool tooHigh = exclusiveMax ? value >= max : value > max;
+            if (!double.IsFinite(value) || tooLow || tooHigh)
+            {
+                string interval = $"{(exclusiveMin ? "(" : "[")}{Format(min)}, {Format(max)}{(exclusiveMax ? ")" : "]")}";
+                Add(field, value, $"a number in {interval}" + (why is null ? "" : $" ({why})"));
+            }
+        }
+
+        public void Device(string field, string value)
+        {
+            var v = value.ToLowerInvariant();
+            if (v is "auto" or "cpu" or "cuda") return;
+            if (v.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(v[5..], out var n) && n >= 0) return;
+            Add(field, value, "auto, cpu, cuda or cuda:N");
+        }
+
+        public void FileExistsIfSet(string field, string? path)
+        {
+            if (path is not null && !File.Exists(path)) Add(field, path, "an existing weights file (safetensors or TorchSharp)");
+        }
+
+        public void PathExistsIfSet(string field, string? path)
+        {
+            if (path is not null && !File.Exists(path) && !Directory.Exists(path))
+                Add(field, path, "an existing checkpoint file or run folder");
+        }
+
+        private static string Format(object? value) => value switch
+        {
+            null => "null",
+            string s => $"\"{s}\"",
+            double d => d.ToString("G", CultureInfo.InvariantCulture),
+            bool b => b ? "true" : "false",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+    }
+}

@@ -1,0 +1,197 @@
+namespace SbirLab.Engine.Configs;
+
+/// <summary>
+/// Everything a run needs, as one typed record. Serialised as JSON (camelCase) and stored verbatim
+/// with the run, so a run can always be reproduced from what it recorded.
+/// </summary>
+public sealed record RunConfig
+{
+    public string Name { get; init; } = "run";
+    public string? Description { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Drives every random choice: initialisation, shuffling, sampling, mining, augmentation.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>"auto" (CUDA when available, else CPU), "cpu" or "cuda[:n]".</summary>
+    public string Device { get; init; } = "auto";
+
+    public ModelConfig Model { get; init; } = new();
+    public LossConfig Loss { get; init; } = new();
+    public BatchConfig Batch { get; init; } = new();
+    public OptimizerConfig Optimizer { get; init; } = new();
+    public ScheduleConfig Schedule { get; init; } = new();
+    public TrainingConfig Training { get; init; } = new();
+    public DataConfig Data { get; init; } = new();
+    public EvaluationConfig Evaluation { get; init; } = new();
+}
+
+/// <summary>The network: backbone(s), embedding head and classifier.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>"convnet" (seed 004), "resnet18", "resnet34" or "resnet50".</summary>
+    public string Backbone { get; init; } = "convnet";
+
+    /// <summary>
+    /// "shared": one network embeds both domains (seeds 001, 002, 004); "two-branch": a sketch and a
+    /// photo backbone joined by shared FC layers (seed 000).
+    /// </summary>
+    public string Siamese { get; init; } = "shared";
+
+    /// <summary>
+    /// Adds seed 000's two shared FC layers (Linear → BatchNorm → ReLU → Linear) on the backbone
+    /// features. Off: the embedding is the normalised backbone feature (seed 004).
+    /// </summary>
+    public bool EmbeddingHead { get; init; }
+
+    public int HiddenDim { get; init; } = 512;
+    public int EmbeddingDim { get; init; } = 512;
+
+    /// <summary>1 for FashionMNIST, 3 for photos and sketches of real SBIR sets.</summary>
+    public int InputChannels { get; init; } = 1;
+
+    /// <summary>Side of the square model input; 28 for FashionMNIST, 224 for ResNets.</summary>
+    public int ImageSize { get; init; } = 28;
+
+    /// <summary>Weights for the sketch (or only) backbone: safetensors or TorchSharp checkpoint.</summary>
+    public string? PretrainedSketch { get; init; }
+
+    /// <summary>Weights for the photo backbone of a two-branch network.</summary>
+    public string? PretrainedPhoto { get; init; }
+
+    /// <summary>Start from a whole earlier run's checkpoint (e.g. the classification run, seed 004).</summary>
+    public string? InitFrom { get; init; }
+}
+
+/// <summary>The training objective: w_emb·L_emb + w_ce·L_ce.</summary>
+public sealed record LossConfig
+{
+    /// <summary>"none", "contrastive", "triplet" or "smooth-ap".</summary>
+    public string Embedding { get; init; } = "none";
+
+    public double EmbeddingWeight { get; init; } = 1.0;
+    public double CrossEntropyWeight { get; init; } = 1.0;
+
+    /// <summary>Margin m of the contrastive loss or α of the triplet loss.</summary>
+    public double Margin { get; init; } = 0.2;
+
+    /// <summary>Temperature τ of Smooth-AP's sigmoid (seed 004: 0.01).</summary>
+    public double Tau { get; init; } = 0.01;
+
+    /// <summary>Triplet miner: "batch-all" (first k anchors, seed 004), "all", "semi-hard", "hard".</summary>
+    public string Miner { get; init; } = "batch-all";
+
+    /// <summary>How many of a batch's first entries act as anchors (seed 004: 10).</summary>
+    public int Anchors { get; init; } = 10;
+}
+
+/// <summary>How batches are drawn.</summary>
+public sealed record BatchConfig
+{
+    /// <summary>"shuffle" (without replacement), "pk" (n classes × m items × l images) or "pairs".</summary>
+    public string Sampler { get; init; } = "shuffle";
+
+    public int Size { get; init; } = 100;
+
+    /// <summary>PK sampler: classes per batch (n).</summary>
+    public int Classes { get; init; } = 4;
+
+    /// <summary>PK sampler: items per class (m); with no item ids each image is its own item.</summary>
+    public int Items { get; init; } = 4;
+
+    /// <summary>PK sampler: images per item (l).</summary>
+    public int ImagesPerItem { get; init; } = 1;
+
+    /// <summary>Pair sampler: share of same-class pairs (seed 002: about half).</summary>
+    public double PositiveShare { get; init; } = 0.5;
+}
+
+public sealed record OptimizerConfig
+{
+    /// <summary>"sgd" (the seeds' optimizer) or "adam".</summary>
+    public string Name { get; init; } = "sgd";
+
+    public double LearningRate { get; init; } = 0.01;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; }
+}
+
+public sealed record ScheduleConfig
+{
+    /// <summary>"cosine" (seed 000) or "constant".</summary>
+    public string Name { get; init; } = "cosine";
+
+    /// <summary>Linear warm-up from 0 over this many epochs (fractions allowed).</summary>
+    public double WarmupEpochs { get; init; }
+
+    /// <summary>Floor of the cosine decay, as a fraction of the base learning rate.</summary>
+    public double MinLearningRateFactor { get; init; }
+}
+
+public sealed record TrainingConfig
+{
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Cap on steps per epoch (0: the whole split); handy for smoke runs.</summary>
+    public int MaxStepsPerEpoch { get; init; }
+
+    /// <summary>Keep BatchNorm in eval mode and its parameters fixed (seed 003).</summary>
+    public bool FreezeBatchNorm { get; init; }
+
+    /// <summary>Evaluate retrieval every this many epochs (0: only at the end).</summary>
+    public int EvaluateEvery { get; init; } = 1;
+
+    /// <summary>Write per-step metrics every this many steps.</summary>
+    public int LogEvery { get; init; } = 1;
+}
+
+public sealed record DataConfig
+{
+    /// <summary>
+    /// "fashion-mnist" (seed 004: photos only), "fashion-mnist-sketch" (pseudo-sketch queries, photo
+    /// gallery) or "folders" (real SBIR sets on disk).
+    /// </summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Folder of the data; null: the dataset's default (Debian's package for FashionMNIST).</summary>
+    public string? Root { get; init; }
+
+    /// <summary>Use at most this many training images (0: all), drawn with the seed.</summary>
+    public int TrainLimit { get; init; }
+
+    /// <summary>Background threads that prepare batches ahead.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Folder layout: training sketches (one folder per class or a list file).</summary>
+    public string? TrainSketches { get; init; }
+
+    /// <summary>Folder layout: training photos.</summary>
+    public string? TrainPhotos { get; init; }
+
+    /// <summary>Folder layout: evaluation queries (sketches).</summary>
+    public string? EvalQueries { get; init; }
+
+    /// <summary>Folder layout: evaluation gallery (photos).</summary>
+    public string? EvalGallery { get; init; }
+
+    /// <summary>Training augmentation (random resized crop and horizontal flip).</summary>
+    public bool Augment { get; init; }
+}
+
+public sealed record EvaluationConfig
+{
+    /// <summary>Test images per class in the evaluation subset (seed 004: 100).</summary>
+    public int PerClass { get; init; } = 100;
+
+    /// <summary>How many of the (shuffled) subset act as queries (seed 004: the first 100).</summary>
+    public int Queries { get; init; } = 100;
+
+    public IReadOnlyList<int> PrecisionAtK { get; init; } = [1, 5, 10, 50];
+
+    /// <summary>Results shown per class in the ranked grid.</summary>
+    public int ExampleTopK { get; init; } = 10;
+
+    /// <summary>"exact" or "hnsw".</summary>
+    public string Index { get; init; } = "exact";
+}

@@ -1,0 +1,75 @@
+using SbirLab.Engine.Configs;
+
+namespace SbirLab.Engine.Datasets;
+
+/// <summary>What a run trains on and how it is evaluated.</summary>
+public sealed record DataBundle(
+    IImageSet Train,
+    IImageSet Queries,
+    IImageSet Gallery,
+    long[]? QuerySelfIndex,
+    IReadOnlyList<string> ClassNames,
+    string Description) : IDisposable
+{
+    public int NumClasses => ClassNames.Count;
+
+    public void Dispose()
+    {
+        foreach (var set in new[] { Train, Queries, Gallery }.Distinct())
+            (set as IDisposable)?.Dispose();
+    }
+}
+
+/// <summary>Builds a run's <see cref="DataBundle"/> from its config.</summary>
+public static class DataBundles
+{
+    public const float FashionMnistMean = 0.2860f;
+    public const float FashionMnistStd = 0.3530f;
+
+    public static DataBundle Load(RunConfig config) => config.Data.Dataset switch
+    {
+        "fashion-mnist" => FashionMnistPhotos(config),
+        _ => throw new ConfigException([new ConfigError("data.dataset", config.Data.Dataset, "one of " + string.Join(", ", ConfigValidator.Datasets))]),
+    };
+
+    /// <summary>Seed 004: train on the training split, query the test subset against itself.</summary>
+    private static DataBundle FashionMnistPhotos(RunConfig config)
+    {
+        var train = FashionMnist.Load("train", config.Data.Root);
+        var test = FashionMnist.Load("test", config.Data.Root);
+        var trainIndices = TrainSubset(train.Count, config.Data.TrainLimit, config.Seed);
+        var trainSet = Photos(train, trainIndices);
+        var subset = Seed004Protocol.Subset(test.Labels, config.Evaluation.PerClass, config.Seed);
+        var gallery = Photos(test, subset);
+        int queryCount = Math.Min(config.Evaluation.Queries, subset.Length);
+        var queries = Photos(test, subset[..queryCount]);
+        var self = Enumerable.Range(0, queryCount).Select(i => (long)i).ToArray();
+        string description = $"FashionMNIST: {trainSet.Count} training images; {queryCount} queries against a {gallery.Count}-image test subset ({config.Evaluation.PerClass} per class)";
+        return new DataBundle(trainSet, queries, gallery, self, FashionMnist.ClassNames, description);
+    }
+
+    internal static int[] TrainSubset(int count, int limit, int seed)
+    {
+        var all = Enumerable.Range(0, count).ToArray();
+        if (limit <= 0 || limit >= count) return all;
+        new Random(seed ^ 0x5eed).Shuffle(all);
+        var taken = all[..limit];
+        Array.Sort(taken);
+        return taken;
+    }
+
+    internal static GreyImageSet Photos(FashionMnistSplit split, int[] indices)
+    {
+        int pixels = split.Height * split.Width;
+        var bytes = new byte[indices.Length * pixels];
+        var labels = new long[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            split.Image(indices[i]).CopyTo(bytes.AsSpan(i * pixels, pixels));
+            labels[i] = split.Labels[indices[i]];
+        }
+        var domains = new Domain[indices.Length];
+        var items = Enumerable.Range(0, indices.Length).ToArray();
+        return new GreyImageSet(bytes, split.Height, labels, domains, items, FashionMnistMean, FashionMnistStd);
+    }
+}

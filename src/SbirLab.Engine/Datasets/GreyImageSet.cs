@@ -1,0 +1,58 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SbirLab.Engine.Datasets;
+
+/// <summary>
+/// Small grey images held in memory as one uint8 tensor (FashionMNIST and its pseudo-sketches):
+/// a batch is one index_select and one conversion, with no per-image work.
+/// </summary>
+public sealed class GreyImageSet : IImageSet, IDisposable
+{
+    private readonly Tensor _pixels; // [N, 1, S, S] uint8
+    private readonly byte[] _bytes;
+    private readonly float _mean;
+    private readonly float _std;
+
+    public GreyImageSet(byte[] pixels, int size, long[] labels, Domain[] domains, int[] itemIds, float mean, float std)
+    {
+        if (pixels.Length != labels.Length * size * size) throw new ArgumentException("pixels and labels disagree in count");
+        _bytes = pixels;
+        _pixels = tensor(pixels, [labels.Length, 1, size, size], dtype: ScalarType.Byte);
+        Size = size;
+        Labels = labels;
+        Domains = domains;
+        ItemIds = itemIds;
+        _mean = mean;
+        _std = std;
+    }
+
+    public int Count => Labels.Count;
+    public int Channels => 1;
+    public int Size { get; }
+    public IReadOnlyList<long> Labels { get; }
+    public IReadOnlyList<Domain> Domains { get; }
+    public IReadOnlyList<int> ItemIds { get; }
+
+    public Tensor Batch(ReadOnlySpan<int> indices, Augmenter? augmenter = null)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(indices.ToArray().Select(i => (long)i).ToArray(), dtype: ScalarType.Int64);
+        var bytes = _pixels.index_select(0, index);
+        if (augmenter is not null) bytes = Augment(bytes, augmenter);
+        var batch = bytes.to_type(ScalarType.Float32).div_(255f).sub_(_mean).div_(_std);
+        return batch.MoveToOuterDisposeScope();
+    }
+
+    public byte[] Pixels(int index) => _bytes.AsSpan(index * Size * Size, Size * Size).ToArray();
+
+    private Tensor Augment(Tensor bytes, Augmenter augmenter)
+    {
+        var data = bytes.data<byte>().ToArray();
+        int stride = Size * Size;
+        for (int i = 0; i < data.Length / stride; i++) augmenter.Apply(data.AsSpan(i * stride, stride), 1, Size);
+        return tensor(data, bytes.shape, dtype: ScalarType.Byte);
+    }
+
+    public void Dispose() => _pixels.Dispose();
+}

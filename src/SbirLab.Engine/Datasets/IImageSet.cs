@@ -1,0 +1,38 @@
+using TorchSharp;
+
+namespace SbirLab.Engine.Datasets;
+
+/// <summary>Which side of a sketch-based retrieval an image is on.</summary>
+public enum Domain
+{
+    Photo = 0,
+    Sketch = 1,
+}
+
+/// <summary>
+/// A labelled set of images that can hand out model-ready batches. Labels are class indices shared
+/// across domains; <see cref="ItemIds"/> groups images of one object (a photo and its sketches) for
+/// the PK sampler's "items".
+/// </summary>
+public interface IImageSet
+{
+    int Count { get; }
+    int Channels { get; }
+    int Size { get; }
+    IReadOnlyList<long> Labels { get; }
+    IReadOnlyList<Domain> Domains { get; }
+    IReadOnlyList<int> ItemIds { get; }
+
+    /// <summary>A float32 batch [B, C, S, S] on the CPU, normalised for the model.</summary>
+    torch.Tensor Batch(ReadOnlySpan<int> indices, Augmenter? augmenter = null);
+
+    /// <summary>The raw image as grey or RGB bytes (HWC), for pictures of ranked results.</summary>
+    byte[] Pixels(int index);
+}
+
+/// <summary>Training-time augmentation hook; implementations must be deterministic given their seed.</summary>
+public abstract class Augmenter
+{
+    /// <summary>Augments one CHW uint8 image in place.</summary>
+    public abstract void Apply(Span<byte> chw, int channels, int size);
+}

@@ -1,0 +1,64 @@
+namespace SbirLab.Engine.Training;
+
+/// <summary>Lifecycle of a run, as the store and the UI show it.</summary>
+public enum RunStatus
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Stopped,
+    Diverged,
+    Interrupted,
+}
+
+/// <summary>Told once when training starts or resumes. Metric points at or after <see cref="StartStep"/> are new.</summary>
+public sealed record RunStart(
+    string Device,
+    int StartEpoch,
+    long StartStep,
+    int Epochs,
+    int StepsPerEpoch,
+    long TotalSteps,
+    int BatchSize,
+    string Data);
+
+/// <summary>Figures of one training step (loss parts, learning rate, throughput...).</summary>
+public sealed record StepMetrics(long Step, int Epoch, IReadOnlyDictionary<string, double> Values);
+
+/// <summary>Figures of one finished epoch: mean losses, accuracy and, when evaluated, retrieval figures.</summary>
+public sealed record EpochMetrics(int Epoch, long Step, IReadOnlyDictionary<string, double> Values);
+
+/// <summary>A saved checkpoint: where training can resume from.</summary>
+public sealed record CheckpointInfo(string Path, int Epoch, int BatchInEpoch, long Step);
+
+/// <summary>How a run ended.</summary>
+public sealed record RunOutcome(RunStatus Status, string Message, long Steps, int EpochsCompleted, CheckpointInfo? LastCheckpoint);
+
+/// <summary>
+/// Receives a run's progress as it happens. The command line draws a progress bar from it, the run
+/// folder writes CSV files, the store writes rows and the web lab streams it to browsers.
+/// Implementations must be quick: they are called on the training thread.
+/// </summary>
+public interface ITrainingObserver
+{
+    void OnStart(RunStart start) { }
+    void OnStep(StepMetrics step) { }
+    void OnEpoch(EpochMetrics epoch) { }
+    void OnLog(string line) { }
+    void OnCheckpoint(CheckpointInfo checkpoint) { }
+    void OnEvaluation(string evalJsonPath) { }
+    void OnFinish(RunOutcome outcome) { }
+}
+
+/// <summary>Fans every event out to several observers.</summary>
+public sealed class CompositeObserver(params ITrainingObserver[] observers) : ITrainingObserver
+{
+    public void OnStart(RunStart start) { foreach (var o in observers) o.OnStart(start); }
+    public void OnStep(StepMetrics step) { foreach (var o in observers) o.OnStep(step); }
+    public void OnEpoch(EpochMetrics epoch) { foreach (var o in observers) o.OnEpoch(epoch); }
+    public void OnLog(string line) { foreach (var o in observers) o.OnLog(line); }
+    public void OnCheckpoint(CheckpointInfo checkpoint) { foreach (var o in observers) o.OnCheckpoint(checkpoint); }
+    public void OnEvaluation(string evalJsonPath) { foreach (var o in observers) o.OnEvaluation(evalJsonPath); }
+    public void OnFinish(RunOutcome outcome) { foreach (var o in observers) o.OnFinish(outcome); }
+}
