@@ -86,6 +86,6 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>, IBackbone
     public Tensor ClassifierLogits(Tensor preLogits)
     {
         if (classifier is null) BackboneGuards.ThrowNoClassifier(nameof(ConvNet));
-        return classifier!.call(preLogits);
+        return classifier.call(preLogits);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,6 +37,7 @@ internal static class BackboneGuards
     public static nn.Module AsModule(this IBackbone backbone) =>
         backbone as nn.Module ?? throw new ArgumentException($"{backbone.GetType().Name} is not a torch module.", nameof(backbone));
 
+    [DoesNotReturn]
     public static void ThrowNoClassifier(string name) =>
         throw new InvalidOperationException($"{name} was built without a classifier (numClasses = 0).");
 }

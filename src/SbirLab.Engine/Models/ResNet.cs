@@ -92,7 +92,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IBackbone
     public Tensor ClassifierLogits(Tensor preLogits)
     {
         if (fc is null) BackboneGuards.ThrowNoClassifier(GetName());
-        return fc!.call(preLogits);
+        return fc.call(preLogits);
     }
 
     private static (bool Bottleneck, int[] Blocks) Layout(int depth) => depth switch
