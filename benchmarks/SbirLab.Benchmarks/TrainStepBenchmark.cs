@@ -56,7 +56,7 @@ public static class TrainStepBenchmark
         var objective = new Objective(config, CPU);
         var order = Enumerable.Range(0, split.Count).ToArray();
         new Random(1).Shuffle(order);
-        var domains = new Domain[100];
+        var domains = Enumerable.Repeat(Domain.Photo, 100).ToArray();
         void Step(int i)
         {
             using var scope = NewDisposeScope();

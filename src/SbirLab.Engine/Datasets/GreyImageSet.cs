@@ -1,3 +1,4 @@
+using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

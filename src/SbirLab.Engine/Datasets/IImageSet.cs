@@ -1,13 +1,7 @@
+using SbirLab.Engine.Models;
 using TorchSharp;
 
 namespace SbirLab.Engine.Datasets;
-
-/// <summary>Which side of a sketch-based retrieval an image is on.</summary>
-public enum Domain
-{
-    Photo = 0,
-    Sketch = 1,
-}
 
 /// <summary>
 /// A labelled set of images that can hand out model-ready batches. Labels are class indices shared

@@ -78,23 +78,9 @@ public static class Checkpoints
 
     private static string LoadModel(Dictionary<string, Tensor> tensors, SiameseNetwork model, bool strict)
     {
-        var state = model.state_dict();
-        var missing = new List<string>();
-        var misshaped = new List<string>();
-        using (no_grad())
-        {
-            foreach (var (name, target) in state)
-            {
-                if (!tensors.TryGetValue(ModelPrefix + name, out var source)) { missing.Add(name); continue; }
-                if (!source.shape.SequenceEqual(target.shape)) { misshaped.Add($"{name} [{string.Join(",", source.shape)}] vs [{string.Join(",", target.shape)}]"); continue; }
-                target.copy_(source.to_type(target.dtype));
-            }
-        }
-        string report = $"{state.Count - missing.Count - misshaped.Count}/{state.Count} tensors loaded";
-        if (missing.Count > 0) report += "; missing: " + string.Join(", ", missing);
-        if (misshaped.Count > 0) report += "; mis-shaped: " + string.Join(", ", misshaped);
-        if (strict && (missing.Count > 0 || misshaped.Count > 0)) throw new InvalidDataException("checkpoint does not fit the model: " + report);
-        return report;
+        var report = StateDictLoader.Load(model, StateDictLoader.SelectPrefix(tensors, ModelPrefix));
+        if (strict && !report.IsExact) throw new InvalidDataException("checkpoint does not fit the model: " + report.Describe());
+        return report.Describe();
     }
 
     private static CheckpointInfo Position(string path, IReadOnlyDictionary<string, string> metadata)
