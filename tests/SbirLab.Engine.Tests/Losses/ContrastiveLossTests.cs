@@ -68,6 +68,11 @@ public class ContrastiveLossTests
         // Only (0,1) → 1 and (0,2) → 0; mean = 0.5. The pair (1,2) joins two candidates and is left out.
         Assert.Equal(0.5, Scalar(result.Loss), 4);
         Assert.Equal(2, result.Terms);
+
+        // An anchor after its candidates in the batch: anchor 2, candidates {0, 1} → pairs (0,2) → 0 and (1,2) → 0.171573.
+        var reversed = new ContrastiveLoss(margin: 2).Compute(embeddings, Labels(0, 0, 1), Mask(false, false, true), Mask(true, true, false));
+        Assert.Equal(0.171573 / 2, Scalar(reversed.Loss), 4);
+        Assert.Equal(2, reversed.Terms);
     }
 
     [Fact]

@@ -45,6 +45,21 @@ public class SmoothApLossTests
     }
 
     [Fact]
+    public void MeanSkipsAnchorsWithoutPositives()
+    {
+        using var scope = NewDisposeScope();
+        var (embeddings, labels) = Line();
+
+        var sum = new SmoothApLoss(1, 3, LossReduction.Sum).Compute(embeddings, labels);
+        var mean = new SmoothApLoss(1, 3).Compute(embeddings, labels);
+
+        // Anchor 2 is the only item of class 1: no positive, l(2) = 0 and AP undefined, so the mean is over anchors 0 and 1:
+        // sum = 1.3584413 + 0, mean = 1.3584413 / 2 = 0.6792207 (not / 3).
+        Assert.Equal(1.3584413, Scalar(sum.Loss), 5);
+        Assert.Equal(0.6792207, Scalar(mean.Loss), 5);
+    }
+
+    [Fact]
     public void VectorisedMatchesBruteForceLoop()
     {
         using var scope = NewDisposeScope();
