@@ -40,9 +40,10 @@ public static class ExactSearch
         foreach (var (start, length) in Blocks(queries.shape[0], queryBlockSize))
         {
             using var scope = NewDisposeScope();
-            var (sortedDistances, order) = RankGallery(queries.narrow(0, start, length), gallery, excluded.narrow(0, start, length));
-            indexBlocks.Add(order.narrow(1, 0, k).contiguous().MoveToOuterDisposeScope());
-            distanceBlocks.Add(sortedDistances.narrow(1, 0, k).contiguous().MoveToOuterDisposeScope());
+            var (nearestDistances, nearestIndices) = NearestInBlock(
+                queries.narrow(0, start, length), gallery, excluded.narrow(0, start, length), k);
+            indexBlocks.Add(nearestIndices.MoveToOuterDisposeScope());
+            distanceBlocks.Add(nearestDistances.MoveToOuterDisposeScope());
         }
 
         return (ConcatenateAndDispose(indexBlocks), ConcatenateAndDispose(distanceBlocks));
@@ -55,11 +56,41 @@ public static class ExactSearch
     internal static (Tensor SortedDistances, Tensor Order) RankGallery(Tensor queryBlock, Tensor gallery, Tensor excludedIndexBlock)
     {
         using var scope = NewDisposeScope();
+        var (sorted, order) = MaskedDistances(queryBlock, gallery, excludedIndexBlock).sort(dim: 1, stable: true);
+        return (sorted.MoveToOuterDisposeScope(), order.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The first k entries of <see cref="RankGallery"/> without sorting whole rows: a partial selection (topk), put in
+    /// (distance, index) order. topk may pick any of several items tied with the k-th distance, so rows with such a
+    /// tie at the boundary — more than k items at or below the k-th distance — fall back to the full stable sort.
+    /// </summary>
+    private static (Tensor Distances, Tensor Indices) NearestInBlock(Tensor queryBlock, Tensor gallery, Tensor excludedIndexBlock, int k)
+    {
+        using var scope = NewDisposeScope();
+        var distances = MaskedDistances(queryBlock, gallery, excludedIndexBlock);
+        var (selected, selectedIndices) = distances.topk(k, dim: 1, largest: false, sorted: true);
+        var (byIndex, indexOrder) = selectedIndices.sort(dim: 1);
+        var (nearest, valueOrder) = selected.gather(1, indexOrder).sort(dim: 1, stable: true);
+        var nearestIndices = byIndex.gather(1, valueOrder);
+        var kthDistance = selected.narrow(1, k - 1, 1);
+        var tiedRows = distances.le(kthDistance).sum(1).gt(k).nonzero().squeeze(1);
+        if (tiedRows.shape[0] > 0)
+        {
+            var (sortedRows, orderRows) = distances.index_select(0, tiedRows).sort(dim: 1, stable: true);
+            nearest.index_copy_(0, tiedRows, sortedRows.narrow(1, 0, k));
+            nearestIndices.index_copy_(0, tiedRows, orderRows.narrow(1, 0, k));
+        }
+
+        return (nearest.MoveToOuterDisposeScope(), nearestIndices.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Squared distances [B,G] with each query's excluded gallery item set to +∞.</summary>
+    private static Tensor MaskedDistances(Tensor queryBlock, Tensor gallery, Tensor excludedIndexBlock)
+    {
         var distances = Distances.SquaredEuclidean(queryBlock, gallery);
         var galleryPositions = arange(gallery.shape[0], dtype: ScalarType.Int64, device: gallery.device).unsqueeze(0);
-        distances.masked_fill_(galleryPositions.eq(excludedIndexBlock.unsqueeze(1)), double.PositiveInfinity);
-        var (sorted, order) = distances.sort(dim: 1, stable: true);
-        return (sorted.MoveToOuterDisposeScope(), order.MoveToOuterDisposeScope());
+        return distances.masked_fill_(galleryPositions.eq(excludedIndexBlock.unsqueeze(1)), double.PositiveInfinity);
     }
 
     /// <summary>G when no query excludes an item, else G − 1: the length of the shortest ranked list.</summary>
