@@ -3,11 +3,30 @@ namespace SbirLab.Engine.Imaging;
 /// <summary>Parameters of <see cref="EdgeStrokes.FromImage"/>.</summary>
 public sealed record EdgeOptions
 {
-    /// <summary>A pixel is an edge when its Sobel magnitude is at least this fraction of the image's largest magnitude.</summary>
-    public double Threshold { get; init; } = 0.25;
+    /// <summary>A pixel is a strong edge when its Sobel magnitude is at least this fraction of the image's largest magnitude.</summary>
+    public double Threshold { get; init; } = 0.35;
 
-    /// <summary>Thin the edge map to one-pixel-wide lines (Zhang–Suen) before tracing.</summary>
-    public bool Thin { get; init; } = true;
+    /// <summary>
+    /// Hysteresis (as in Canny): a weaker pixel, at least this fraction of the maximum, is an edge when it is
+    /// 8-connected to a strong one, which keeps faint outlines that continue strong ones. Null disables it.
+    /// </summary>
+    public double? LowThreshold { get; init; } = 0.15;
+
+    /// <summary>How edges are made one pixel wide before tracing.</summary>
+    public EdgeThinning Thinning { get; init; } = EdgeThinning.NonMaximumSuppression;
+}
+
+/// <summary>How a thresholded edge map is reduced to one-pixel-wide lines.</summary>
+public enum EdgeThinning
+{
+    /// <summary>Keep the thresholded map as it is (edges two or more pixels wide).</summary>
+    None,
+
+    /// <summary>Canny's step: keep a pixel only where the magnitude peaks across the edge (along the gradient).</summary>
+    NonMaximumSuppression,
+
+    /// <summary>Morphological skeleton of the thresholded map (Zhang–Suen).</summary>
+    ZhangSuen,
 }
 
 /// <summary>
@@ -31,19 +50,19 @@ public static class EdgeStrokes
             throw new ArgumentException($"Expected {width}×{height} bytes, got {grey.Length}.", nameof(grey));
         }
 
-        var edges = EdgeMap(grey, width, height, options.Threshold);
-        if (options.Thin)
-        {
-            ZhangSuenThinning.Thin(edges, width, height);
-        }
+        var edges = EdgeMap(grey, width, height, options);
 
         return ToStrokes(Trace(edges, width, height), width, height);
     }
 
-    /// <summary>Sobel magnitude (borders replicated) thresholded at a fraction of its maximum; all false for a flat image.</summary>
-    public static bool[] EdgeMap(byte[] grey, int width, int height, double threshold)
+    /// <summary>
+    /// Sobel magnitude (borders replicated) thresholded at a fraction of its maximum, with optional hysteresis
+    /// down to <paramref name="lowThreshold"/>; all false for a flat image.
+    /// </summary>
+    public static bool[] EdgeMap(byte[] grey, int width, int height, EdgeOptions options)
     {
-        var magnitude = SobelMagnitude(grey, width, height);
+        var (gx, gy) = SobelGradients(grey, width, height);
+        var magnitude = Magnitude(gx, gy);
         var max = magnitude.Max();
         var edges = new bool[magnitude.Length];
         if (max <= 0)
@@ -51,28 +70,134 @@ public static class EdgeStrokes
             return edges;
         }
 
-        var cut = threshold * max;
+        if (options.Thinning == EdgeThinning.NonMaximumSuppression)
+        {
+            magnitude = SuppressNonMaxima(magnitude, gx, gy, width, height);
+        }
+
+        var strong = options.Threshold * max;
+        var weak = Math.Min(options.LowThreshold ?? options.Threshold, options.Threshold) * max;
+        var pending = new Stack<int>();
         for (var i = 0; i < magnitude.Length; i++)
         {
-            edges[i] = magnitude[i] >= cut;
+            if (magnitude[i] >= strong)
+            {
+                edges[i] = true;
+                pending.Push(i);
+            }
+        }
+
+        GrowIntoWeakPixels(magnitude, edges, pending, weak, width, height);
+        if (options.Thinning == EdgeThinning.ZhangSuen)
+        {
+            ZhangSuenThinning.Thin(edges, width, height);
         }
 
         return edges;
     }
 
+    /// <summary>
+    /// Zeroes every magnitude that is not a peak across its edge: the gradient direction is quantised to 0°, 45°,
+    /// 90° or 135° and the pixel must be ≥ the neighbour on one side and &gt; the one on the other (so a
+    /// two-pixel plateau, as a sharp step gives, keeps exactly one pixel).
+    /// </summary>
+    public static double[] SuppressNonMaxima(double[] magnitude, int[] gx, int[] gy, int width, int height)
+    {
+        var result = new double[magnitude.Length];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var p = (y * width) + x;
+                var (dx, dy) = QuantisedDirection(gx[p], gy[p]);
+                double At(int sx, int sy)
+                {
+                    var nx = x + sx;
+                    var ny = y + sy;
+                    return nx >= 0 && nx < width && ny >= 0 && ny < height ? magnitude[(ny * width) + nx] : 0;
+                }
+
+                if (magnitude[p] >= At(-dx, -dy) && magnitude[p] > At(dx, dy))
+                {
+                    result[p] = magnitude[p];
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The neighbour step (dx, dy) closest to the gradient direction (image y grows downwards).</summary>
+    private static (int Dx, int Dy) QuantisedDirection(int gx, int gy)
+    {
+        var angle = Math.Atan2(gy, gx) * 180 / Math.PI;
+        angle = angle < 0 ? angle + 180 : angle;
+        return angle switch
+        {
+            < 22.5 or >= 157.5 => (1, 0),
+            < 67.5 => (1, 1),
+            < 112.5 => (0, 1),
+            _ => (-1, 1),
+        };
+    }
+
+    /// <summary>Flood fill from the strong pixels through 8-neighbours whose magnitude reaches <paramref name="weak"/>.</summary>
+    private static void GrowIntoWeakPixels(double[] magnitude, bool[] edges, Stack<int> pending, double weak, int width, int height)
+    {
+        while (pending.TryPop(out var p))
+        {
+            var x = p % width;
+            var y = p / width;
+            foreach (var (dx, dy) in NeighbourOrder)
+            {
+                var nx = x + dx;
+                var ny = y + dy;
+                if (nx < 0 || nx >= width || ny < 0 || ny >= height)
+                {
+                    continue;
+                }
+
+                var n = (ny * width) + nx;
+                if (!edges[n] && magnitude[n] >= weak)
+                {
+                    edges[n] = true;
+                    pending.Push(n);
+                }
+            }
+        }
+    }
+
     /// <summary>sqrt(gx² + gy²) with the 3×3 Sobel kernels; pixels outside the image repeat the nearest border pixel.</summary>
     public static double[] SobelMagnitude(byte[] grey, int width, int height)
     {
-        var result = new double[width * height];
+        var (gx, gy) = SobelGradients(grey, width, height);
+        return Magnitude(gx, gy);
+    }
+
+    /// <summary>The horizontal and vertical 3×3 Sobel responses (x grows right, y grows down), borders replicated.</summary>
+    public static (int[] Gx, int[] Gy) SobelGradients(byte[] grey, int width, int height)
+    {
+        var gx = new int[width * height];
+        var gy = new int[width * height];
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
                 int P(int dx, int dy) => grey[(Math.Clamp(y + dy, 0, height - 1) * width) + Math.Clamp(x + dx, 0, width - 1)];
-                var gx = P(1, -1) + (2 * P(1, 0)) + P(1, 1) - P(-1, -1) - (2 * P(-1, 0)) - P(-1, 1);
-                var gy = P(-1, 1) + (2 * P(0, 1)) + P(1, 1) - P(-1, -1) - (2 * P(0, -1)) - P(1, -1);
-                result[(y * width) + x] = Math.Sqrt((double)(gx * gx) + (gy * gy));
+                gx[(y * width) + x] = P(1, -1) + (2 * P(1, 0)) + P(1, 1) - P(-1, -1) - (2 * P(-1, 0)) - P(-1, 1);
+                gy[(y * width) + x] = P(-1, 1) + (2 * P(0, 1)) + P(1, 1) - P(-1, -1) - (2 * P(0, -1)) - P(1, -1);
             }
+        }
+
+        return (gx, gy);
+    }
+
+    private static double[] Magnitude(int[] gx, int[] gy)
+    {
+        var result = new double[gx.Length];
+        for (var i = 0; i < gx.Length; i++)
+        {
+            result[i] = Math.Sqrt(((double)gx[i] * gx[i]) + ((double)gy[i] * gy[i]));
         }
 
         return result;

@@ -10,7 +10,6 @@ public class SketchRendererTests
     [Fact]
     public void UnitCoordinatesMapToThePixelGrid()
     {
-        // A horizontal line at y = 0.5 (pixel row 25 of 50 spans 25..26, centre 25.5 ... the line at 25.0 covers rows 24 and 25 half each).
         var image = SketchRenderer.Render([Line((0.2f, 0.55f), (0.8f, 0.55f))], 50, 2f);
         // y = 0.55·50 = 27.5 and width 2 → rows 26.5..28.5: row 27 fully covered, rows 26 and 28 half.
         Assert.Equal(0, image[(27 * 50) + 25]);
