@@ -5,6 +5,7 @@ using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Export;
 using SbirLab.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Training;

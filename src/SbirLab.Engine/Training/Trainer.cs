@@ -69,6 +69,8 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    private static readonly Imaging.TrainAugmenter Augmenter = new();
+
     private RunOutcome Train(CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
@@ -118,8 +120,8 @@ public sealed class Trainer : IDisposable
     {
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var augmenter = _config.Data.Augment ? new Imaging.TrainAugmentation(HashCode.Combine(_config.Seed, state.Step)) : null;
-        var images = _data.Train.Batch(batch, augmenter).to(_device);
+        var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(HashCode.Combine(_config.Seed, state.Step))) : null;
+        var images = _data.Train.Batch(batch, augmentation).to(_device);
         var labels = tensor(batch.Select(i => _data.Train.Labels[i]).ToArray(), device: _device);
         var domains = batch.Select(i => _data.Train.Domains[i]).ToArray();
         double rate = _schedule.At(state.Step);
