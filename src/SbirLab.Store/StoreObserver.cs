@@ -1,0 +1,64 @@
+using SbirLab.Engine.Training;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store;
+
+/// <summary>
+/// Records a run's progress in the store. Step and epoch figures and log lines go to the batch writer
+/// (the training thread only appends to a queue); the rare events (start, checkpoint, evaluation)
+/// are written at once, after the pending points, so the database never holds a checkpoint whose
+/// metrics are missing. On start it deletes whatever an earlier attempt stored past the restart point.
+/// </summary>
+public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserver
+{
+    private long _lastStep = -1;
+    private int _epochsCompleted;
+
+    public long RunId => runId;
+
+    /// <summary>Steps done so far (the last logged step + 1), for the heartbeat.</summary>
+    public long Steps => Interlocked.Read(ref _lastStep) + 1;
+
+    public int EpochsCompleted => Volatile.Read(ref _epochsCompleted);
+
+    public RunProgress Progress => new(runId, Steps, EpochsCompleted);
+
+    public void OnStart(RunStart start)
+    {
+        store.Writer.Flush();
+        store.DeleteMetricsFrom(runId, start.StartStep, start.StartEpoch);
+        store.MarkStarted(runId, start);
+        Interlocked.Exchange(ref _lastStep, start.StartStep - 1);
+        Volatile.Write(ref _epochsCompleted, start.StartEpoch);
+    }
+
+    public void OnStep(StepMetrics step)
+    {
+        foreach (var (name, value) in step.Values)
+            store.Writer.AddMetric(runId, MetricKind.Step, step.Step, step.Epoch, name, value);
+        Interlocked.Exchange(ref _lastStep, step.Step);
+    }
+
+    public void OnEpoch(EpochMetrics epoch)
+    {
+        foreach (var (name, value) in epoch.Values)
+            store.Writer.AddMetric(runId, MetricKind.Epoch, epoch.Step, epoch.Epoch, name, value);
+        Volatile.Write(ref _epochsCompleted, epoch.Epoch + 1);
+    }
+
+    public void OnLog(string line) => store.Writer.AddLog(runId, line, DateTime.UtcNow);
+
+    public void OnCheckpoint(CheckpointInfo checkpoint)
+    {
+        store.Writer.Flush();
+        store.RecordCheckpoint(runId, checkpoint);
+    }
+
+    public void OnEvaluation(string evalJsonPath)
+    {
+        if (!File.Exists(evalJsonPath)) return;
+        store.AddEvaluation(runId, File.ReadAllText(evalJsonPath), EpochsCompleted - 1, Steps);
+    }
+
+    public void OnFinish(RunOutcome outcome) => store.Writer.Flush();
+}
