@@ -63,7 +63,22 @@ public sealed class RunStore : IDisposable
     }
 
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
-    internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null)
+    internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null) =>
+        Insert(configJson, name, seed, options, null).Id;
+
+    /// <summary>
+    /// Records a validated config as a run that <paramref name="worker"/> runs right away (the command
+    /// line's <c>train</c>), never passing through the queue.
+    /// </summary>
+    public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
+    {
+        ConfigValidator.EnsureValid(config);
+        var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
+        return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
+            (options ?? new RunOptions()) with { Tags = tags }, worker);
+    }
+
+    private RunRecord Insert(string configJson, string name, int seed, RunOptions? options, WorkerIdentity? runningOn)
     {
         using var db = CreateContext();
         var now = DateTime.UtcNow;
@@ -80,11 +95,18 @@ public sealed class RunStore : IDisposable
         };
         foreach (var tag in (options?.Tags ?? []).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
             run.Tags.Add(new RunTag { Name = tag });
+        if (runningOn is not null)
+        {
+            run.Status = RunStatus.Running;
+            run.StartedAt = run.HeartbeatAt = now;
+            run.Attempts = 1;
+            (run.WorkerHost, run.WorkerPid, run.WorkerProcessStart) = (runningOn.Host, runningOn.Pid, runningOn.ProcessStart);
+        }
         db.Runs.Add(run);
         db.SaveChanges();
         run.Folder = DataFolder.RelativeRunPath(run.Id);
         db.SaveChanges();
-        return run.Id;
+        return run;
     }
 
     /// <summary>Claims the oldest queued run for <paramref name="worker"/>; null when the queue is empty. Safe across processes.</summary>
@@ -405,6 +427,15 @@ public sealed class RunStore : IDisposable
             .Select(g => g.OrderByDescending(p => p.Step).ThenByDescending(p => p.Id).First())
             .ToList();
         return latest.ToDictionary(p => p.Name, p => p.Value ?? double.NaN);
+    }
+
+    /// <summary>The newest metric point id and log line id of a run (0 when none): where a follower starts reading.</summary>
+    public (long MetricId, long LogId) LatestIds(long runId)
+    {
+        using var db = CreateContext();
+        long metric = db.MetricPoints.Where(p => p.RunId == runId).Max(p => (long?)p.Id) ?? 0;
+        long log = db.LogLines.Where(l => l.RunId == runId).Max(l => (long?)l.Id) ?? 0;
+        return (metric, log);
     }
 
     public IReadOnlyList<LogLine> Log(long runId, long afterId = 0, int? tail = null)
