@@ -185,17 +185,7 @@ public sealed class RunService : IDisposable
     {
         var folder = Store.Data.RunFolder(run.Id).Create();
         File.WriteAllText(folder.Config, run.ConfigJson);
-        var provenance = Provenance.Capture();
-        Store.RecordProvenance(run.Id, provenance);
-        File.WriteAllText(folder.Provenance, JsonSerializer.Serialize(new
-        {
-            runId = run.Id,
-            seed = run.Seed,
-            codeCommit = provenance.CodeCommit,
-            codeDirty = provenance.CodeDirty,
-            packages = provenance.Packages,
-            host = provenance.Host,
-        }, ConfigJson.Options));
+        Store.RecordProvenance(run.Id, RunProvenance.Capture());
         return folder;
     }
 

@@ -10,6 +10,7 @@ namespace SbirLab.Store;
 /// depend on the evaluation code's types: top-level numbers (and those of a "summary" object) are figures,
 /// lists of {k, value} become "name@k" figures, objects whose name mentions "curve" or "recall" are curves,
 /// "examples"/"rankedExamples" are the ranked examples and "embeddingMap"/"embedding"/"pca"/"tsne" the map.
+/// The engine's eval.json wraps the retrieval report in a "report" object; the split reads inside it.
 /// </summary>
 public sealed record EvaluationParts(string Summary, string? Curves, string? RankedExamples, string? EmbeddingMap)
 {
@@ -19,6 +20,7 @@ public sealed record EvaluationParts(string Summary, string? Curves, string? Ran
     public static EvaluationParts Split(string reportJson)
     {
         if (JsonNode.Parse(reportJson) is not JsonObject root) return new EvaluationParts("{}", null, null, null);
+        if (root["report"] is JsonObject inner) root = inner;
         var summary = new JsonObject();
         var curves = new JsonObject();
         string? examples = null, map = null;

@@ -185,13 +185,15 @@ public sealed class RunStore : IDisposable
             .SetProperty(r => r.Message, start.StartStep > 0 ? $"resumed at step {start.StartStep}" : null));
     }
 
-    public void RecordProvenance(long runId, Provenance provenance)
+    /// <summary>Records where and with what the run runs: code commit and dirty tree, package versions, host.</summary>
+    public void RecordProvenance(long runId, RunProvenance provenance)
     {
+        string packages = provenance.PackagesJson;
         using var db = CreateContext();
         db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
             .SetProperty(r => r.CodeCommit, provenance.CodeCommit)
             .SetProperty(r => r.CodeDirty, provenance.CodeDirty)
-            .SetProperty(r => r.PackageVersions, provenance.PackagesJson)
+            .SetProperty(r => r.PackageVersions, packages)
             .SetProperty(r => r.Host, provenance.Host));
     }
 

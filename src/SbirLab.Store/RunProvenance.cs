@@ -9,26 +9,26 @@ namespace SbirLab.Store;
 /// the versions of the packages that shape results, and the host. Recorded with every run so a
 /// grader can tell exactly what produced a curve.
 /// </summary>
-public sealed record Provenance(string? CodeCommit, bool? CodeDirty, IReadOnlyDictionary<string, string> Packages, string Host)
+public sealed record RunProvenance(string? CodeCommit, bool? CodeDirty, IReadOnlyDictionary<string, string> Packages, string Host)
 {
-    private static readonly Lazy<Provenance> Current = new(CaptureNow);
+    private static readonly Lazy<RunProvenance> Current = new(CaptureNow);
 
     /// <summary>Packages whose version is recorded: the numerics, the imaging and the store.</summary>
     public static readonly string[] TrackedAssemblies =
         ["SbirLab.Engine", "TorchSharp", "SkiaSharp", "Microsoft.EntityFrameworkCore", "Microsoft.Data.Sqlite"];
 
     /// <summary>This process's provenance (computed once: git is asked only the first time).</summary>
-    public static Provenance Capture() => Current.Value;
+    public static RunProvenance Capture() => Current.Value;
 
     public string PackagesJson => JsonSerializer.Serialize(Packages);
 
-    private static Provenance CaptureNow()
+    private static RunProvenance CaptureNow()
     {
         string? folder = FindGitFolder();
         string? commit = folder is null ? null : Git(folder, "rev-parse HEAD")?.Trim();
         bool? dirty = commit is null ? null : Git(folder!, "status --porcelain --untracked-files=no") is { } status ? status.Trim().Length > 0 : null;
         commit ??= Environment.GetEnvironmentVariable("SBIRLAB_COMMIT");
-        return new Provenance(string.IsNullOrEmpty(commit) ? null : commit, dirty, PackageVersions(), Environment.MachineName);
+        return new RunProvenance(string.IsNullOrEmpty(commit) ? null : commit, dirty, PackageVersions(), Environment.MachineName);
     }
 
     /// <summary>The working directory or the program's folder, whichever lies in a git work tree.</summary>
