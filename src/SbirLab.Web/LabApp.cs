@@ -1,0 +1,64 @@
+using MudBlazor.Services;
+using SbirLab.Runs;
+using SbirLab.Web.Components;
+using SbirLab.Web.Endpoints;
+using SbirLab.Web.Services;
+
+namespace SbirLab.Web;
+
+/// <summary>
+/// Builds the web lab's host: Blazor Server with MudBlazor, the run store and run service of the data
+/// folder, the in-process training worker and the file endpoints. Program.cs and the end-to-end tests
+/// both start the lab through here.
+/// </summary>
+public static class LabApp
+{
+    /// <summary>Where the lab listens when neither --urls nor ASPNETCORE_URLS names an address.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(LabApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
+        builder.WebHost.UseStaticWebAssets();
+        AddServices(builder.Services, LabSettings.From(builder.Configuration));
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapLabEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>The lab's services: store, run service, worker, templates and the UI's read models.</summary>
+    public static void AddServices(IServiceCollection services, LabSettings settings)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSingleton(settings);
+        services.AddSingleton<IRunExecutor, TrainerExecutor>();
+        services.AddSbirLabRuns(settings.Data, settings.RunWorker ? new RunWorkerOptions() : null);
+        services.AddSingleton<TemplateCatalog>();
+        services.AddSingleton<RunReader>();
+        services.AddSingleton<LiveRunFeeds>();
+        services.AddSingleton<GalleryImages>();
+        services.AddSingleton<RunExporter>();
+    }
+
+    /// <summary>Prints the addresses the lab listens on (the actual port when it was 0).</summary>
+    public static void PrintAddresses(WebApplication app, TextWriter output)
+    {
+        var settings = app.Services.GetRequiredService<LabSettings>();
+        foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
+        output.WriteLine($"data folder: {settings.Data.Root}");
+        output.Flush();
+    }
+}

@@ -1,0 +1,46 @@
+using SbirLab.Engine.Reports;
+
+namespace SbirLab.Web.Services;
+
+/// <summary>One line of a chart: its points and how it is drawn.</summary>
+/// <param name="Faint">Drawn thin and light: the raw curve behind its smoothed version.</param>
+/// <param name="Group">Lines of one group toggle together in the legend; only the first shows its name.</param>
+public sealed record ChartLine(string Name, double[] X, double[] Y, string Color, bool Faint = false, bool Dashed = false,
+    string? Group = null, bool ShowInLegend = true, string Mode = "lines");
+
+/// <summary>Turns metric series into chart lines: a faint raw curve with its smoothed curve on top, thinned for the browser.</summary>
+public static class ChartLines
+{
+    /// <summary>Points sent to the browser per line at most; longer series are thinned evenly (the last point is kept).</summary>
+    public const int MaxPoints = 1500;
+
+    public static readonly string[] Palette =
+        ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
+
+    public static string ColorOf(int index) => Palette[index % Palette.Length];
+
+    /// <summary>
+    /// The raw series (faint) and, with <paramref name="smoothing"/> &gt; 0, its exponential moving average (the
+    /// engine's TensorBoard-style <see cref="ExponentialSmoothing"/>) drawn over it.
+    /// </summary>
+    public static IEnumerable<ChartLine> Smoothed(string name, double[] x, double[] y, string color, double smoothing, bool dashed = false)
+    {
+        if (x.Length == 0) yield break;
+        if (smoothing <= 0)
+        {
+            yield return Thin(new ChartLine(name, x, y, color, Dashed: dashed, Group: name));
+            yield break;
+        }
+        yield return Thin(new ChartLine(name + " (raw)", x, y, color, Faint: true, Dashed: dashed, Group: name, ShowInLegend: false));
+        yield return Thin(new ChartLine(name, x, ExponentialSmoothing.Ema(y, smoothing), color, Dashed: dashed, Group: name));
+    }
+
+    /// <summary>Keeps at most <see cref="MaxPoints"/> points, evenly spaced, always the last one.</summary>
+    public static ChartLine Thin(ChartLine line)
+    {
+        int n = line.X.Length;
+        if (n <= MaxPoints) return line;
+        var keep = Enumerable.Range(0, MaxPoints).Select(i => (int)((long)i * (n - 1) / (MaxPoints - 1))).Distinct().ToArray();
+        return line with { X = keep.Select(i => line.X[i]).ToArray(), Y = keep.Select(i => line.Y[i]).ToArray() };
+    }
+}

@@ -1,0 +1,94 @@
+using SbirLab.Engine.Training;
+
+namespace SbirLab.Web.Services;
+
+/// <summary>A column of the compare view's final-metrics table.</summary>
+/// <param name="Key">The metric name (as the engine names metric points: "map", "p@10", "loss", ...).</param>
+public sealed record MetricColumn(string Key, string Title, bool HigherIsBetter);
+
+/// <summary>One run's line: its name and the value of every column (null when the run lacks it).</summary>
+public sealed record MetricsLine(long RunId, string Name, IReadOnlyList<double?> Values);
+
+/// <summary>The final metrics of the compared runs, with the best value of each column known.</summary>
+public sealed record MetricsTable(IReadOnlyList<MetricColumn> Columns, IReadOnlyList<MetricsLine> Lines)
+{
+    /// <summary>True when the line holds the best value of the column (ties: every line that has it).</summary>
+    public bool IsBest(int line, int column)
+    {
+        var value = Lines[line].Values[column];
+        if (value is not { } v || !double.IsFinite(v)) return false;
+        var finite = Lines.Select(l => l.Values[column]).OfType<double>().Where(double.IsFinite).ToList();
+        if (finite.Count < 2) return false;
+        double best = Columns[column].HigherIsBetter ? finite.Max() : finite.Min();
+        return v == best;
+    }
+}
+
+/// <summary>What one run contributes to the table: its final evaluation figures and its last epoch's figures.</summary>
+public sealed record FinalFigures(long RunId, string Name, IReadOnlyDictionary<string, double> Values);
+
+/// <summary>Builds the final-metrics table of the compare view.</summary>
+public static class FinalMetrics
+{
+    private static readonly string[] LowerIsBetter = ["loss", "loss_embedding", "loss_ce", "train_seconds"];
+
+    /// <summary>
+    /// A run's final figures: the retrieval figures of its evaluation report (the engine's names: map,
+    /// map_at_r, p@k, topk_hit), else of its last evaluated epoch; the last epoch's loss and accuracy; and its
+    /// training time (the sum of epoch_seconds).
+    /// </summary>
+    public static FinalFigures Of(long runId, string name, MetricHistory history, EvaluationFile? evaluation)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in history.EpochNames.Where(n => n != "epoch_seconds" && n != "items_per_s"))
+            if (history.LastEpochValue(metric) is { } last) values[metric] = last;
+        if (evaluation is not null)
+        {
+            foreach (var (metric, value) in RunEvaluator.Figures(evaluation.Report)) values[metric] = value;
+            values["r_precision"] = evaluation.Report.RPrecision;
+        }
+        var seconds = history.Epochs("epoch_seconds").Y;
+        if (seconds.Length > 0) values["train_seconds"] = seconds.Where(double.IsFinite).Sum();
+        return new FinalFigures(runId, name, values);
+    }
+
+    public static MetricsTable Build(IReadOnlyList<FinalFigures> runs)
+    {
+        var keys = runs.SelectMany(r => r.Values.Keys).Distinct(StringComparer.Ordinal).OrderBy(Rank).ThenBy(k => k, StringComparer.Ordinal).ToList();
+        var columns = keys.Select(k => new MetricColumn(k, Title(k), !LowerIsBetter.Contains(k))).ToList();
+        var lines = runs.Select(r => new MetricsLine(r.RunId, r.Name,
+            keys.Select(k => r.Values.TryGetValue(k, out var v) ? v : (double?)null).ToList())).ToList();
+        return new MetricsTable(columns, lines);
+    }
+
+    /// <summary>Retrieval first (mAP, mAP@R, R-precision, P@k by k, hit rates), then training figures.</summary>
+    private static int Rank(string key) => key switch
+    {
+        "map" => 0,
+        "map_at_r" => 1,
+        "r_precision" => 2,
+        _ when key.StartsWith("p@", StringComparison.Ordinal) => 3 + KOf(key[2..]),
+        _ when key.StartsWith("top", StringComparison.Ordinal) && key.EndsWith("_hit", StringComparison.Ordinal) => 100_000 + KOf(key[3..^4]),
+        "accuracy" => 200_000,
+        "loss" => 200_001,
+        "train_seconds" => 300_000,
+        _ => 250_000,
+    };
+
+    private static int KOf(string digits) => int.TryParse(digits, out var k) ? Math.Min(k, 90_000) : 90_000;
+
+    public static string Title(string key) => key switch
+    {
+        "map" => "mAP",
+        "map_at_r" => "mAP@R",
+        "r_precision" => "R-precision",
+        "accuracy" => "accuracy",
+        "loss" => "final loss",
+        "loss_embedding" => "embedding loss",
+        "loss_ce" => "CE loss",
+        "train_seconds" => "train time (s)",
+        _ when key.StartsWith("p@", StringComparison.Ordinal) => "P@" + key[2..],
+        _ when key.StartsWith("top", StringComparison.Ordinal) && key.EndsWith("_hit", StringComparison.Ordinal) => $"top-{key[3..^4]} hit",
+        _ => key,
+    };
+}

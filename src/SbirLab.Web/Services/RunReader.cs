@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+using SbirLab.Store;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Web.Services;
+
+/// <summary>A run's evaluation as the report view shows it; <see cref="EmbeddingMapJson"/> is null when the run has no map.</summary>
+public sealed record RunEvaluation(EvaluationFile File, string? EmbeddingMapJson, DateTime? Created);
+
+/// <summary>One line of a run's provenance table.</summary>
+public sealed record ProvenanceItem(string Label, string Value);
+
+/// <summary>
+/// What the pages read about runs, over the run store (and the run's folder for the files the store
+/// does not hold). It only reads: every change goes through <see cref="SbirLab.Runs.RunService"/>.
+/// The runs table's best and last mAP come from one query over the store's context for all runs.
+/// </summary>
+public sealed class RunReader(RunStore store)
+{
+    public RunStore Store => store;
+
+    public IReadOnlyList<RunRow> List()
+    {
+        var runs = store.List();
+        var maps = MapsByRun();
+        return runs.Select(r => ToRow(r, maps.GetValueOrDefault(r.Id))).ToList();
+    }
+
+    public RunRow? Row(long runId) => store.Find(runId) is { } run ? ToRow(run, MapsByRun(runId).GetValueOrDefault(runId)) : null;
+
+    public RunRecord? Find(long runId) => store.Find(runId);
+
+    public RunConfig Config(long runId) => store.Config(runId);
+
+    public MetricHistory History(long runId)
+    {
+        var history = new MetricHistory();
+        history.Merge(store.Metrics(runId));
+        return history;
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the run's log (the store's, else log.txt).</summary>
+    public IReadOnlyList<string> LogTail(long runId, int lines = 200)
+    {
+        var stored = store.Log(runId, tail: lines);
+        if (stored.Count > 0) return stored.Select(l => $"{l.Time.ToUniversalTime():yyyy-MM-dd HH:mm:ss} {l.Text}").ToList();
+        var file = store.Data.RunFolder(runId).Log;
+        return File.Exists(file) ? File.ReadLines(file).TakeLast(lines).ToList() : [];
+    }
+
+    /// <summary>The run's latest evaluation (the store's record, else eval.json of its folder); null before the first.</summary>
+    public RunEvaluation? Evaluation(long runId)
+    {
+        var record = store.Evaluations(runId).LastOrDefault();
+        if (record is not null && Parse(record.ReportJson) is { } file) return new RunEvaluation(file, record.EmbeddingMapJson, record.CreatedAt);
+        var path = store.Data.RunFolder(runId).Eval;
+        return File.Exists(path) && Parse(File.ReadAllText(path)) is { } fromFolder
+            ? new RunEvaluation(fromFolder, null, File.GetLastWriteTimeUtc(path))
+            : null;
+    }
+
+    /// <summary>Code commit, seed, device, packages, host and timing of a run.</summary>
+    public IReadOnlyList<ProvenanceItem> Provenance(RunRecord run)
+    {
+        var items = new List<ProvenanceItem>
+        {
+            new("run id", run.Id.ToString(CultureInfo.InvariantCulture)),
+            new("code commit", run.CodeCommit is null ? "unknown" : run.CodeCommit + (run.CodeDirty == true ? " (with uncommitted changes)" : "")),
+            new("seed", run.Seed.ToString(CultureInfo.InvariantCulture)),
+            new("device", run.Device ?? "not started"),
+            new("host", run.Host ?? "–"),
+            new("created", Time(run.CreatedAt)),
+            new("started", Time(run.StartedAt)),
+            new("finished", Time(run.FinishedAt)),
+            new("attempts", run.Attempts.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (run.ParentRunId is { } parent) items.Add(new("cloned from run", parent.ToString(CultureInfo.InvariantCulture)));
+        if (run.CheckpointPath is not null) items.Add(new("last checkpoint", $"{run.CheckpointPath} (step {run.CheckpointStep})"));
+        foreach (var (name, version) in Packages(run.PackageVersions)) items.Add(new(name, version));
+        var engineFile = store.Data.RunFolder(run.Id).Provenance;
+        if (File.Exists(engineFile)) items.AddRange(EngineProvenance(engineFile));
+        return items;
+    }
+
+    /// <summary>The pictures the engine drew for a run (file names in its pictures folder).</summary>
+    public IReadOnlyList<string> Pictures(long runId)
+    {
+        var folder = store.Data.RunFolder(runId).Pictures;
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.png").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    /// <summary>Parses an eval.json text; null when it is not one.</summary>
+    public static EvaluationFile? Parse(string json)
+    {
+        try { return JsonSerializer.Deserialize<EvaluationFile>(json, RunEvaluator.JsonOptions); }
+        catch (JsonException) { return null; }
+    }
+
+    private static RunRow ToRow(RunRecord run, (double? Best, double? Last) map)
+    {
+        string parameters;
+        try { parameters = KeyParameters.Describe(ConfigJson.ParseUnvalidated(run.ConfigJson)); }
+        catch (ConfigException) { parameters = "(unreadable config)"; }
+        return new RunRow(run.Id, run.Name, run.Experiment?.Name, run.Status, run.Message, run.Steps, run.TotalSteps,
+            run.EpochsCompleted, run.Epochs, run.Attempts, run.CreatedAt, run.StartedAt, run.FinishedAt, parameters,
+            map.Best, map.Last, run.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList(), run.ParentRunId);
+    }
+
+    /// <summary>Best and last epoch mAP of every run (or of one), in one query.</summary>
+    private Dictionary<long, (double? Best, double? Last)> MapsByRun(long? runId = null)
+    {
+        using var db = store.CreateContext();
+        var points = db.MetricPoints.AsNoTracking()
+            .Where(p => p.Kind == MetricKind.Epoch && p.Name == "map" && p.Value != null && (runId == null || p.RunId == runId))
+            .Select(p => new { p.RunId, p.Epoch, p.Id, Value = p.Value!.Value })
+            .ToList();
+        return points.GroupBy(p => p.RunId).ToDictionary(
+            g => g.Key,
+            g => ((double?)g.Max(p => p.Value), (double?)g.OrderBy(p => p.Epoch).ThenBy(p => p.Id).Last().Value));
+    }
+
+    private static IEnumerable<(string, string)> Packages(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return [];
+        try
+        {
+            return (JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []).Select(kv => (kv.Key, kv.Value));
+        }
+        catch (JsonException) { return []; }
+    }
+
+    private static IEnumerable<ProvenanceItem> EngineProvenance(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        foreach (var name in new[] { "os", "runtime" })
+            if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                yield return new ProvenanceItem(name, value.GetString() ?? "");
+    }
+
+    private static string Time(DateTime? time) =>
+        time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+
+namespace SbirLab.Web.Services;
+
+/// <summary>One line of the runs table.</summary>
+public sealed record RunRow(
+    long Id,
+    string Name,
+    string? Template,
+    RunStatus Status,
+    string? Message,
+    long Steps,
+    long TotalSteps,
+    int EpochsCompleted,
+    int Epochs,
+    int Attempts,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    string KeyParameters,
+    double? BestMap,
+    double? LastMap,
+    IReadOnlyList<string> Tags,
+    long? ParentRunId)
+{
+    /// <summary>Share of the steps done, in [0, 1].</summary>
+    public double Progress => Status == RunStatus.Completed ? 1 : TotalSteps > 0 ? Math.Clamp((double)Steps / TotalSteps, 0, 1) : 0;
+
+    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+    public bool CanStop => IsActive;
+    public bool CanResume => Status is RunStatus.Stopped or RunStatus.Interrupted;
+    public bool CanDelete => Status != RunStatus.Running;
+
+    /// <summary>Text the search box matches: name, template, status, parameters and tags.</summary>
+    public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", StatusText(Status), KeyParameters, .. Tags]);
+
+    public static string StatusText(RunStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>The parameters that tell runs apart at a glance, in one short line.</summary>
+public static class KeyParameters
+{
+    public static string Describe(RunConfig config)
+    {
+        var parts = new List<string> { Architecture(config.Model), Loss(config.Loss), Sampler(config.Batch), Optimizer(config), $"{config.Training.Epochs} ep" };
+        return string.Join(" · ", parts.Where(p => p.Length > 0));
+    }
+
+    private static string Architecture(ModelConfig model) =>
+        model.Siamese == "two-branch" ? $"{model.Backbone} ×2" : model.Backbone;
+
+    private static string Loss(LossConfig loss)
+    {
+        var terms = new List<string>();
+        if (loss.Embedding != "none" && loss.EmbeddingWeight > 0)
+        {
+            string detail = loss.Embedding switch
+            {
+                "triplet" => $" α {N(loss.Margin)} {loss.Miner}",
+                "contrastive" => $" m {N(loss.Margin)}",
+                "smooth-ap" => $" τ {N(loss.Tau)}",
+                _ => "",
+            };
+            terms.Add($"{N(loss.EmbeddingWeight)}·{loss.Embedding}{detail}");
+        }
+        if (loss.CrossEntropyWeight > 0) terms.Add($"{N(loss.CrossEntropyWeight)}·CE");
+        return string.Join(" + ", terms);
+    }
+
+    private static string Sampler(BatchConfig batch) => batch.Sampler switch
+    {
+        "pk" => $"PK {batch.Classes}×{batch.Items}×{batch.ImagesPerItem}",
+        "pairs" => $"pairs {batch.Size}",
+        _ => $"batch {batch.Size}",
+    };
+
+    private static string Optimizer(RunConfig config) =>
+        $"{config.Optimizer.Name} {N(config.Optimizer.LearningRate)} {config.Schedule.Name}" +
+        (config.Schedule.WarmupEpochs > 0 ? $" wu {N(config.Schedule.WarmupEpochs)}" : "");
+
+    private static string N(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}
