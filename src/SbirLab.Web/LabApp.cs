@@ -27,10 +27,10 @@ public static class LabApp
         if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
-        AddServices(builder.Services, LabSettings.From(builder.Configuration));
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddLabServices(LabSettings.From(builder.Configuration));
 
         var app = builder.Build();
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapLabEndpoints();
@@ -38,10 +38,9 @@ public static class LabApp
         return app;
     }
 
-    /// <summary>The lab's services: store, run service, worker, templates and the UI's read models.</summary>
-    public static void AddServices(IServiceCollection services, LabSettings settings)
+    /// <summary>The lab's services: MudBlazor, store, run service, worker, templates and the UI's read models.</summary>
+    public static IServiceCollection AddLabServices(this IServiceCollection services, LabSettings settings)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton(settings);
         services.AddSingleton<IRunExecutor, TrainerExecutor>();
@@ -51,6 +50,9 @@ public static class LabApp
         services.AddSingleton<LiveRunFeeds>();
         services.AddSingleton<GalleryImages>();
         services.AddSingleton<RunExporter>();
+        services.AddSingleton<RunAnnotations>();
+        services.AddSingleton<CompareLoader>();
+        return services;
     }
 
     /// <summary>Prints the addresses the lab listens on (the actual port when it was 0).</summary>

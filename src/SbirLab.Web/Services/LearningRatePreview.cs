@@ -25,7 +25,8 @@ public static class LearningRatePreview
         var (steps, known) = StepsPerEpoch(config);
         var schedule = LearningRateSchedule.For(config, steps);
         var curve = schedule.Curve(points).ToList();
-        if (schedule.TotalSteps > 0) curve.Add((schedule.TotalSteps - 1, schedule.At(schedule.TotalSteps - 1)));
+        long last = schedule.TotalSteps - 1;
+        if (last >= 0 && curve[^1].Step != last) curve.Add((last, schedule.At(last))); // the curve ends where the run ends
         return new LearningRateCurve(
             curve.Select(p => (double)p.Step / steps).ToArray(),
             curve.Select(p => p.Rate).ToArray(),

@@ -14,6 +14,7 @@ public sealed class MetricHistory
 {
     private readonly Dictionary<string, SortedDictionary<long, double>> _steps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<long, double>> _epochs = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, long> _epochEnds = [];
 
     /// <summary>Bumped whenever a point is added or changed.</summary>
     public long Version { get; private set; }
@@ -30,10 +31,16 @@ public sealed class MetricHistory
         LastStep = Math.Max(LastStep, step);
     }
 
-    public void AddEpoch(int epoch, IReadOnlyDictionary<string, double> values)
+    /// <param name="step">The global step count when the epoch ended.</param>
+    public void AddEpoch(int epoch, long step, IReadOnlyDictionary<string, double> values)
     {
         foreach (var (name, value) in values) Put(_epochs, name, epoch, value);
+        _epochEnds[epoch] = step;
     }
+
+    /// <summary>The step axis position of each epoch's end (the step count when it ended, minus one), for the given 1-based epochs.</summary>
+    public double[] EpochEndSteps(IEnumerable<double> epochNumbers) =>
+        epochNumbers.Select(e => _epochEnds.TryGetValue((long)e - 1, out var step) ? step - 1.0 : double.NaN).ToArray();
 
     /// <summary>Adds points read from the store.</summary>
     public void Merge(IEnumerable<MetricPoint> points)
@@ -46,7 +53,11 @@ public sealed class MetricHistory
                 Put(_steps, point.Name, point.Step, value);
                 LastStep = Math.Max(LastStep, point.Step);
             }
-            else Put(_epochs, point.Name, point.Epoch, value);
+            else
+            {
+                Put(_epochs, point.Name, point.Epoch, value);
+                _epochEnds[point.Epoch] = point.Step;
+            }
         }
     }
 
@@ -59,7 +70,7 @@ public sealed class MetricHistory
                 AddStep(step.Metrics.Step, step.Metrics.Values);
                 return true;
             case RunEpochEvent epoch:
-                AddEpoch(epoch.Metrics.Epoch, epoch.Metrics.Values);
+                AddEpoch(epoch.Metrics.Epoch, epoch.Metrics.Step, epoch.Metrics.Values);
                 return true;
             case RunStarted started:
                 DropFrom(started.Start.StartStep, started.Start.StartEpoch);
@@ -89,6 +100,7 @@ public sealed class MetricHistory
             foreach (var key in points.Keys.Where(k => k >= step).ToList()) points.Remove(key);
         foreach (var points in _epochs.Values)
             foreach (var key in points.Keys.Where(k => k >= epoch).ToList()) points.Remove(key);
+        foreach (var key in _epochEnds.Keys.Where(k => k >= epoch).ToList()) _epochEnds.Remove(key);
         LastStep = Math.Min(LastStep, step - 1);
         Version++;
     }

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace SbirLab.Web.Services;
+
+/// <summary>
+/// A 2-D embedding map as the store keeps it with an evaluation (the engine's <c>EmbeddingMap</c> shape in
+/// camelCase: x, y, labels, classNames, isSketch), plus, per point, which evaluation image it shows
+/// (<c>sets</c>: "query" or "gallery", <c>indices</c>) so the map can show its thumbnail on hover.
+/// </summary>
+public sealed record EmbeddingMapData(double[] X, double[] Y, int[] Labels, string[]? ClassNames = null, bool[]? IsSketch = null,
+    string[]? Sets = null, int[]? Indices = null)
+{
+    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>The map in <paramref name="json"/>; null when there is none or it is not a map.</summary>
+    public static EmbeddingMapData? TryParse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return null;
+        try
+        {
+            var map = JsonSerializer.Deserialize<EmbeddingMapData>(json, Options);
+            return map is { X: not null, Y: not null, Labels: not null } && map.X.Length == map.Y.Length && map.X.Length == map.Labels.Length && map.X.Length > 0
+                ? map
+                : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    public bool HasThumbnails => Sets?.Length == X.Length && Indices?.Length == X.Length;
+
+    public string ClassName(int label) => ClassNames is { } names && label >= 0 && label < names.Length ? names[label] : $"class {label}";
+
+    /// <summary>The image behind a point, as (set, index), when the map says which it is.</summary>
+    public (ImageSetKind Set, int Index)? ImageOf(int point) =>
+        HasThumbnails && point >= 0 && point < X.Length && Enum.TryParse<ImageSetKind>(Sets![point], true, out var set) ? (set, Indices![point]) : null;
+}

@@ -1,0 +1,91 @@
+using SbirLab.Engine.Training;
+using SbirLab.Web.Components.Shared;
+using SbirLab.Web.Services;
+
+namespace SbirLab.Web.Tests.Components;
+
+public sealed class RunsTableTests : ComponentTest
+{
+    private static RunRow Row(long id, string name, RunStatus status, double? best, long steps = 10, long total = 10) =>
+        new(id, name, "fashion-mnist/triplet", status, null, steps, total, 1, 2, 1, DateTime.UtcNow, null, null, "convnet · batch 100", best, best, ["t" + id], null);
+
+    private readonly RunRow[] _rows =
+    [
+        Row(1, "baseline", RunStatus.Completed, 0.58),
+        Row(2, "triplet-a", RunStatus.Running, null, steps: 25, total: 100),
+        Row(3, "smooth-ap", RunStatus.Stopped, 0.81),
+    ];
+
+    private IRenderedComponent<RunsTable> RenderTable(RunTableState state, List<string>? actions = null) =>
+        Context.Render<RunsTable>(p => p
+            .Add(t => t.Rows, _rows)
+            .Add(t => t.State, state)
+            .Add(t => t.Etas, new Dictionary<long, TimeSpan?> { [2] = TimeSpan.FromSeconds(95) })
+            .Add(t => t.OnStop, (RunRow r) => actions?.Add($"stop {r.Id}"))
+            .Add(t => t.OnResume, (RunRow r) => actions?.Add($"resume {r.Id}"))
+            .Add(t => t.OnDelete, (RunRow r) => actions?.Add($"delete {r.Id}")));
+
+    [Fact]
+    public void Rows_show_status_progress_with_eta_best_map_and_tags()
+    {
+        var cut = RenderTable(new RunTableState());
+
+        var rows = cut.FindAll("tr.run-row");
+        Assert.Equal(["3", "2", "1"], rows.Select(r => r.GetAttribute("data-run-id")));
+        var running = cut.Find("tr.run-row[data-run-id='2']");
+        Assert.Contains("25 / 100 steps", running.TextContent);
+        Assert.Contains("ETA 1 min 35 s", running.TextContent);
+        Assert.Equal("0.810", cut.Find("tr.run-row[data-run-id='3'] .map-best").TextContent);
+        Assert.Equal("–", cut.Find("tr.run-row[data-run-id='2'] .map-best").TextContent);
+        Assert.Contains("t3", cut.Find("tr.run-row[data-run-id='3']").TextContent);
+    }
+
+    [Fact]
+    public void Searching_filters_the_rows()
+    {
+        var cut = RenderTable(new RunTableState());
+        cut.Find(".runs-search input").Input("smooth");
+        cut.WaitForAssertion(() => Assert.Equal(["3"], cut.FindAll("tr.run-row").Select(r => r.GetAttribute("data-run-id"))));
+        cut.Find(".runs-search input").Input("nothing-like-this");
+        cut.WaitForAssertion(() => Assert.Contains("No run matches", cut.Markup));
+    }
+
+    [Fact]
+    public void Clicking_a_header_sorts_by_it()
+    {
+        var cut = RenderTable(new RunTableState());
+        cut.Find("[data-sort='BestMap']").Click();
+        Assert.Equal(["3", "1", "2"], cut.FindAll("tr.run-row").Select(r => r.GetAttribute("data-run-id")));
+    }
+
+    [Fact]
+    public void Compare_is_enabled_once_two_runs_are_selected()
+    {
+        var state = new RunTableState();
+        var cut = RenderTable(state);
+        Assert.True(cut.Find(".compare-button").HasAttribute("disabled"));
+
+        cut.Find("tr.run-row[data-run-id='1'] .select-run input").Change(true);
+        Assert.True(cut.Find(".compare-button").HasAttribute("disabled"));
+        cut.Find("tr.run-row[data-run-id='3'] .select-run input").Change(true);
+
+        Assert.Equal([1L, 3L], state.Selected.Order());
+        Assert.False(cut.Find(".compare-button").HasAttribute("disabled"));
+        Assert.Contains("Compare (2)", cut.Find(".compare-button").TextContent);
+    }
+
+    [Fact]
+    public void Actions_are_offered_only_where_they_apply()
+    {
+        var actions = new List<string>();
+        var cut = RenderTable(new RunTableState(), actions);
+
+        Assert.True(cut.Find("tr.run-row[data-run-id='1'] .action-stop").HasAttribute("disabled"));     // completed
+        Assert.True(cut.Find("tr.run-row[data-run-id='2'] .action-delete").HasAttribute("disabled"));   // running
+        Assert.True(cut.Find("tr.run-row[data-run-id='2'] .action-resume").HasAttribute("disabled"));
+        cut.Find("tr.run-row[data-run-id='2'] .action-stop").Click();
+        cut.Find("tr.run-row[data-run-id='3'] .action-resume").Click();
+        cut.Find("tr.run-row[data-run-id='1'] .action-delete").Click();
+        Assert.Equal(["stop 2", "resume 3", "delete 1"], actions);
+    }
+}

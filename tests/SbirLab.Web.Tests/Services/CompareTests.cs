@@ -1,0 +1,94 @@
+using SbirLab.Web.Services;
+
+namespace SbirLab.Web.Tests.Services;
+
+public sealed class CompareTests : IDisposable
+{
+    private readonly TestLab _lab = new();
+
+    [Fact]
+    public void Config_rows_list_every_field_and_mark_those_that_differ()
+    {
+        var a = _lab.Triplet("loss.margin=0.2");
+        var b = _lab.Triplet("loss.margin=0.3", "name=\"other\"");
+
+        var all = ConfigComparison.Rows([a, b]);
+        var differences = ConfigComparison.Rows([a, b], onlyDifferences: true);
+
+        Assert.Equal(ConfigComparison.Flatten(a).Count, all.Count);
+        Assert.Equal(["name", "loss.margin"], differences.Select(r => r.Field));
+        Assert.Equal(["0.2", "0.3"], differences.Single(r => r.Field == "loss.margin").Values);
+        Assert.False(all.Single(r => r.Field == "model.backbone").Differs);
+        Assert.Equal("[1,5,10,50]", ConfigComparison.Flatten(a)["evaluation.precisionAtK"]);
+    }
+
+    [Fact]
+    public void The_best_of_each_column_is_the_highest_score_or_the_lowest_loss()
+    {
+        var table = FinalMetrics.Build(
+        [
+            new FinalFigures(1, "a", new Dictionary<string, double> { ["map"] = 0.70, ["loss"] = 0.30, ["p@10"] = 0.5 }),
+            new FinalFigures(2, "b", new Dictionary<string, double> { ["map"] = 0.75, ["loss"] = 0.40 }),
+            new FinalFigures(3, "c", new Dictionary<string, double> { ["map"] = 0.75, ["loss"] = 0.35, ["p@10"] = 0.4 }),
+        ]);
+
+        int map = Column(table, "map"), loss = Column(table, "loss"), p10 = Column(table, "p@10");
+        Assert.Equal([false, true, true], Best(table, map));   // a tie marks both
+        Assert.Equal([true, false, false], Best(table, loss)); // lower is better
+        Assert.Equal([true, false, false], Best(table, p10));  // b has no value: neither best nor counted
+        Assert.True(map < p10 && p10 < loss);                   // retrieval first, then training figures
+        Assert.Equal("P@10", table.Columns[p10].Title);
+    }
+
+    [Fact]
+    public void A_column_only_one_run_has_marks_nothing()
+    {
+        var table = FinalMetrics.Build(
+        [
+            new FinalFigures(1, "a", new Dictionary<string, double> { ["map"] = 0.7 }),
+            new FinalFigures(2, "b", new Dictionary<string, double>()),
+        ]);
+        Assert.False(table.IsBest(0, 0));
+    }
+
+    [Fact]
+    public void Final_figures_come_from_the_evaluation_report_over_the_last_epoch()
+    {
+        var evaluation = TestLab.Evaluation();
+        var history = new MetricHistory();
+        history.AddEpoch(0, 10, new Dictionary<string, double> { ["map"] = 0.1, ["loss"] = 0.5, ["epoch_seconds"] = 3 });
+        history.AddEpoch(1, 20, new Dictionary<string, double> { ["map"] = 0.2, ["loss"] = 0.4, ["epoch_seconds"] = 4 });
+
+        var figures = FinalMetrics.Of(1, "a", history, evaluation).Values;
+
+        Assert.Equal(evaluation.Report.MeanAveragePrecision, figures["map"]);
+        Assert.Equal(evaluation.Report.PrecisionAtK.Single(p => p.K == 5).Value, figures["p@5"]);
+        Assert.Equal(0.4, figures["loss"]);
+        Assert.Equal(7.0, figures["train_seconds"]); // 3 s + 4 s
+    }
+
+    [Fact]
+    public void Compare_loader_skips_missing_runs_and_overlays_one_line_per_run()
+    {
+        long a = _lab.CompletedRun(_lab.Triplet("loss.margin=0.2"), [0.5, 0.6]);
+        long b = _lab.CompletedRun(_lab.Triplet("loss.margin=0.3"), [0.4, 0.7]);
+        var runs = new CompareLoader(_lab.Reader).Load(CompareLoader.ParseIds($"{a}, 999, {b},{a}"));
+
+        Assert.Equal([a, b], runs.Select(r => r.Id));
+        var overlay = CompareLoader.Overlay(runs, MetricChoice.Parse("epoch:map"), 0);
+        Assert.Equal(2, overlay.Count);
+        Assert.Equal([0.4, 0.7], overlay[1].Y);
+        // Step metrics: each run's raw curve (faint) and its smoothed curve.
+        var steps = CompareLoader.Overlay(runs, MetricChoice.Parse("step:loss"), 0.5);
+        Assert.Equal(4, steps.Count);
+        Assert.Equal(2, steps.Count(l => l.Faint));
+        Assert.Contains(CompareLoader.Choices(runs), c => c.Key == "epoch:map");
+    }
+
+    private static int Column(MetricsTable table, string key) => table.Columns.ToList().FindIndex(c => c.Key == key);
+
+    private static bool[] Best(MetricsTable table, int column) =>
+        Enumerable.Range(0, table.Lines.Count).Select(l => table.IsBest(l, column)).ToArray();
+
+    public void Dispose() => _lab.Dispose();
+}

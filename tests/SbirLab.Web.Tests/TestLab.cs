@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Evaluation;
+using SbirLab.Engine.Training;
+using SbirLab.Runs;
+using SbirLab.Store;
+using SbirLab.Store.Entities;
+using SbirLab.Web.Services;
+using static TorchSharp.torch;
+
+namespace SbirLab.Web.Tests;
+
+/// <summary>
+/// A lab in a temporary data folder with the real store and run service (no training worker), for
+/// component and service tests. Runs are seeded through the store's own API, as a worker would record them.
+/// </summary>
+public sealed class TestLab : IDisposable
+{
+    public TestLab(TimeSpan? liveInterval = null)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "sbirlab-web-tests", Guid.NewGuid().ToString("N"));
+        Settings = new LabSettings(new DataFolder(Folder), null, RunWorker: false, liveInterval ?? TimeSpan.FromMilliseconds(100));
+        Store = RunStore.Open(Settings.Data);
+        Service = new RunService(Store, new RunEventHub());
+        Templates = new TemplateCatalog(Settings);
+        Reader = new RunReader(Store);
+    }
+
+    public string Folder { get; }
+    public LabSettings Settings { get; }
+    public RunStore Store { get; }
+    public RunService Service { get; }
+    public TemplateCatalog Templates { get; }
+    public RunReader Reader { get; }
+
+    /// <summary>The FashionMNIST triplet template with overrides.</summary>
+    public RunConfig Triplet(params string[] overrides) => TemplateCatalog.Instantiate(Templates.Find("fashion-mnist/triplet")!, overrides);
+
+    /// <summary>Registers the lab's services (this lab's store and service) in a bUnit context.</summary>
+    public void Register(BunitContext context)
+    {
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        var services = context.Services;
+        services.AddMudServices();
+        services.AddSingleton(Settings);
+        services.AddSingleton(Store);
+        services.AddSingleton(Service.Events);
+        services.AddSingleton(Service);
+        services.AddSingleton(Templates);
+        services.AddSingleton(Reader);
+        services.AddSingleton<LiveRunFeeds>();
+        services.AddSingleton<GalleryImages>();
+        services.AddSingleton<RunExporter>();
+        services.AddSingleton<RunAnnotations>();
+        services.AddSingleton<CompareLoader>();
+    }
+
+    /// <summary>
+    /// Records a finished run as a worker would: claimed, per-epoch figures (<paramref name="maps"/> per epoch,
+    /// loss falling), an evaluation when <paramref name="evaluation"/> is given, then completed.
+    /// </summary>
+    public long CompletedRun(RunConfig config, double[] maps, EvaluationFile? evaluation = null, string? template = "fashion-mnist/triplet")
+    {
+        long id = Service.Queue(config, experiment: template);
+        var claimed = Store.ClaimNext(WorkerIdentity.Current) ?? throw new InvalidOperationException("nothing to claim");
+        if (claimed.Id != id) throw new InvalidOperationException("claimed another run");
+        for (int epoch = 0; epoch < maps.Length; epoch++)
+        {
+            for (int step = epoch * 10; step < (epoch + 1) * 10; step++)
+                Store.Writer.AddMetric(id, MetricKind.Step, step, epoch, "loss", 1.0 / (step + 1));
+            Store.Writer.AddMetric(id, MetricKind.Epoch, (epoch + 1) * 10, epoch, "map", maps[epoch]);
+            Store.Writer.AddMetric(id, MetricKind.Epoch, (epoch + 1) * 10, epoch, "loss", 1.0 / (epoch + 2));
+        }
+        Store.Writer.Flush();
+        if (evaluation is not null) Store.AddEvaluation(id, JsonSerializer.Serialize(evaluation, RunEvaluator.JsonOptions), maps.Length - 1, maps.Length * 10);
+        Store.Finish(id, RunStatus.Completed, "completed", new RunOutcome(RunStatus.Completed, "completed", maps.Length * 10, maps.Length, null));
+        return id;
+    }
+
+    /// <summary>
+    /// A real retrieval report from the engine: 3 classes, 2-D embeddings where class c sits near angle 2πc/3,
+    /// one query in three placed on the wrong class's side so the ranked lists mix green and red.
+    /// </summary>
+    public static EvaluationFile Evaluation(int perClass = 6, int topK = 5)
+    {
+        var gallery = new List<float>();
+        var galleryLabels = new List<long>();
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < perClass; i++)
+            {
+                double angle = 2 * Math.PI * c / 3 + 0.15 * (i - perClass / 2.0);
+                gallery.AddRange([(float)Math.Cos(angle), (float)Math.Sin(angle)]);
+                galleryLabels.Add(c);
+            }
+        var queries = new List<float>();
+        var queryLabels = new List<long>();
+        for (int c = 0; c < 3; c++)
+        {
+            double angle = 2 * Math.PI * (c == 2 ? 0.5 : c) / 3; // the class-2 query sits between classes 0 and 1
+            queries.AddRange([(float)Math.Cos(angle), (float)Math.Sin(angle)]);
+            queryLabels.Add(c);
+        }
+        using var q = tensor(queries.ToArray(), [queryLabels.Count, 2]);
+        using var g = tensor(gallery.ToArray(), [galleryLabels.Count, 2]);
+        var report = RetrievalEvaluator.Evaluate(q, queryLabels.ToArray(), g, galleryLabels.ToArray(),
+            new RetrievalOptions { PrecisionAtK = [1, 5], TopKHit = [1, 5], ExampleTopK = topK });
+        return new EvaluationFile("test-run", 2, "three clusters", ["circle", "square", "triangle"], report);
+    }
+
+    public void Dispose()
+    {
+        Service.Dispose();
+        Store.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); }
+        catch (IOException) { /* a file still open on a slow machine: the temp folder is cleaned later */ }
+    }
+}
