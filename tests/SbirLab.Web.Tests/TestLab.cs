@@ -66,6 +66,7 @@ public sealed class TestLab : IDisposable
         long id = Service.Queue(config, experiment: template);
         var claimed = Store.ClaimNext(WorkerIdentity.Current) ?? throw new InvalidOperationException("nothing to claim");
         if (claimed.Id != id) throw new InvalidOperationException("claimed another run");
+        Store.MarkStarted(id, new RunStart("cpu", 0, 0, maps.Length, 10, maps.Length * 10, 100, "test data"));
         for (int epoch = 0; epoch < maps.Length; epoch++)
         {
             for (int step = epoch * 10; step < (epoch + 1) * 10; step++)

@@ -1,0 +1,74 @@
+using SbirLab.Engine.Training;
+using SbirLab.Runs;
+using SbirLab.Web.Components.Shared;
+
+namespace SbirLab.Web.Tests.Components;
+
+public sealed class RunViewTests : ComponentTest
+{
+    [Fact]
+    public void A_queued_runs_charts_grow_as_its_steps_stream_in()
+    {
+        long id = Lab.Service.Queue(Lab.Triplet("name=\"live\""));
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
+        Assert.Equal("0", LossPoints(cut));
+        Thread.Sleep(300); // the feed subscribes
+
+        for (int step = 0; step < 30; step++)
+            Lab.Service.Events.Publish(new RunStepEvent(id, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 1.0 / (step + 1), ["lr"] = 0.05 })));
+        cut.WaitForAssertion(() => Assert.Equal("30", LossPoints(cut)), TimeSpan.FromSeconds(5));
+
+        for (int step = 30; step < 45; step++)
+            Lab.Service.Events.Publish(new RunStepEvent(id, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 0.01 })));
+        cut.WaitForAssertion(() => Assert.Equal("45", LossPoints(cut)), TimeSpan.FromSeconds(5));
+        Assert.Equal("30", cut.Find("[data-chart='Learning rate']").GetAttribute("data-points")); // the later steps logged no rate
+    }
+
+    [Fact]
+    public void A_completed_run_shows_its_config_provenance_and_report_and_cannot_be_stopped()
+    {
+        long id = Lab.CompletedRun(Lab.Triplet("name=\"done\""), [0.5, 0.6], TestLab.Evaluation());
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
+
+        Assert.Equal("done", cut.Find(".run-name").TextContent);
+        Assert.Equal("completed", cut.Find(".run-header .status-chip").GetAttribute("data-status"));
+        Assert.True(cut.Find(".run-stop").HasAttribute("disabled"));
+        Assert.True(cut.Find(".run-resume").HasAttribute("disabled"));
+        Assert.Equal($"api/runs/{id}/export.zip", cut.Find(".run-export").GetAttribute("href"));
+        Assert.Contains("step 20 / ", cut.Find(".run-progress-text").TextContent);
+        // Retrieval chart: mAP over 2 epochs.
+        Assert.Equal("2", cut.Find("[data-chart='Retrieval per epoch']").GetAttribute("data-points"));
+    }
+
+    [Fact]
+    public void The_grading_view_is_read_only_and_shows_everything_at_once()
+    {
+        long id = Lab.CompletedRun(Lab.Triplet("name=\"graded\""), [0.5, 0.6], TestLab.Evaluation());
+        Lab.Store.AddNote(id, "lr looks high");
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id).Add(v => v.ReadOnly, true));
+
+        Assert.Empty(cut.FindAll(".run-stop"));
+        Assert.Empty(cut.FindAll(".add-note"));
+        Assert.Contains("read-only grading view", cut.Markup);
+        Assert.Contains("\"name\": \"graded\"", cut.Find(".run-config").TextContent);
+        Assert.Contains("seed", cut.Find(".provenance-table").TextContent);
+        Assert.NotEmpty(cut.FindAll(".ranked-row"));
+        Assert.Contains("lr looks high", cut.Find(".note-text").TextContent);
+    }
+
+    [Fact]
+    public void Stop_on_a_queued_run_stops_it()
+    {
+        long id = Lab.Service.Queue(Lab.Triplet());
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
+        cut.WaitForAssertion(() => Assert.Equal("queued", cut.Find(".run-header .status-chip").GetAttribute("data-status")));
+        Thread.Sleep(500); // let the feed's first batch (the current status) render before clicking
+        cut.Find(".run-stop").Click();
+
+        Assert.Equal(RunStatus.Stopped, Lab.Store.Find(id)!.Status);
+        cut.WaitForAssertion(() => Assert.Equal("stopped", cut.Find(".run-header .status-chip").GetAttribute("data-status")));
+        Assert.False(cut.Find(".run-resume").HasAttribute("disabled"));
+    }
+
+    private static string? LossPoints(IRenderedComponent<RunView> cut) => cut.Find("[data-chart^='Loss']").GetAttribute("data-points");
+}
