@@ -50,7 +50,8 @@ internal sealed class RankingMetrics : IDisposable
         using var scope = NewDisposeScope();
         var relevantCount = relevance.sum(1, keepdim: true);
         var safeCount = relevantCount.clamp_min(1);
-        var lastRelevantRank = (relevantCount - 1).clamp_min(0).to_type(ScalarType.Int64);
+        // Zero-based index of rank R = T, where mAP@R and R-precision are read.
+        var rankRIndex = (relevantCount - 1).clamp_min(0).to_type(ScalarType.Int64);
         var found = relevance.cumsum(1);
         var precisionAtRelevant = found.div(allRanks).mul_(relevance);
         var precisionSums = precisionAtRelevant.cumsum(1);
@@ -58,8 +59,8 @@ internal sealed class RankingMetrics : IDisposable
         var rows = cat(
         [
             precisionSums.narrow(1, relevance.shape[1] - 1, 1) / safeCount,
-            precisionSums.gather(1, lastRelevantRank) / safeCount,
-            found.gather(1, lastRelevantRank) / safeCount,
+            precisionSums.gather(1, rankRIndex) / safeCount,
+            found.gather(1, rankRIndex) / safeCount,
             found.index_select(1, ZeroBased(precisionKs)) / precisionKs,
             found.index_select(1, ZeroBased(hitKs)).gt(0).to_type(ScalarType.Float64),
             foundAtRanks / sampledRanks,
