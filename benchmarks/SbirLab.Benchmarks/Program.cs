@@ -1,1 +1,13 @@
-Console.WriteLine("x");
+using SbirLab.Benchmarks;
+
+// Benchmarks print figures; they are not tests. Each names its peer and prints ratios measured in the same run.
+var name = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
+switch (name)
+{
+    case "train-step": TrainStepBenchmark.Run(rest); break;
+    default:
+        Console.WriteLine("usage: dotnet run -c Release --project benchmarks/SbirLab.Benchmarks -- <benchmark> [options]");
+        Console.WriteLine("  train-step [--steps N] [--loss ce|triplet]   seed-004 ConvNet step time vs PyTorch (python3-torch)");
+        break;
+}

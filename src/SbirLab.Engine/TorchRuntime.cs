@@ -11,8 +11,13 @@ public static class TorchRuntime
     public static torch.Device Device => LazyDevice.Value;
 
     /// <summary>A short human description such as "cpu (2 threads)" or "cuda:0 (NVIDIA H100)".</summary>
-    public static string Describe() =>
-        Device.type == DeviceType.CUDA ? $"cuda:{Device.index} ({torch.cuda.device_count()} visible)" : $"cpu ({torch.get_num_threads()} threads)";
+    public static string Describe(torch.Device? device = null)
+    {
+        device ??= Device;
+        return device.type == DeviceType.CUDA
+            ? $"cuda:{Math.Max(0, (int)device.index)} ({torch.cuda.device_count()} visible)"
+            : $"cpu ({torch.get_num_threads()} threads)";
+    }
 
     public static torch.Device Resolve(string? requested) => requested?.ToLowerInvariant() switch
     {

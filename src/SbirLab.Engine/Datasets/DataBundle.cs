@@ -1,3 +1,4 @@
+using SbirLab.Engine.Models;
 using SbirLab.Engine.Configs;
 
 namespace SbirLab.Engine.Datasets;
@@ -68,7 +69,7 @@ public static class DataBundles
             split.Image(indices[i]).CopyTo(bytes.AsSpan(i * pixels, pixels));
             labels[i] = split.Labels[indices[i]];
         }
-        var domains = new Domain[indices.Length];
+        var domains = Enumerable.Repeat(Domain.Photo, indices.Length).ToArray();
         var items = Enumerable.Range(0, indices.Length).ToArray();
         return new GreyImageSet(bytes, split.Height, labels, domains, items, FashionMnistMean, FashionMnistStd);
     }

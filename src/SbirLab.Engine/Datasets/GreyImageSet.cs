@@ -1,3 +1,4 @@
+using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,24 +35,24 @@ public sealed class GreyImageSet : IImageSet, IDisposable
     public IReadOnlyList<Domain> Domains { get; }
     public IReadOnlyList<int> ItemIds { get; }
 
-    public Tensor Batch(ReadOnlySpan<int> indices, Augmenter? augmenter = null)
+    public Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null)
     {
         using var scope = NewDisposeScope();
         var index = tensor(indices.ToArray().Select(i => (long)i).ToArray(), dtype: ScalarType.Int64);
         var bytes = _pixels.index_select(0, index);
-        if (augmenter is not null) bytes = Augment(bytes, augmenter);
+        if (augmentation is not null) bytes = Augment(bytes, augmentation);
         var batch = bytes.to_type(ScalarType.Float32).div_(255f).sub_(_mean).div_(_std);
         return batch.MoveToOuterDisposeScope();
     }
 
     public byte[] Pixels(int index) => _bytes.AsSpan(index * Size * Size, Size * Size).ToArray();
 
-    private Tensor Augment(Tensor bytes, Augmenter augmenter)
+    private Tensor Augment(Tensor bytes, Augmentation augmentation)
     {
-        var data = bytes.data<byte>().ToArray();
-        int stride = Size * Size;
-        for (int i = 0; i < data.Length / stride; i++) augmenter.Apply(data.AsSpan(i * stride, stride), 1, Size);
-        return tensor(data, bytes.shape, dtype: ScalarType.Byte);
+        var source = bytes.data<byte>().ToArray();
+        var augmented = new byte[source.Length];
+        augmentation.Augmenter.ApplyBatch(source, augmented, (int)bytes.shape[0], 1, Size, augmentation.Random);
+        return tensor(augmented, bytes.shape, dtype: ScalarType.Byte);
     }
 
     public void Dispose() => _pixels.Dispose();

@@ -1,13 +1,8 @@
+using SbirLab.Engine.Imaging;
+using SbirLab.Engine.Models;
 using TorchSharp;
 
 namespace SbirLab.Engine.Datasets;
-
-/// <summary>Which side of a sketch-based retrieval an image is on.</summary>
-public enum Domain
-{
-    Photo = 0,
-    Sketch = 1,
-}
 
 /// <summary>
 /// A labelled set of images that can hand out model-ready batches. Labels are class indices shared
@@ -24,15 +19,11 @@ public interface IImageSet
     IReadOnlyList<int> ItemIds { get; }
 
     /// <summary>A float32 batch [B, C, S, S] on the CPU, normalised for the model.</summary>
-    torch.Tensor Batch(ReadOnlySpan<int> indices, Augmenter? augmenter = null);
+    torch.Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null);
 
     /// <summary>The raw image as grey or RGB bytes (HWC), for pictures of ranked results.</summary>
     byte[] Pixels(int index);
 }
 
-/// <summary>Training-time augmentation hook; implementations must be deterministic given their seed.</summary>
-public abstract class Augmenter
-{
-    /// <summary>Augments one CHW uint8 image in place.</summary>
-    public abstract void Apply(Span<byte> chw, int channels, int size);
-}
+/// <summary>Training-time augmentation of a batch, with the random source of that step (so a resumed run repeats it).</summary>
+public sealed record Augmentation(TrainAugmenter Augmenter, Random Random);

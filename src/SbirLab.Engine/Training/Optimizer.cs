@@ -51,7 +51,7 @@ public sealed class Optimizer : IDisposable
             string key = name + ".momentum";
             if (!_state.TryGetValue(key, out var buffer))
             {
-                buffer = d.detach().clone().MoveToOuterDisposeScope();
+                buffer = d.detach().clone().DetachFromDisposeScope();
                 _state[key] = buffer;
             }
             else buffer.mul_(_config.Momentum).add_(d);
@@ -78,7 +78,7 @@ public sealed class Optimizer : IDisposable
     private Tensor State(string key, Tensor like)
     {
         if (_state.TryGetValue(key, out var t)) return t;
-        t = zeros_like(like).MoveToOuterDisposeScope();
+        t = zeros_like(like).DetachFromDisposeScope();
         _state[key] = t;
         return t;
     }
@@ -98,7 +98,7 @@ public sealed class Optimizer : IDisposable
         foreach (var (key, value) in state)
         {
             if (key == "__steps") _steps = value.to(CPU).item<long>();
-            else _state[key] = value.to(device).detach().clone();
+            else _state[key] = value.to(device).detach().clone().DetachFromDisposeScope();
         }
     }
 

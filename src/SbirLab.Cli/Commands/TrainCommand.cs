@@ -1,0 +1,53 @@
+using System.CommandLine;
+using SbirLab.Engine;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+using Spectre.Console;
+
+namespace SbirLab.Cli.Commands;
+
+/// <summary><c>sbirlab train &lt;config.json&gt; [--set key=value ...] [--out DIR] [--resume]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("config") { Description = "A run config (JSON), e.g. experiments/fashion-mnist/triplet.json." };
+        var sets = ConfigCommand.SetOption();
+        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<name>)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint." };
+        var command = new Command("train", "Train a run and write its folder: config, metrics, checkpoints, eval.json, pictures.")
+        {
+            file, sets, output, resume,
+        };
+        command.SetAction((result, token) => Run(result.GetValue(file)!, result.GetValue(sets)!, result.GetValue(output), result.GetValue(resume), token));
+        return command;
+    }
+
+    private static async Task<int> Run(string configPath, string[] sets, string? output, bool resume, CancellationToken token)
+    {
+        RunConfig config;
+        try { config = ConfigJson.Load(configPath, sets); }
+        catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
+        var folder = new RunFolder(output ?? Path.Combine("runs", config.Name));
+        CheckpointInfo? from = null;
+        if (resume)
+        {
+            if (!File.Exists(folder.LastCheckpoint)) return CliOutput.Error($"--resume: no checkpoint in {folder.Checkpoints}");
+            from = Checkpoints.Describe(folder.LastCheckpoint);
+        }
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] → {Markup.Escape(folder.Root)}  [grey]torch on {Markup.Escape(TorchRuntime.Describe())}[/]");
+        var progress = new ConsoleProgress();
+        using var writer = new RunFolderWriter(folder);
+        var observer = new CompositeObserver(writer, progress);
+        var outcome = await progress.RunWithBar(() => Trainer.Run(config, folder, observer, from, token));
+        return Report(outcome, folder);
+    }
+
+    internal static int Report(RunOutcome outcome, RunFolder folder)
+    {
+        string colour = outcome.Status == RunStatus.Completed ? "green" : "red";
+        AnsiConsole.MarkupLine($"[{colour}]{outcome.Status.ToString().ToLowerInvariant()}[/]: {Markup.Escape(outcome.Message)}");
+        if (File.Exists(folder.Eval)) AnsiConsole.MarkupLine($"report: {Markup.Escape(folder.Eval)}, pictures in {Markup.Escape(folder.Pictures)}");
+        return outcome.Status == RunStatus.Completed ? 0 : CliOutput.RunDidNotComplete;
+    }
+}

@@ -1,0 +1,98 @@
+using SbirLab.Engine.Miners;
+using static TorchSharp.torch;
+
+namespace SbirLab.Engine.Losses;
+
+/// <summary>
+/// Seed 002's contrastive loss for a pair: L = (1−Y)·½·D² + Y·½·max(0, m − D)², where Y = 0 for a same-class
+/// pair and 1 otherwise, D the Euclidean distance of the two embeddings and m &gt; 0 the margin. Similar pairs
+/// are pulled together; dissimilar pairs are pushed apart until they are m apart.
+/// </summary>
+/// <remarks>
+/// Note that m is a margin on the (non-squared) Euclidean distance, unlike the triplet margin. D is taken as
+/// √max(D², 10⁻¹²) so that the gradient stays finite when two embeddings coincide.
+/// </remarks>
+public sealed class ContrastiveLoss : IEmbeddingLoss
+{
+    private const double MinSquaredDistance = 1e-12;
+
+    /// <summary>Creates the loss with margin m &gt; 0 and the reduction over pairs (mean by default).</summary>
+    public ContrastiveLoss(double margin, LossReduction reduction = LossReduction.Mean)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(margin);
+        Margin = margin;
+        Reduction = reduction;
+    }
+
+    /// <summary>The margin m on the Euclidean distance.</summary>
+    public double Margin { get; }
+
+    /// <summary>How pair losses are combined.</summary>
+    public LossReduction Reduction { get; }
+
+    /// <inheritdoc />
+    public string Name => "contrastive";
+
+    /// <summary>
+    /// Pair form: embeddings <paramref name="x1"/>, <paramref name="x2"/> [N, D] and <paramref name="same"/> [N]
+    /// (bool, or 0/1 numbers; true/1 = same class, i.e. Y = 0). Returns the reduced loss over the N pairs.
+    /// </summary>
+    public Tensor Forward(Tensor x1, Tensor x2, Tensor same)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(x2);
+        ArgumentNullException.ThrowIfNull(same);
+        if (x1.dim() != 2 || !x1.shape.SequenceEqual(x2.shape) || same.dim() != 1 || same.shape[0] != x1.shape[0])
+        {
+            throw new ArgumentException(
+                $"Expected x1, x2 [N, D] and same [N], got [{string.Join(", ", x1.shape)}], [{string.Join(", ", x2.shape)}], [{string.Join(", ", same.shape)}].");
+        }
+
+        using var scope = NewDisposeScope();
+        var squaredDistance = (x1 - x2).pow(2).sum(1);
+        var terms = PairTerms(squaredDistance, same);
+        return LossMath.Reduce(terms, Reduction, x1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Batch form: every pair i &lt; j of the batch, with Y from the labels. With masks, only pairs that join an
+    /// allowed anchor and an allowed candidate (in either order) count, each once. Terms = pairs; active = pairs
+    /// with a non-zero loss.
+    /// </summary>
+    public LossResult Compute(Tensor embeddings, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    {
+        LossMath.ValidateBatch(embeddings, labels);
+        TripletMasks.Validate(labels, null, anchorMask, candidateMask);
+        using var scope = NewDisposeScope();
+        var pairs = PairIndices(labels, anchorMask, candidateMask);
+        var first = pairs[.., 0].contiguous();
+        var second = pairs[.., 1].contiguous();
+        var squaredDistances = PairwiseDistances.SquaredEuclidean(embeddings, embeddings);
+        var squaredDistance = PairwiseDistances.Gather(squaredDistances, first, second);
+        var same = labels.index_select(0, first).eq(labels.index_select(0, second));
+        var terms = PairTerms(squaredDistance, same);
+        var loss = LossMath.Reduce(terms, Reduction, embeddings).MoveToOuterDisposeScope();
+        return new LossResult(loss, LossMath.CountPositive(terms), terms.shape[0]);
+    }
+
+    /// <summary>Per-pair losses from squared distances D² [N] and same-class flags [N].</summary>
+    private Tensor PairTerms(Tensor squaredDistance, Tensor same)
+    {
+        var similar = same.to_type(squaredDistance.dtype);
+        var distance = squaredDistance.clamp_min(MinSquaredDistance).sqrt();
+        var pull = 0.5 * squaredDistance;
+        var push = 0.5 * (Margin - distance).clamp_min(0).pow(2);
+        return similar * pull + (1 - similar) * push;
+    }
+
+    /// <summary>Int64 [P, 2]: pairs i &lt; j that join an allowed anchor and an allowed candidate.</summary>
+    private static Tensor PairIndices(Tensor labels, Tensor? anchorMask, Tensor? candidateMask)
+    {
+        var batch = labels.shape[0];
+        var anchors = anchorMask?.to(labels.device) ?? ones(batch, ScalarType.Bool, labels.device);
+        var candidates = candidateMask?.to(labels.device) ?? ones(batch, ScalarType.Bool, labels.device);
+        var joins = anchors.unsqueeze(1) & candidates.unsqueeze(0);
+        var upper = ones(batch, batch, ScalarType.Bool, labels.device).triu(1);
+        return ((joins | joins.t()) & upper).nonzero();
+    }
+}

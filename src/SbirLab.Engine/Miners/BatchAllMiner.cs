@@ -1,0 +1,59 @@
+using static TorchSharp.torch;
+
+namespace SbirLab.Engine.Miners;
+
+/// <summary>
+/// Seed 004's triplet selection: the first k items of the batch are anchors, and every valid (positive,
+/// negative) pair is used for each of them. With no limit on k it is the "all" miner: every valid triplet
+/// of the batch.
+/// </summary>
+/// <remarks>
+/// Triplets come in lexicographic (anchor, positive, negative) order. The work is one [k, B, B] boolean mask,
+/// so memory grows as k·B²; distances are not consulted (they are accepted for a uniform interface).
+/// </remarks>
+public sealed class BatchAllMiner : ITripletMiner
+{
+    /// <summary>Seed 004's k = 10 anchors.</summary>
+    public const int DefaultAnchorCount = 10;
+
+    /// <summary>Creates the miner with k = <paramref name="anchorCount"/> anchors (k = min(anchorCount, B) per batch).</summary>
+    public BatchAllMiner(int anchorCount = DefaultAnchorCount)
+        : this(anchorCount, "batch-all")
+    {
+    }
+
+    private BatchAllMiner(int anchorCount, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(anchorCount, 1);
+        AnchorCount = anchorCount;
+        Name = name;
+    }
+
+    /// <summary>The most anchors per batch.</summary>
+    public int AnchorCount { get; }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The "all" miner: every item (that the anchor mask allows) is an anchor.</summary>
+    public static BatchAllMiner AllAnchors() => new(int.MaxValue, "all");
+
+    /// <inheritdoc />
+    /// <remarks>With an anchor mask, the anchors are the first k items that the mask allows.</remarks>
+    public TripletIndices Mine(Tensor squaredDistances, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    {
+        TripletMasks.Validate(labels, squaredDistances, anchorMask, candidateMask);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var anchors = TripletMasks.Anchors(labels, anchorMask, AnchorCount);
+        var (positive, negative) = TripletMasks.PositivesAndNegatives(labels, anchors, candidateMask);
+        var anchorIndices = TripletMasks.IndicesOf(anchors);
+        var valid = positive.index_select(0, anchorIndices).unsqueeze(2) & negative.index_select(0, anchorIndices).unsqueeze(1);
+        var triplets = valid.nonzero();
+        var result = new TripletIndices(
+            anchorIndices.index_select(0, triplets[.., 0]),
+            triplets[.., 1].contiguous(),
+            triplets[.., 2].contiguous());
+        return result.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,137 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SbirLab.Engine.Models;
+
+/// <summary>
+/// The SBIR siamese network: backbone(s), an optional shared embedding head and an optional shared classifier.
+/// </summary>
+/// <remarks>
+/// <para>Shared-weight mode (seeds 001, 002, 004): one backbone, registered as "backbone.*", embeds both domains.
+/// Two-branch mode (seed 000): a sketch backbone "sketch.*" and a photo backbone "photo.*" with separate weights;
+/// the head "head.*" and the classifier "classifier.*" are single modules shared by both domains.
+/// Backbone names below the prefix are torchvision's, so <see cref="LoadBackboneState"/> takes a plain backbone state dict.</para>
+/// <para>With the head (<see cref="SiameseOptions.UseHead"/>): embedding = head(backbone pre-logits), logits = classifier(embedding);
+/// the backbones are built without their own classifier. Without the head (seed 004): embedding = L2-normalised
+/// backbone pre-logits (for ConvNet exactly the seed's <c>features</c>), logits = the backbone's own classifier over the
+/// unnormalised pre-logits (for ConvNet exactly the seed's <c>forward</c>); so a "classification" run trains with
+/// cross-entropy on <see cref="Encode"/>'s logits and evaluates <see cref="Embed"/>.</para>
+/// </remarks>
+public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
+{
+    private readonly IBackbone? backbone;
+    private readonly IBackbone? sketch;
+    private readonly IBackbone? photo;
+    private readonly EmbeddingHead? head;
+    private readonly ClassifierHead? classifier;
+
+    private SiameseNetwork(SiameseOptions options, IBackbone sketchBackbone, IBackbone? photoBackbone, EmbeddingHead? head, ClassifierHead? classifier)
+        : base(nameof(SiameseNetwork))
+    {
+        Options = options;
+        if (photoBackbone is null)
+        {
+            backbone = sketchBackbone;
+        }
+        else
+        {
+            sketch = sketchBackbone;
+            photo = photoBackbone;
+        }
+        this.head = head;
+        this.classifier = classifier;
+        RegisterComponents();
+    }
+
+    /// <summary>Builds the network that <paramref name="options"/> describes.</summary>
+    /// <exception cref="ArgumentException">An unknown backbone name, or two different names in shared-weight mode.</exception>
+    public static SiameseNetwork Create(SiameseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.NumClasses);
+        if (!options.TwoBranch && options.PhotoBackbone is not null && !string.Equals(options.PhotoBackbone, options.SketchBackbone, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("A shared-weight network has one backbone; leave PhotoBackbone null or equal to SketchBackbone.", nameof(options));
+        }
+        var backboneClasses = options.UseHead ? 0 : options.NumClasses;
+        var sketchBackbone = Backbones.Create(options.SketchBackbone, options.InputChannels, backboneClasses);
+        var photoBackbone = options.TwoBranch ? Backbones.Create(options.EffectivePhotoBackbone, options.InputChannels, backboneClasses) : null;
+        if (photoBackbone is not null && photoBackbone.FeatureDimension != sketchBackbone.FeatureDimension)
+        {
+            throw new ArgumentException("Both branches must give features of the same width (the head, or the embedding space, is shared).", nameof(options));
+        }
+        var head = options.UseHead ? new EmbeddingHead(sketchBackbone.FeatureDimension, options.HiddenDim, options.EmbeddingDim) : null;
+        var classifier = options.UseHead && options.NumClasses > 0 ? new ClassifierHead(options.EmbeddingDim, options.NumClasses) : null;
+        return new SiameseNetwork(options, sketchBackbone, photoBackbone, head, classifier);
+    }
+
+    /// <summary>The options it was built from.</summary>
+    public SiameseOptions Options { get; }
+
+    /// <summary>True when sketches and photos go through different backbones.</summary>
+    public bool IsTwoBranch => backbone is null;
+
+    /// <summary>Width E of the embeddings.</summary>
+    public int EmbeddingDimension => head?.EmbeddingDim ?? SketchBranch.FeatureDimension;
+
+    /// <summary>Classes of the logits; 0 when the network does not classify.</summary>
+    public int NumClasses => classifier?.NumClasses ?? (head is null ? SketchBranch.NumClasses : 0);
+
+    /// <summary>The shared embedding head, or null in backbone-only mode.</summary>
+    public EmbeddingHead? Head => head;
+
+    /// <summary>The shared classifier over the embedding, or null (backbone-only mode, or no classes).</summary>
+    public ClassifierHead? Classifier => classifier;
+
+    /// <summary>The backbone that embeds <paramref name="domain"/> (the same object for both domains in shared-weight mode).</summary>
+    public IBackbone BackboneFor(Domain domain) => backbone ?? (domain == Domain.Sketch ? sketch! : photo!);
+
+    private IBackbone SketchBranch => BackboneFor(Domain.Sketch);
+
+    /// <summary>The same as <see cref="Embed"/>.</summary>
+    public override Tensor forward(Tensor input, Domain domain) => Embed(input, domain);
+
+    /// <summary>Unit-norm embeddings [B, E] of images of <paramref name="domain"/>.</summary>
+    public Tensor Embed(Tensor x, Domain domain)
+    {
+        var preLogits = BackboneFor(domain).PreLogits(x);
+        return head is null ? nn.functional.normalize(preLogits, p: 2, dim: 1) : head.call(preLogits);
+    }
+
+    /// <summary>Embedding and logits from one backbone pass; <see cref="SiameseOutput.Logits"/> is null when <see cref="NumClasses"/> is 0.</summary>
+    public SiameseOutput Encode(Tensor x, Domain domain)
+    {
+        var branch = BackboneFor(domain);
+        var preLogits = branch.PreLogits(x);
+        if (head is not null)
+        {
+            var embedding = head.call(preLogits);
+            return new SiameseOutput(embedding, classifier?.call(embedding));
+        }
+        var logits = branch.NumClasses > 0 ? branch.ClassifierLogits(preLogits) : null;
+        return new SiameseOutput(nn.functional.normalize(preLogits, p: 2, dim: 1), logits);
+    }
+
+    /// <summary>Logits [B, classes] of the shared classifier over embeddings [B, E] (head mode only).</summary>
+    /// <exception cref="InvalidOperationException">Backbone-only mode (its logits come from unnormalised features: use <see cref="Encode"/>) or no classifier.</exception>
+    public Tensor Classify(Tensor embedding)
+    {
+        if (head is null)
+        {
+            throw new InvalidOperationException("Without the head the logits come from the backbone's classifier over unnormalised features; use Encode.");
+        }
+        if (classifier is null)
+        {
+            throw new InvalidOperationException("This network was built with NumClasses = 0 and has no classifier.");
+        }
+        return classifier.call(embedding);
+    }
+
+    /// <summary>
+    /// Loads a backbone state dict (torchvision names such as "conv1.weight", without a prefix) into the backbone of
+    /// <paramref name="domain"/> (the shared backbone in shared-weight mode) and reports what did not match.
+    /// An ImageNet checkpoint reports its "fc.*" as unexpected in head mode, where the backbones have no fc.
+    /// </summary>
+    public StateLoadReport LoadBackboneState(Domain domain, IDictionary<string, Tensor> state) =>
+        StateDictLoader.Load(BackboneFor(domain).AsModule(), state);
+}

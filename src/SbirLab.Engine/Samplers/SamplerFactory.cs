@@ -1,0 +1,25 @@
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Datasets;
+using SbirLab.Engine.Models;
+
+namespace SbirLab.Engine.Samplers;
+
+/// <summary>Builds the batch sampler a config names over a training set.</summary>
+public static class SamplerFactory
+{
+    public static IBatchSampler Create(RunConfig config, IImageSet train)
+    {
+        var batch = config.Batch;
+        return batch.Sampler switch
+        {
+            "pk" => new PkSampler(train.Labels, train.ItemIds, batch.Classes, batch.Items, batch.ImagesPerItem, config.Seed),
+            "pairs" => CrossDomain(train)
+                ? new PairSampler(train.Labels, batch.Size, batch.PositiveShare, config.Seed,
+                    train.Domains.Select(d => d == Domain.Sketch).ToArray(), train.Domains.Select(d => d == Domain.Photo).ToArray())
+                : new PairSampler(train.Labels, batch.Size, batch.PositiveShare, config.Seed),
+            _ => new ShuffleSampler(train.Count, batch.Size, config.Seed),
+        };
+    }
+
+    private static bool CrossDomain(IImageSet set) => set.Domains.Distinct().Count() > 1;
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Datasets;
+using SbirLab.Engine.Evaluation;
+using SbirLab.Engine.Export;
+using SbirLab.Engine.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SbirLab.Engine.Training;
+
+/// <summary>The evaluation file of a run: the retrieval report plus what is needed to read it.</summary>
+public sealed record EvaluationFile(
+    string Run,
+    int Epochs,
+    string Data,
+    IReadOnlyList<string> ClassNames,
+    RetrievalReport Report);
+
+/// <summary>
+/// Embeds a run's queries and gallery with the current model and measures retrieval; writes the
+/// final report (eval.json and its pictures).
+/// </summary>
+public sealed class RunEvaluator(RunConfig config, DataBundle data, Device device)
+{
+    private const int EmbedBatch = 500;
+
+    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public RetrievalOptions Options => new()
+    {
+        QuerySelfIndex = data.QuerySelfIndex,
+        PrecisionAtK = config.Evaluation.PrecisionAtK.Where(k => k < data.Gallery.Count).ToArray(),
+        TopKHit = [1, 5],
+        ExampleTopK = config.Evaluation.ExampleTopK,
+    };
+
+    /// <summary>The headline figures, named as metric points.</summary>
+    public Dictionary<string, double> Summary(SiameseNetwork model) => Figures(Evaluate(model));
+
+    public static Dictionary<string, double> Figures(RetrievalReport report)
+    {
+        var values = new Dictionary<string, double> { ["map"] = report.MeanAveragePrecision, ["map_at_r"] = report.MapAtR };
+        foreach (var p in report.PrecisionAtK) values[$"p@{p.K}"] = p.Value;
+        foreach (var h in report.TopKHitRate) values[$"top{h.K}_hit"] = h.Value;
+        return values;
+    }
+
+    public RetrievalReport Evaluate(SiameseNetwork model)
+    {
+        using var scope = NewDisposeScope();
+        var (queries, gallery) = Embed(model);
+        return RetrievalEvaluator.Evaluate(queries, Labels(data.Queries), gallery, Labels(data.Gallery), Options);
+    }
+
+    /// <summary>Embeddings [N, E] of the query and gallery sets, with the model in eval mode.</summary>
+    public (Tensor Queries, Tensor Gallery) Embed(SiameseNetwork model)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            return (EmbedSet(model, data.Queries), EmbedSet(model, data.Gallery));
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+
+    private Tensor EmbedSet(SiameseNetwork model, IImageSet set)
+    {
+        var parts = new List<Tensor>();
+        var all = Enumerable.Range(0, set.Count).ToArray();
+        for (int start = 0; start < set.Count; start += EmbedBatch)
+        {
+            var indices = all[start..Math.Min(set.Count, start + EmbedBatch)];
+            using var images = set.Batch(indices);
+            var domains = indices.Select(i => set.Domains[i]).ToArray();
+            var (embeddings, _) = Objective.Encode(model, images.to(device), domains);
+            parts.Add(embeddings);
+        }
+        return cat(parts, 0);
+    }
+
+    private static long[] Labels(IImageSet set) => set.Labels.ToArray();
+
+    /// <summary>Evaluates, writes eval.json and the pictures, and tells the observer.</summary>
+    public RetrievalReport WriteFinalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
+    {
+        var report = Evaluate(model);
+        var file = new EvaluationFile(config.Name, config.Training.Epochs, data.Description, data.ClassNames, report);
+        File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
+        RunPictures.Write(folder, data, report);
+        observer.OnLog(string.Create(CultureInfo.InvariantCulture,
+            $"evaluation: mAP {report.MeanAveragePrecision:F4} over {report.QueryCount} queries and {report.GalleryCount} gallery items"));
+        observer.OnEvaluation(folder.Eval);
+        return report;
+    }
+
+    /// <summary>Writes the query and gallery embeddings and labels as .npy files.</summary>
+    public void ExportEmbeddings(SiameseNetwork model, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        using var scope = NewDisposeScope();
+        var (queries, gallery) = Embed(model);
+        WriteMatrix(Path.Combine(folder, "queries.npy"), queries);
+        WriteMatrix(Path.Combine(folder, "gallery.npy"), gallery);
+        NpyWriter.Write(Path.Combine(folder, "query-labels.npy"), Labels(data.Queries), data.Queries.Count);
+        NpyWriter.Write(Path.Combine(folder, "gallery-labels.npy"), Labels(data.Gallery), data.Gallery.Count);
+        if (data.QuerySelfIndex is { } self) NpyWriter.Write(Path.Combine(folder, "query-self-index.npy"), self, self.Length);
+    }
+
+    private static void WriteMatrix(string path, Tensor matrix)
+    {
+        var cpu = matrix.cpu().contiguous();
+        NpyWriter.Write(path, cpu.data<float>().ToArray(), (int)cpu.shape[0], (int)cpu.shape[1]);
+    }
+}
+
+/// <summary>Re-evaluates a finished (or stopped) run from a checkpoint, as <c>sbirlab eval</c> does.</summary>
+public static class CheckpointEvaluation
+{
+    /// <param name="path">A run folder (its last checkpoint is used) or a checkpoint file.</param>
+    public static RetrievalReport Run(string path, bool exportEmbeddings, ITrainingObserver observer)
+    {
+        var folder = RunFolder.FromPath(path);
+        string checkpoint = File.Exists(path) ? path : folder.LastCheckpoint;
+        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"no checkpoint at {checkpoint}");
+        var config = Checkpoints.Config(checkpoint);
+        var device = TorchRuntime.Resolve(config.Device);
+        using var data = DataBundles.Load(config);
+        using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.NumClasses, observer.OnLog);
+        Checkpoints.LoadModelOnly(checkpoint, model);
+        model.to(device);
+        var evaluator = new RunEvaluator(config, data, device);
+        folder.Create();
+        var report = evaluator.WriteFinalReport(model, folder, observer);
+        if (exportEmbeddings) evaluator.ExportEmbeddings(model, folder.Embeddings);
+        return report;
+    }
+}

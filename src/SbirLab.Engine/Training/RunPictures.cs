@@ -1,0 +1,75 @@
+using SbirLab.Engine.Datasets;
+using SbirLab.Engine.Evaluation;
+using SbirLab.Engine.Reports;
+using ReportRecallRatio = SbirLab.Engine.Reports.RecallRatioCurve;
+
+namespace SbirLab.Engine.Training;
+
+/// <summary>
+/// Draws a run's pictures into its folder: loss curves, mAP per epoch, the precision–recall curve, the
+/// recall-ratio curve and one ranked example per class (relevant results framed green, others red).
+/// </summary>
+public static class RunPictures
+{
+    public static void Write(RunFolder folder, DataBundle data, RetrievalReport report)
+    {
+        Directory.CreateDirectory(folder.Pictures);
+        WriteLoss(folder);
+        WriteEpochMetric(folder, "map", "mAP per epoch", "mAP", "map.png");
+        WriteEpochMetric(folder, "accuracy", "Training accuracy per epoch", "accuracy", "accuracy.png");
+        string name = Path.GetFileName(folder.Root);
+        RunCharts.PrecisionRecall([PrCurveOf(name, report)], Path.Combine(folder.Pictures, "pr-curve.png"));
+        RunCharts.RecallRatio([RecallRatioOf(name, report)], Path.Combine(folder.Pictures, "recall-ratio.png"), report.GalleryCount);
+        RankedGrid.Render(RankedRows(data, report), Path.Combine(folder.Pictures, "ranked-examples.png"),
+            new RankedGridOptions(Title: $"{name}: one query per class, top {report.Examples.FirstOrDefault()?.GalleryIndices.Length ?? 0}"));
+    }
+
+    /// <summary>Seed 004's curve: mean precision against mean recall at each rank, averaged over queries.</summary>
+    public static PrCurve PrCurveOf(string name, RetrievalReport report) =>
+        new(name, report.RankCurve.MeanRecall, report.RankCurve.MeanPrecision, report.MeanAveragePrecision);
+
+    public static ReportRecallRatio RecallRatioOf(string name, RetrievalReport report) =>
+        new(name, report.RecallRatio.Retrieved.Select(n => (double)n).ToArray(), report.RecallRatio.MeanRecall);
+
+    private static void WriteLoss(RunFolder folder)
+    {
+        if (!File.Exists(folder.StepMetrics)) return;
+        var rows = RunFolderWriter.ReadSteps(folder.StepMetrics).ToList();
+        var epochs = File.Exists(folder.EpochMetrics) ? RunFolderWriter.ReadSteps(folder.EpochMetrics).ToList() : [];
+        string[] parts = ["loss", "loss_embedding", "loss_ce"];
+        var steps = rows.Where(r => r.Name == "loss").Select(r => (double)r.Key).ToArray();
+        var stepParts = parts.Select(p => new LossPart(p, rows.Where(r => r.Name == p).Select(r => r.Value).ToArray()))
+            .Where(p => p.Values.Length == steps.Length && p.Values.Length > 0).ToList();
+        if (stepParts.Count == 2) stepParts.RemoveAt(1); // a single part equals the total: draw it once
+        var epochAxis = epochs.Where(r => r.Name == "loss").Select(r => (double)r.Key + 1).ToArray();
+        var epochParts = parts.Select(p => new LossPart(p, epochs.Where(r => r.Name == p).Select(r => r.Value).ToArray()))
+            .Where(p => p.Values.Length == epochAxis.Length && p.Values.Length > 0).ToList();
+        if (epochParts.Count == 2) epochParts.RemoveAt(1);
+        if (stepParts.Count == 0) return;
+        RunCharts.Loss(new LossHistory(steps, stepParts, epochAxis, epochParts), Path.Combine(folder.Pictures, "loss.png"));
+    }
+
+    private static void WriteEpochMetric(RunFolder folder, string metric, string title, string yLabel, string file)
+    {
+        if (!File.Exists(folder.EpochMetrics)) return;
+        var rows = RunFolderWriter.ReadSteps(folder.EpochMetrics).Where(r => r.Name == metric).ToList();
+        if (rows.Count == 0) return;
+        var series = new Series(yLabel, rows.Select(r => (double)r.Key + 1).ToArray(), rows.Select(r => r.Value).ToArray());
+        RunCharts.Metric(Path.Combine(folder.Pictures, file), title, yLabel, [series]);
+    }
+
+    private static List<RankedRow> RankedRows(DataBundle data, RetrievalReport report) =>
+        report.Examples.Select(example => new RankedRow(
+            ClassName(data, example.QueryLabel),
+            Image(data.Queries, example.QueryIndex),
+            "query",
+            example.GalleryIndices.Select((g, i) => new RankedResult(
+                Image(data.Gallery, (int)g),
+                $"{ClassName(data, example.GalleryLabels[i])} {example.Distances[i]:F2}",
+                example.Relevant[i])).ToList())).ToList();
+
+    private static string ClassName(DataBundle data, long label) =>
+        label >= 0 && label < data.ClassNames.Count ? data.ClassNames[(int)label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ImageBuffer Image(IImageSet set, int index) => new(set.Pixels(index), set.Size, set.Size, set.Channels);
+}

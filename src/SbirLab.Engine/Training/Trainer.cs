@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Datasets;
+using SbirLab.Engine.Models;
+using SbirLab.Engine.Samplers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SbirLab.Engine.Training;
+
+/// <summary>
+/// Trains one run: the epoch loop with one dispose scope per step, a checkpoint every epoch and on
+/// stop, retrieval evaluation on schedule, divergence detection, and the final report. Everything
+/// random is derived from the config's seed and the step, so resuming continues exactly.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly RunConfig _config;
+    private readonly RunFolder _folder;
+    private readonly ITrainingObserver _observer;
+    private readonly Device _device;
+    private readonly DataBundle _data;
+    private readonly SiameseNetwork _model;
+    private readonly Optimizer _optimizer;
+    private readonly Objective _objective;
+    private readonly IBatchSampler _sampler;
+    private readonly LearningRateSchedule _schedule;
+    private readonly RunEvaluator _evaluator;
+
+    private Trainer(RunConfig config, RunFolder folder, ITrainingObserver observer)
+    {
+        _config = config;
+        _folder = folder;
+        _observer = observer;
+        _device = TorchRuntime.Resolve(config.Device);
+        torch.manual_seed(config.Seed);
+        _data = DataBundles.Load(config);
+        _model = ModelFactory.Create(config, _data.NumClasses, observer.OnLog);
+        _model.to(_device);
+        _optimizer = new Optimizer(_model.named_parameters(), config.Optimizer);
+        _objective = new Objective(config, _device);
+        _sampler = SamplerFactory.Create(config, _data.Train);
+        int stepsPerEpoch = StepsPerEpoch;
+        _schedule = LearningRateSchedule.For(config, stepsPerEpoch);
+        _evaluator = new RunEvaluator(config, _data, _device);
+    }
+
+    private int StepsPerEpoch => _config.Training.MaxStepsPerEpoch > 0
+        ? Math.Min(_config.Training.MaxStepsPerEpoch, _sampler.BatchesPerEpoch)
+        : _sampler.BatchesPerEpoch;
+
+    /// <summary>Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges.</summary>
+    public static RunOutcome Run(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
+    {
+        ConfigValidator.EnsureValid(config);
+        folder.Create();
+        File.WriteAllText(folder.Config, ConfigJson.Serialize(config));
+        try
+        {
+            using var trainer = new Trainer(config, folder, observer);
+            return trainer.Train(resumeFrom, stop);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var outcome = new RunOutcome(RunStatus.Failed, e.Message, 0, 0, null);
+            observer.OnLog("error: " + e);
+            observer.OnFinish(outcome);
+            return outcome;
+        }
+    }
+
+    private static readonly Imaging.TrainAugmenter Augmenter = new();
+
+    private RunOutcome Train(CheckpointInfo? resumeFrom, CancellationToken stop)
+    {
+        var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
+        Provenance.Capture(_config.Seed, TorchRuntime.Describe(_device)).Save(_folder.Provenance);
+        _observer.OnStart(new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
+            StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description));
+        var state = new LoopState(position.Step);
+        CheckpointInfo? last = resumeFrom;
+        for (int epoch = position.Epoch; epoch < _config.Training.Epochs; epoch++)
+        {
+            int skip = epoch == position.Epoch ? position.BatchInEpoch : 0;
+            var status = TrainEpoch(epoch, skip, state, stop);
+            if (status == RunStatus.Diverged) return Finish(RunStatus.Diverged, $"loss became {state.LastLoss} at step {state.Step}", state.Step, epoch, last);
+            if (status == RunStatus.Stopped)
+            {
+                last = Save(epoch, state.BatchInEpoch, state.Step);
+                return Finish(RunStatus.Stopped, $"stopped at step {state.Step}", state.Step, epoch, last);
+            }
+            last = Save(epoch + 1, 0, state.Step);
+            EndEpoch(epoch, state);
+        }
+        _evaluator.WriteFinalReport(_model, _folder, _observer);
+        return Finish(RunStatus.Completed, "completed", state.Step, _config.Training.Epochs, last);
+    }
+
+    private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == "pairs" ? 2 * _config.Batch.Size : _config.Batch.Size;
+
+    private RunStatus TrainEpoch(int epoch, int skip, LoopState state, CancellationToken stop)
+    {
+        SetTrainMode();
+        state.StartEpoch();
+        int batchIndex = 0;
+        foreach (var batch in _sampler.Epoch(epoch).Take(StepsPerEpoch))
+        {
+            if (batchIndex++ < skip) continue;
+            if (stop.IsCancellationRequested)
+            {
+                state.BatchInEpoch = batchIndex - 1;
+                return RunStatus.Stopped;
+            }
+            if (!TrainStep(batch, epoch, state)) return RunStatus.Diverged;
+        }
+        return RunStatus.Running;
+    }
+
+    private bool TrainStep(int[] batch, int epoch, LoopState state)
+    {
+        var watch = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(HashCode.Combine(_config.Seed, state.Step))) : null;
+        var images = _data.Train.Batch(batch, augmentation).to(_device);
+        var labels = tensor(batch.Select(i => _data.Train.Labels[i]).ToArray(), device: _device);
+        var domains = batch.Select(i => _data.Train.Domains[i]).ToArray();
+        double rate = _schedule.At(state.Step);
+        _optimizer.ZeroGrad();
+        var loss = _objective.Compute(_model, images, labels, domains, state.Step);
+        float total = loss.Total.item<float>();
+        state.LastLoss = total;
+        if (!float.IsFinite(total)) return false;
+        loss.Total.backward();
+        _optimizer.Step(rate);
+        state.Record(loss, total, batch.Length, watch.Elapsed.TotalSeconds);
+        if (state.Step % _config.Training.LogEvery == 0)
+            _observer.OnStep(new StepMetrics(state.Step, epoch, StepValues(loss, total, rate, batch.Length / watch.Elapsed.TotalSeconds)));
+        state.Step++;
+        return true;
+    }
+
+    private static Dictionary<string, double> StepValues(StepLoss loss, float total, double rate, double itemsPerSecond)
+    {
+        var values = new Dictionary<string, double> { ["loss"] = total, ["lr"] = rate, ["items_per_s"] = itemsPerSecond };
+        if (loss.Embedding != 0) values["loss_embedding"] = loss.Embedding;
+        if (loss.CrossEntropy != 0) values["loss_ce"] = loss.CrossEntropy;
+        if (!double.IsNaN(loss.Accuracy)) values["accuracy"] = loss.Accuracy;
+        if (!double.IsNaN(loss.ActiveFraction)) values["active_fraction"] = loss.ActiveFraction;
+        return values;
+    }
+
+    private void EndEpoch(int epoch, LoopState state)
+    {
+        var values = state.EpochMeans();
+        bool due = _config.Training.EvaluateEvery > 0 && (epoch + 1) % _config.Training.EvaluateEvery == 0;
+        if (due || epoch + 1 == _config.Training.Epochs)
+        {
+            foreach (var (name, value) in _evaluator.Summary(_model)) values[name] = value;
+            SetTrainMode();
+        }
+        _observer.OnEpoch(new EpochMetrics(epoch, state.Step, values));
+        _observer.OnLog($"epoch {epoch + 1}/{_config.Training.Epochs}: " + string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:G4}")));
+    }
+
+    private void SetTrainMode()
+    {
+        _model.train();
+        if (_config.Training.FreezeBatchNorm) BatchNormFreezer.Freeze(_model);
+    }
+
+    private CheckpointInfo Save(int epoch, int batchInEpoch, long step)
+    {
+        var info = Checkpoints.Save(_folder, _model, _optimizer, epoch, batchInEpoch, step, _config);
+        _observer.OnCheckpoint(info);
+        return info;
+    }
+
+    private RunOutcome Finish(RunStatus status, string message, long steps, int epochs, CheckpointInfo? last)
+    {
+        var outcome = new RunOutcome(status, message, steps, epochs, last);
+        _observer.OnFinish(outcome);
+        return outcome;
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+        _data.Dispose();
+    }
+
+    /// <summary>Running sums of one epoch and the global step counter.</summary>
+    private sealed class LoopState(long step)
+    {
+        private double _loss, _embedding, _ce, _accuracy, _seconds;
+        private int _steps, _accuracySteps, _items;
+
+        public long Step { get; set; } = step;
+        public int BatchInEpoch { get; set; }
+        public float LastLoss { get; set; }
+
+        public void StartEpoch() => (_loss, _embedding, _ce, _accuracy, _seconds, _steps, _accuracySteps, _items) = (0, 0, 0, 0, 0, 0, 0, 0);
+
+        public void Record(StepLoss loss, float total, int items, double seconds)
+        {
+            _loss += total;
+            _embedding += loss.Embedding;
+            _ce += loss.CrossEntropy;
+            if (!double.IsNaN(loss.Accuracy)) { _accuracy += loss.Accuracy; _accuracySteps++; }
+            _seconds += seconds;
+            _items += items;
+            _steps++;
+        }
+
+        public Dictionary<string, double> EpochMeans()
+        {
+            var n = Math.Max(1, _steps);
+            var values = new Dictionary<string, double>
+            {
+                ["loss"] = _loss / n,
+                ["epoch_seconds"] = _seconds,
+                ["items_per_s"] = _items / Math.Max(1e-9, _seconds),
+            };
+            if (_embedding != 0) values["loss_embedding"] = _embedding / n;
+            if (_ce != 0) values["loss_ce"] = _ce / n;
+            if (_accuracySteps > 0) values["accuracy"] = _accuracy / _accuracySteps;
+            return values;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using SbirLab.Engine.Reports;
+
+namespace SbirLab.Engine.Tests.Reports;
+
+public class ExponentialSmoothingTests
+{
+    [Fact]
+    public void Debiased_ema_of_0_2_2_with_half_weight()
+    {
+        // last: 0.5·0 + 0.5·0 = 0 -> 0 / (1 − 0.5) = 0
+        // last: 0.5·0 + 0.5·2 = 1 -> 1 / (1 − 0.25) = 4/3
+        // last: 0.5·1 + 0.5·2 = 1.5 -> 1.5 / (1 − 0.125) = 12/7
+        var smoothed = ExponentialSmoothing.Ema([0, 2, 2], 0.5);
+        Assert.Equal([0, 4.0 / 3, 12.0 / 7], smoothed, new Close(1e-12));
+    }
+
+    [Fact]
+    public void Plain_ema_of_0_2_2_with_half_weight_starts_at_the_first_value()
+    {
+        // last = 0; then 0.5·0 + 0.5·2 = 1; then 0.5·1 + 0.5·2 = 1.5.
+        var smoothed = ExponentialSmoothing.Ema([0, 2, 2], 0.5, debias: false);
+        Assert.Equal([0, 1, 1.5], smoothed, new Close(1e-12));
+    }
+
+    [Fact]
+    public void A_constant_stays_constant_when_debiased()
+    {
+        // 0.5·0 + 0.5·5 = 2.5, /0.5 = 5; 0.5·2.5 + 2.5 = 3.75, /0.75 = 5; 0.5·3.75 + 2.5 = 4.375, /0.875 = 5.
+        Assert.Equal([5, 5, 5], ExponentialSmoothing.Ema([5, 5, 5], 0.5), new Close(1e-12));
+    }
+
+    [Fact]
+    public void Non_finite_values_pass_through_as_nan_and_leave_the_average_alone()
+    {
+        // 1 -> 0.5 / 0.5 = 1; NaN skipped; 3 -> 0.5·0.5 + 0.5·3 = 1.75, counted as the 2nd value: /0.75 = 7/3.
+        var smoothed = ExponentialSmoothing.Ema([1, double.NaN, 3, double.PositiveInfinity], 0.5);
+        Assert.Equal(1, smoothed[0], 12);
+        Assert.True(double.IsNaN(smoothed[1]));
+        Assert.Equal(7.0 / 3, smoothed[2], 12);
+        Assert.True(double.IsNaN(smoothed[3]));
+    }
+
+    [Fact]
+    public void Zero_weight_returns_the_values()
+    {
+        double[] values = [3, -1, 4, 1, -5];
+        Assert.Equal(values, ExponentialSmoothing.Ema(values, 0));
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    public void Weights_outside_zero_to_one_are_refused(double weight) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ExponentialSmoothing.Ema([1, 2], weight));
+
+    private sealed class Close(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
