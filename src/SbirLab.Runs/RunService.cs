@@ -124,7 +124,8 @@ public sealed class RunService : IDisposable
     {
         var run = Store.CreateRunning(config, WorkerIdentity.Current, options);
         Events.Publish(new RunStatusChanged(run.Id, RunStatus.Running, null));
-        return (run.Id, Execute(run, executor, device: null, stop, extra));
+        using var stopping = stop.Register(() => Stop(run.Id)); // Ctrl+C in the foreground is the user's stop
+        return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
     }
 
     // ---- carrying out a claimed run ----------------------------------------------------------
@@ -155,13 +156,14 @@ public sealed class RunService : IDisposable
 
         var folder = PrepareFolder(run);
         var storeObserver = new StoreObserver(Store, id);
+        using var files = new RunFolderWriter(folder);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
         var active = new ActiveRun(cancellation, storeObserver);
         _active[id] = active;
         RunOutcome outcome;
         try
         {
-            var observers = new List<ITrainingObserver> { storeObserver, new HubObserver(Events, id) };
+            var observers = new List<ITrainingObserver> { storeObserver, files, new HubObserver(Events, id) };
             if (extra is not null) observers.Add(extra);
             var resumeFrom = ResumePoint(run, storeObserver);
             outcome = executor.Execute(config, folder, new CompositeObserver([.. observers]), resumeFrom, cancellation.Token);
