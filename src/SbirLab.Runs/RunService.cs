@@ -156,14 +156,13 @@ public sealed class RunService : IDisposable
 
         var folder = PrepareFolder(run);
         var storeObserver = new StoreObserver(Store, id);
-        using var files = new RunFolderWriter(folder);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
         var active = new ActiveRun(cancellation, storeObserver);
         _active[id] = active;
         RunOutcome outcome;
         try
         {
-            var observers = new List<ITrainingObserver> { storeObserver, files, new HubObserver(Events, id) };
+            var observers = new List<ITrainingObserver> { storeObserver, new HubObserver(Events, id) };
             if (extra is not null) observers.Add(extra);
             var resumeFrom = ResumePoint(run, storeObserver);
             outcome = executor.Execute(config, folder, new CompositeObserver([.. observers]), resumeFrom, cancellation.Token);

@@ -183,8 +183,9 @@ public sealed class RunStoreTests : IDisposable
     /// <summary>The identity of a process that has already exited.</summary>
     private static WorkerIdentity FinishedProcessIdentity()
     {
-        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        using var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
         var started = process.StartTime.ToUniversalTime();
+        process.Kill();
         process.WaitForExit();
         return new WorkerIdentity(Environment.MachineName, process.Id, started);
     }

@@ -39,9 +39,7 @@ internal static class TrainCommand
         }
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] → {Markup.Escape(folder.Root)}  [grey]torch on {Markup.Escape(TorchRuntime.Describe())}[/]");
         var progress = new ConsoleProgress();
-        using var writer = new RunFolderWriter(folder);
-        var observer = new CompositeObserver(writer, progress);
-        var outcome = await progress.RunWithBar(() => Trainer.Run(config, folder, observer, from, token));
+        var outcome = await progress.RunWithBar(() => Trainer.Run(config, folder, progress, from, token));
         return Report(outcome, folder);
     }
 

@@ -49,12 +49,17 @@ public sealed class Trainer : IDisposable
         ? Math.Min(_config.Training.MaxStepsPerEpoch, _sampler.BatchesPerEpoch)
         : _sampler.BatchesPerEpoch;
 
-    /// <summary>Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges.</summary>
+    /// <summary>
+    /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run
+    /// folder always gets the config, metrics, log, checkpoints and report; <paramref name="observer"/>
+    /// hears the same events.
+    /// </summary>
     public static RunOutcome Run(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         ConfigValidator.EnsureValid(config);
-        folder.Create();
+        using var writer = new RunFolderWriter(folder);
         File.WriteAllText(folder.Config, ConfigJson.Serialize(config));
+        observer = new CompositeObserver(writer, observer);
         try
         {
             using var trainer = new Trainer(config, folder, observer);
