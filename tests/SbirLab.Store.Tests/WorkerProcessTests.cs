@@ -9,7 +9,7 @@ namespace SbirLab.Store.Tests;
 /// The worker as a separate process (the built <c>sbirlab.dll</c> run with <c>dotnet</c>), training a
 /// real tiny FashionMNIST run with the engine, against the store's SQLite file.
 /// </summary>
-public sealed class WorkerProcessTests : IDisposable
+public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const int Epochs = 3;
     private const int StepsPerEpoch = 10;
@@ -33,6 +33,7 @@ public sealed class WorkerProcessTests : IDisposable
         Assert.Equal(RunStatus.Running, killed.Status);
         long lastStepBeforeKill = _temp.Store.Metrics(id, MetricKind.Step, "loss").Max(p => p.Step);
         Assert.InRange(lastStepBeforeKill, StepsPerEpoch + 3, Epochs * StepsPerEpoch - 2);
+        output.WriteLine($"killed with steps 0..{lastStepBeforeKill} stored, last checkpoint at step {killed.CheckpointStep}");
 
         using (var restarted = Sbirlab("worker")) // a new worker finds the run's worker gone
         {
@@ -59,6 +60,7 @@ public sealed class WorkerProcessTests : IDisposable
             Assert.Equal(Epochs * StepsPerEpoch, _temp.Store.Metrics(id, MetricKind.Step, name).Select(p => p.Step).Distinct().Count());
         Assert.Equal([0, 1, 2], _temp.Store.Metrics(id, MetricKind.Epoch, "loss").Select(p => p.Epoch));
         Assert.Single(_temp.Store.Evaluations(id));
+        output.WriteLine($"resumed from step {StepsPerEpoch}; completed with {losses.Count} loss points for steps 0..{losses[^1].Step}, each once; {done.Message}");
     }
 
     [Fact]
