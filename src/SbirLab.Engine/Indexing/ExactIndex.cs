@@ -63,26 +63,12 @@ public sealed class ExactIndex : IVectorIndex
             return [];
         }
 
-        var best = new PriorityQueue<int, (float Distance, int Id)>(k + 1, HitOrder.FarthestFirst);
+        var best = new DistanceHeap<FarthestOnTop>();
         for (int id = 0; id < Count; id++)
         {
-            var key = (VectorDistance.Compute(Metric, query, _store[id]), id);
-            if (best.Count < k)
-            {
-                best.Enqueue(id, key);
-            }
-            else if (HitOrder.Compare(key, PeekKey(best)) < 0)
-            {
-                best.EnqueueDequeue(id, key);
-            }
+            HitOrder.Offer(best, k, (VectorDistance.Compute(Metric, query, _store[id]), id));
         }
 
         return HitOrder.DrainNearestFirst(best);
-    }
-
-    private static (float Distance, int Id) PeekKey(PriorityQueue<int, (float Distance, int Id)> heap)
-    {
-        heap.TryPeek(out _, out var key);
-        return key;
     }
 }

@@ -3,11 +3,7 @@ namespace SbirLab.Engine.Indexing;
 /// <summary>Orderings of (distance, id) pairs: by distance, ties by id, so results are deterministic.</summary>
 internal static class HitOrder
 {
-    /// <summary>Max-heap order for <see cref="PriorityQueue{TElement, TPriority}"/>: the farthest dequeues first.</summary>
-    public static IComparer<(float Distance, int Id)> FarthestFirst { get; } =
-        Comparer<(float Distance, int Id)>.Create((a, b) => Compare(b, a));
-
-    /// <summary>Min-heap order: the nearest dequeues first.</summary>
+    /// <summary>Ascending order for sorting lists.</summary>
     public static IComparer<(float Distance, int Id)> NearestFirst { get; } =
         Comparer<(float Distance, int Id)>.Create(Compare);
 
@@ -17,14 +13,27 @@ internal static class HitOrder
         return byDistance != 0 ? byDistance : a.Id.CompareTo(b.Id);
     }
 
+    /// <summary>Keeps the best <paramref name="k"/>: pushes while short, else replaces the worst when nearer.</summary>
+    public static void Offer(DistanceHeap<FarthestOnTop> best, int k, (float Distance, int Id) item)
+    {
+        if (best.Count < k)
+        {
+            best.Push(item);
+        }
+        else if (NearestOnTop.Before(item, best.Top))
+        {
+            best.ReplaceTop(item);
+        }
+    }
+
     /// <summary>Empties a max-heap of the k best into an array sorted nearest first.</summary>
-    public static SearchHit[] DrainNearestFirst(PriorityQueue<int, (float Distance, int Id)> farthestFirst)
+    public static SearchHit[] DrainNearestFirst(DistanceHeap<FarthestOnTop> farthestFirst)
     {
         var hits = new SearchHit[farthestFirst.Count];
         for (int i = hits.Length - 1; i >= 0; i--)
         {
-            farthestFirst.TryDequeue(out int id, out var key);
-            hits[i] = new SearchHit(id, key.Distance);
+            var (distance, id) = farthestFirst.Pop();
+            hits[i] = new SearchHit(id, distance);
         }
 
         return hits;

@@ -9,17 +9,24 @@ namespace SbirLab.Engine.Indexing;
 /// Neighbours are chosen with the paper's heuristic (Algorithm 4, as in hnswlib: keep a candidate only when it is
 /// nearer to the new node than to every neighbour already kept), which preserves links across clusters.
 /// Vectors live in one contiguous array; layer-0 links in one flat array (stride 2M + 1, count first).
-/// Adds are sequential and deterministic for a given seed and order; searches are thread-safe once adding stops.
+/// <see cref="Add"/> and <see cref="AddRange(IReadOnlyList{float[]})"/> are sequential and deterministic for a given
+/// seed and order; <see cref="AddRange(IReadOnlyList{float[]}, int)"/> inserts on several threads (per-node locks,
+/// as in hnswlib), which is faster but not bit-for-bit reproducible. Searches are thread-safe once adding stops.
 /// </summary>
 public sealed partial class HnswIndex : IVectorIndex
 {
     private const int LevelCap = 24;
+    private const int LockStripes = 1 << 14;
+    private const int SequentialWarmUp = 1000;
 
     private readonly VectorStore _store;
     private readonly int _maxLinks;
     private readonly int _maxLinks0;
     private readonly double _levelMultiplier;
     private readonly ConcurrentBag<SearchContext> _contexts = [];
+    private readonly object _entryLock = new();
+    private readonly object[] _nodeLocks = Enumerable.Range(0, LockStripes).Select(_ => new object()).ToArray();
+    private volatile bool _buildingInParallel;
     private int[] _levels = [];
     private int[] _layer0Links = [];
     private int[]?[] _upperLinks = [];
@@ -78,19 +85,39 @@ public sealed partial class HnswIndex : IVectorIndex
     {
         int id = _store.Add(vector);
         EnsureGraphCapacity(id + 1);
-        Insert(id);
+        PrepareNode(id);
+        InsertWithPooledContext(id);
         return id;
     }
 
     /// <inheritdoc />
-    public int AddRange(IReadOnlyList<float[]> vectors)
+    public int AddRange(IReadOnlyList<float[]> vectors) => AddRange(vectors, degreeOfParallelism: 1);
+
+    /// <summary>
+    /// Adds the vectors and returns the id of the first. With <paramref name="degreeOfParallelism"/> above 1 the
+    /// first 1,000 nodes of an empty index go in one by one, the rest on that many threads: the graph is as good
+    /// but its exact links depend on thread timing. With 1 this is a sequential, reproducible build.
+    /// </summary>
+    public int AddRange(IReadOnlyList<float[]> vectors, int degreeOfParallelism)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+        foreach (var vector in vectors)
+        {
+            _store.EnsureMatchesDimension(vector);
+        }
+
         int first = Count;
         _store.EnsureCapacity(Count + vectors.Count);
         EnsureGraphCapacity(Count + vectors.Count);
-        foreach (var vector in vectors)
+        int sequential = degreeOfParallelism == 1 ? vectors.Count : Math.Min(vectors.Count, Math.Max(0, SequentialWarmUp - Count));
+        for (int i = 0; i < sequential; i++)
         {
-            Add(vector);
+            Add(vectors[i]);
+        }
+
+        if (sequential < vectors.Count)
+        {
+            AddInParallel(vectors, sequential, degreeOfParallelism);
         }
 
         return first;
@@ -116,11 +143,11 @@ public sealed partial class HnswIndex : IVectorIndex
         var context = RentContext();
         try
         {
-            var (entry, entryDistance) = DescendGreedily(query, _entryPoint, Distance(query, _entryPoint), MaxLevel, 1);
+            var (entry, entryDistance) = DescendGreedily(query, _entryPoint, Distance(query, _entryPoint), MaxLevel, 1, context);
             SearchLayer(query, entry, entryDistance, Math.Max(ef, k), 0, context);
             while (context.Results.Count > k)
             {
-                context.Results.Dequeue();
+                context.Results.Pop();
             }
 
             return HitOrder.DrainNearestFirst(context.Results);
@@ -131,43 +158,104 @@ public sealed partial class HnswIndex : IVectorIndex
         }
     }
 
-    private void Insert(int id)
+    private void AddInParallel(IReadOnlyList<float[]> vectors, int start, int degreeOfParallelism)
+    {
+        int firstId = Count;
+        for (int i = start; i < vectors.Count; i++)
+        {
+            PrepareNode(_store.Add(vectors[i]));
+        }
+
+        _buildingInParallel = true;
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism };
+            Parallel.For(firstId, Count, parallel, InsertWithPooledContext);
+        }
+        finally
+        {
+            _buildingInParallel = false;
+        }
+    }
+
+    /// <summary>Draws the level of a stored vector and allocates its upper-layer link lists.</summary>
+    private void PrepareNode(int id)
     {
         int level = DrawLevel(id);
         _levels[id] = level;
         _upperLinks[id] = level > 0 ? new int[level * (_maxLinks + 1)] : null;
-        if (_entryPoint < 0)
+    }
+
+    private void InsertWithPooledContext(int id)
+    {
+        var context = RentContext();
+        Insert(id, context);
+        _contexts.Add(context);
+    }
+
+    /// <summary>
+    /// The paper's Algorithm 1. A node that raises the top level holds the entry lock throughout, so the entry point
+    /// only ever moves to a fully linked node.
+    /// </summary>
+    private void Insert(int id, SearchContext context)
+    {
+        int level = _levels[id];
+        Monitor.Enter(_entryLock);
+        int entry = _entryPoint, topLevel = MaxLevel;
+        if (entry < 0)
         {
             (_entryPoint, MaxLevel) = (id, level);
+            Monitor.Exit(_entryLock);
             return;
         }
 
-        var vector = _store[id];
-        var (entry, entryDistance) = DescendGreedily(vector, _entryPoint, Distance(vector, _entryPoint), MaxLevel, level + 1);
-        var context = RentContext();
-        for (int layer = Math.Min(level, MaxLevel); layer >= 0; layer--)
+        bool raisesTop = level > topLevel;
+        if (!raisesTop)
         {
-            SearchLayer(vector, entry, entryDistance, Options.EfConstruction, layer, context);
-            context.SortResults();
-            (entryDistance, entry) = context.Sorted[0];
-            SelectNeighbours(context.Sorted, Options.M, context.Selected);
-            LinkNewNode(id, layer, context);
+            Monitor.Exit(_entryLock);
         }
 
-        _contexts.Add(context);
-        if (level > MaxLevel)
+        try
         {
-            (_entryPoint, MaxLevel) = (id, level);
+            LinkIntoLayers(id, level, entry, topLevel, context);
+            if (raisesTop)
+            {
+                (_entryPoint, MaxLevel) = (id, level);
+            }
+        }
+        finally
+        {
+            if (raisesTop)
+            {
+                Monitor.Exit(_entryLock);
+            }
+        }
+    }
+
+    private void LinkIntoLayers(int id, int level, int entry, int topLevel, SearchContext context)
+    {
+        var vector = _store[id];
+        var (nearest, nearestDistance) = DescendGreedily(vector, entry, Distance(vector, entry), topLevel, level + 1, context);
+        for (int layer = Math.Min(level, topLevel); layer >= 0; layer--)
+        {
+            SearchLayer(vector, nearest, nearestDistance, Options.EfConstruction, layer, context, exclude: id);
+            context.SortResults();
+            (nearestDistance, nearest) = context.Sorted[0];
+            SelectNeighbours(context.Sorted, Options.M, context.Selected);
+            LinkNewNode(id, layer, context);
         }
     }
 
     private void LinkNewNode(int id, int layer, SearchContext context)
     {
-        var links = LinkBlock(id, layer);
-        links[0] = context.Selected.Count;
-        for (int i = 0; i < context.Selected.Count; i++)
+        lock (NodeLock(id))
         {
-            links[i + 1] = context.Selected[i].Id;
+            var links = LinkBlock(id, layer);
+            links[0] = context.Selected.Count;
+            for (int i = 0; i < context.Selected.Count; i++)
+            {
+                links[i + 1] = context.Selected[i].Id;
+            }
         }
 
         foreach (var (distance, neighbour) in context.Selected)
@@ -179,30 +267,33 @@ public sealed partial class HnswIndex : IVectorIndex
     /// <summary>Links <paramref name="neighbour"/> back to the new node, shrinking its list by the heuristic when full.</summary>
     private void AddReverseLink(int neighbour, int newNode, float distance, int layer, SearchContext context)
     {
-        var links = LinkBlock(neighbour, layer);
-        int capacity = layer == 0 ? _maxLinks0 : _maxLinks;
-        int count = links[0];
-        if (count < capacity)
+        lock (NodeLock(neighbour))
         {
-            links[count + 1] = newNode;
-            links[0] = count + 1;
-            return;
-        }
+            var links = LinkBlock(neighbour, layer);
+            int capacity = layer == 0 ? _maxLinks0 : _maxLinks;
+            int count = links[0];
+            if (count < capacity)
+            {
+                links[count + 1] = newNode;
+                links[0] = count + 1;
+                return;
+            }
 
-        var neighbourVector = _store[neighbour];
-        context.Pruning.Clear();
-        context.Pruning.Add((distance, newNode));
-        foreach (int existing in links.Slice(1, count))
-        {
-            context.Pruning.Add((Distance(neighbourVector, existing), existing));
-        }
+            var neighbourVector = _store[neighbour];
+            context.Pruning.Clear();
+            context.Pruning.Add((distance, newNode));
+            foreach (int existing in links.Slice(1, count))
+            {
+                context.Pruning.Add((Distance(neighbourVector, existing), existing));
+            }
 
-        context.Pruning.Sort(HitOrder.NearestFirst);
-        SelectNeighbours(context.Pruning, capacity, context.Pruned);
-        links[0] = context.Pruned.Count;
-        for (int i = 0; i < context.Pruned.Count; i++)
-        {
-            links[i + 1] = context.Pruned[i].Id;
+            context.Pruning.Sort(HitOrder.NearestFirst);
+            SelectNeighbours(context.Pruning, capacity, context.Pruned);
+            links[0] = context.Pruned.Count;
+            for (int i = 0; i < context.Pruned.Count; i++)
+            {
+                links[i + 1] = context.Pruned[i].Id;
+            }
         }
     }
 
@@ -244,7 +335,7 @@ public sealed partial class HnswIndex : IVectorIndex
     }
 
     /// <summary>Greedy walk (ef = 1) from <paramref name="fromLayer"/> down to <paramref name="toLayer"/>.</summary>
-    private (int Node, float Distance) DescendGreedily(ReadOnlySpan<float> query, int node, float distance, int fromLayer, int toLayer)
+    private (int Node, float Distance) DescendGreedily(ReadOnlySpan<float> query, int node, float distance, int fromLayer, int toLayer, SearchContext context)
     {
         for (int layer = fromLayer; layer >= toLayer; layer--)
         {
@@ -252,7 +343,7 @@ public sealed partial class HnswIndex : IVectorIndex
             while (improved)
             {
                 improved = false;
-                foreach (int neighbour in Links(node, layer))
+                foreach (int neighbour in ReadLinks(node, layer, context))
                 {
                     float d = Distance(query, neighbour);
                     if (d < distance)
@@ -268,27 +359,34 @@ public sealed partial class HnswIndex : IVectorIndex
 
     /// <summary>
     /// Best-first search on one layer (the paper's Algorithm 2); leaves the best <paramref name="ef"/> nodes in
-    /// <see cref="SearchContext.Results"/>.
+    /// <see cref="SearchContext.Results"/>. <paramref name="exclude"/> is the node being inserted: during a parallel
+    /// build another thread may already have linked to it, and it must not become its own neighbour.
     /// </summary>
-    private void SearchLayer(ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int layer, SearchContext context)
+    private void SearchLayer(ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int layer, SearchContext context, int exclude = -1)
     {
         var candidates = context.Candidates;
         var results = context.Results;
         candidates.Clear();
         results.Clear();
         context.BeginVisit(Count);
-        context.TryVisit(entry);
-        candidates.Enqueue(entry, (entryDistance, entry));
-        results.Enqueue(entry, (entryDistance, entry));
-        float worst = entryDistance;
-        while (candidates.TryDequeue(out int current, out var currentKey))
+        if (exclude >= 0)
         {
-            if (currentKey.Distance > worst)
+            context.TryVisit(exclude);
+        }
+
+        context.TryVisit(entry);
+        candidates.Push((entryDistance, entry));
+        results.Push((entryDistance, entry));
+        float worst = entryDistance;
+        while (candidates.Count > 0)
+        {
+            var (currentDistance, current) = candidates.Pop();
+            if (currentDistance > worst)
             {
                 break;
             }
 
-            foreach (int neighbour in Links(current, layer))
+            foreach (int neighbour in ReadLinks(current, layer, context))
             {
                 if (!context.TryVisit(neighbour))
                 {
@@ -298,18 +396,9 @@ public sealed partial class HnswIndex : IVectorIndex
                 float d = Distance(query, neighbour);
                 if (results.Count < ef || d < worst)
                 {
-                    candidates.Enqueue(neighbour, (d, neighbour));
-                    if (results.Count < ef)
-                    {
-                        results.Enqueue(neighbour, (d, neighbour));
-                    }
-                    else
-                    {
-                        results.EnqueueDequeue(neighbour, (d, neighbour));
-                    }
-
-                    results.TryPeek(out _, out var worstKey);
-                    worst = worstKey.Distance;
+                    candidates.Push((d, neighbour));
+                    HitOrder.Offer(results, ef, (d, neighbour));
+                    worst = results.Top.Distance;
                 }
             }
         }
@@ -335,6 +424,28 @@ public sealed partial class HnswIndex : IVectorIndex
     }
 
     private float Distance(ReadOnlySpan<float> query, int node) => VectorDistance.Compute(Options.Metric, query, _store[node]);
+
+    /// <summary>
+    /// The links of a node for a search: the live list normally, a copy taken under the node's lock while a parallel
+    /// build may be rewriting it.
+    /// </summary>
+    private ReadOnlySpan<int> ReadLinks(int node, int layer, SearchContext context)
+    {
+        if (!_buildingInParallel)
+        {
+            return Links(node, layer);
+        }
+
+        var copy = context.EnsureLinkCopy(_maxLinks0);
+        lock (NodeLock(node))
+        {
+            var links = Links(node, layer);
+            links.CopyTo(copy);
+            return copy.AsSpan(0, links.Length);
+        }
+    }
+
+    private object NodeLock(int node) => _nodeLocks[node & (LockStripes - 1)];
 
     private ReadOnlySpan<int> Links(int node, int layer)
     {

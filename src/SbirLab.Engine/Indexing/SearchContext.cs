@@ -10,11 +10,11 @@ internal sealed class SearchContext
     private int[] _visitedTag = [];
     private int _tag;
 
-    /// <summary>Nodes still to expand, nearest first.</summary>
-    public PriorityQueue<int, (float Distance, int Id)> Candidates { get; } = new(HitOrder.NearestFirst);
+    /// <summary>Nodes still to expand, nearest on top.</summary>
+    public DistanceHeap<NearestOnTop> Candidates { get; } = new();
 
-    /// <summary>The best ef found so far, farthest first so the worst is at hand.</summary>
-    public PriorityQueue<int, (float Distance, int Id)> Results { get; } = new(HitOrder.FarthestFirst);
+    /// <summary>The best ef found so far, farthest on top so the worst is at hand.</summary>
+    public DistanceHeap<FarthestOnTop> Results { get; } = new();
 
     /// <summary>The results of a layer search in ascending order.</summary>
     public List<(float Distance, int Id)> Sorted { get; } = [];
@@ -27,6 +27,20 @@ internal sealed class SearchContext
 
     /// <summary>The survivors of shrinking.</summary>
     public List<(float Distance, int Id)> Pruned { get; } = [];
+
+    /// <summary>A copy of one link list, taken under its lock during a parallel build.</summary>
+    public int[] LinkCopy { get; private set; } = [];
+
+    /// <summary>Makes <see cref="LinkCopy"/> hold at least <paramref name="length"/> ids.</summary>
+    public int[] EnsureLinkCopy(int length)
+    {
+        if (LinkCopy.Length < length)
+        {
+            LinkCopy = new int[length];
+        }
+
+        return LinkCopy;
+    }
 
     /// <summary>Starts a new search over <paramref name="nodeCount"/> nodes with nothing visited.</summary>
     public void BeginVisit(int nodeCount)
@@ -60,9 +74,9 @@ internal sealed class SearchContext
     public void SortResults()
     {
         Sorted.Clear();
-        while (Results.TryDequeue(out int id, out var key))
+        while (Results.Count > 0)
         {
-            Sorted.Add((key.Distance, id));
+            Sorted.Add(Results.Pop());
         }
 
         Sorted.Reverse();

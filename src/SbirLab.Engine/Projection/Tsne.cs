@@ -9,14 +9,15 @@ namespace SbirLab.Engine.Projection;
 /// the gradient 4 Σ_j (p_ij − q_ij)(1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j) with momentum, per-coordinate adaptive gains
 /// and early exaggeration, as in the reference implementation.
 /// Every iteration costs O(N²) time and P takes N² doubles, so the caller should subsample: up to
-/// <see cref="RecommendedMaxPoints"/> points take seconds to tens of seconds; more than <see cref="MaxPoints"/> is refused.
+/// <see cref="RecommendedMaxPoints"/> points take seconds to tens of seconds; more than <see cref="MaxPoints"/> is refused
+/// (P and the kernel scratch take 16·N² bytes, 64 MB at 2,000 points).
 /// </summary>
 public static class Tsne
 {
     /// <summary>Size up to which a default run finishes in well under a minute on two cores.</summary>
     public const int RecommendedMaxPoints = 2000;
 
-    /// <summary>Hard limit (P alone is 8·N² bytes, 200 MB at this size).</summary>
+    /// <summary>Hard limit (P and the kernel scratch are 16·N² bytes, 400 MB at this size).</summary>
     public const int MaxPoints = 5000;
 
     private const double MinGain = 0.01;
@@ -137,24 +138,17 @@ public static class Tsne
     /// <summary>
     /// Writes ∂KL/∂y into <paramref name="gradient"/> with P multiplied by <paramref name="exaggeration"/>, and
     /// returns −Σ p_ij ln q_ij for the unexaggerated P (the cross-entropy part of KL) when
-    /// <paramref name="withCrossEntropy"/>, else 0. <paramref name="y"/> is row-major N×dims.
+    /// <paramref name="withCrossEntropy"/>, else 0. <paramref name="y"/> is row-major N×dims; <paramref name="kernels"/>
+    /// (N×N, optional) is scratch for the Student-t kernel values, which the second pass reuses.
     /// </summary>
-    internal static double Gradient(double[] p, double[] y, int n, int dims, double exaggeration, double[] gradient, bool withCrossEntropy)
+    internal static double Gradient(double[] p, double[] y, int n, int dims, double exaggeration, double[] gradient, bool withCrossEntropy, double[]? kernels = null)
     {
+        kernels ??= new double[n * n];
         var rowSums = new double[n];
-        ForRows(n, i =>
-        {
-            double sum = 0;
-            for (int j = 0; j < n; j++)
-            {
-                sum += j == i ? 0 : StudentKernel(y, i, j, dims);
-            }
-
-            rowSums[i] = sum;
-        });
+        ForRows(n, i => rowSums[i] = FillKernelRow(y, n, dims, i, kernels.AsSpan(i * n, n)));
         double z = rowSums.Sum();
         var crossTerms = new double[n];
-        ForRows(n, i => crossTerms[i] = GradientRow(p, y, n, dims, exaggeration, z, i, gradient, withCrossEntropy));
+        ForRows(n, i => crossTerms[i] = GradientRow(p, y, n, dims, exaggeration, z, i, kernels, gradient, withCrossEntropy));
         return withCrossEntropy ? crossTerms.Sum() + Math.Log(z) : 0;
     }
 
@@ -162,7 +156,21 @@ public static class Tsne
     internal static double KlDivergence(double[] p, double[] y, int n, int dims) =>
         NegativeEntropy(p) + Gradient(p, y, n, dims, 1, new double[n * dims], withCrossEntropy: true);
 
-    private static double GradientRow(double[] p, double[] y, int n, int dims, double exaggeration, double z, int i, double[] gradient, bool withCrossEntropy)
+    /// <summary>Writes (1 + ‖y_i − y_j‖²)⁻¹ for every j (0 for j = i) and returns the row sum.</summary>
+    private static double FillKernelRow(double[] y, int n, int dims, int i, Span<double> row)
+    {
+        double sum = 0;
+        for (int j = 0; j < n; j++)
+        {
+            row[j] = j == i ? 0 : StudentKernel(y, i, j, dims);
+            sum += row[j];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Gradient of row i; returns its share −Σ_j p_ij ln(kernel_ij) of the cross-entropy when asked (logs are costly).</summary>
+    private static double GradientRow(double[] p, double[] y, int n, int dims, double exaggeration, double z, int i, double[] kernels, double[] gradient, bool withCrossEntropy)
     {
         var row = gradient.AsSpan(i * dims, dims);
         row.Clear();
@@ -174,7 +182,7 @@ public static class Tsne
                 continue;
             }
 
-            double kernel = StudentKernel(y, i, j, dims);
+            double kernel = kernels[i * n + j];
             double pij = p[i * n + j];
             double force = 4 * (exaggeration * pij - kernel / z) * kernel;
             for (int d = 0; d < dims; d++)
@@ -182,10 +190,13 @@ public static class Tsne
                 row[d] += force * (y[i * dims + d] - y[j * dims + d]);
             }
 
-            crossTerm -= pij > 0 ? pij * Math.Log(kernel) : 0;
+            if (withCrossEntropy && pij > 0)
+            {
+                crossTerm -= pij * Math.Log(kernel);
+            }
         }
 
-        return withCrossEntropy ? crossTerm : 0;
+        return crossTerm;
     }
 
     /// <summary>(1 + ‖y_i − y_j‖²)⁻¹.</summary>
@@ -209,11 +220,12 @@ public static class Tsne
         var gradient = new double[length];
         var update = new double[length];
         var gains = Enumerable.Repeat(1.0, length).ToArray();
+        var kernels = new double[n * n];
         for (int iteration = 0; iteration < options.Iterations; iteration++)
         {
             bool report = options.Progress is not null && ((iteration + 1) % options.ProgressInterval == 0 || iteration == options.Iterations - 1);
             double exaggeration = iteration < options.ExaggerationIterations ? options.EarlyExaggeration : 1;
-            double crossEntropy = Gradient(p, y, n, options.Dimensions, exaggeration, gradient, report);
+            double crossEntropy = Gradient(p, y, n, options.Dimensions, exaggeration, gradient, report, kernels);
             double momentum = iteration < options.MomentumSwitchIteration ? options.InitialMomentum : options.FinalMomentum;
             Step(y, gradient, update, gains, momentum, learningRate);
             Centre(y, n, options.Dimensions);

@@ -68,22 +68,7 @@ public class HnswIndexTests(RandomGalleryFixture gallery) : IClassFixture<Random
     }
 
     [Fact]
-    public void LinkListsRespectTheDegreeBoundsAndPointUpward()
-    {
-        var index = gallery.Hnsw;
-        for (int id = 0; id < index.Count; id++)
-        {
-            for (int layer = 0; layer <= index.LevelOf(id); layer++)
-            {
-                var links = index.NeighboursOf(id, layer).ToArray();
-                Assert.True(links.Length <= (layer == 0 ? 32 : 16));
-                Assert.True(index.Count == 1 || links.Length > 0, $"node {id} is isolated on layer {layer}");
-                Assert.DoesNotContain(id, links);
-                Assert.Equal(links.Length, links.Distinct().Count());
-                Assert.All(links, n => Assert.True(index.LevelOf(n) >= layer));
-            }
-        }
-    }
+    public void LinkListsRespectTheDegreeBoundsAndPointUpward() => AssertGraphInvariants(gallery.Hnsw);
 
     [Fact]
     public void LevelsFollowTheGeometricLawOfMultiplierOneOverLnM()
@@ -184,6 +169,24 @@ public class HnswIndexTests(RandomGalleryFixture gallery) : IClassFixture<Random
     }
 
     [Fact]
+    public void ParallelBuildKeepsRecallAndGraphInvariants()
+    {
+        // 1,000 nodes go in sequentially, the other 1,000 on four threads under per-node locks.
+        var data = RandomVectors.Gaussian(2000, 16, seed: 14);
+        var hnsw = new HnswIndex(16, new HnswOptions { EfConstruction = 100 });
+        Assert.Equal(0, hnsw.AddRange(data, degreeOfParallelism: 4));
+        var exact = new ExactIndex(16);
+        exact.AddRange(data);
+
+        double recall = RandomVectors.RecallAtK(exact, RandomVectors.Gaussian(100, 16, seed: 15), 10, q => hnsw.Search(q, 10, ef: 64));
+
+        Assert.True(recall >= 0.95, $"recall@10 = {recall:F3}");
+        Assert.Equal(2000, hnsw.Count);
+        Assert.Equal(data, Enumerable.Range(0, 2000).Select(id => hnsw.GetVector(id).ToArray()));
+        AssertGraphInvariants(hnsw);
+    }
+
+    [Fact]
     public void InnerProductRecallOnUnitVectors()
     {
         var data = RandomVectors.Gaussian(2000, 16, seed: 10, normalise: true);
@@ -219,6 +222,30 @@ public class HnswIndexTests(RandomGalleryFixture gallery) : IClassFixture<Random
         Assert.Throws<InvalidDataException>(() => HnswIndex.Load(new MemoryStream(badMagic)));
         Assert.Throws<InvalidDataException>(() => HnswIndex.Load(new MemoryStream(badVersion)));
         Assert.Throws<InvalidDataException>(() => HnswIndex.Load(new MemoryStream(good[..(good.Length - 3)])));
+    }
+
+    /// <summary>
+    /// At most 2M links on layer 0 and M above, no self-links or duplicates, every link to a node that reaches the
+    /// layer, and no node without links unless it is alone on its layer; the top level is the highest node level.
+    /// </summary>
+    private static void AssertGraphInvariants(HnswIndex index)
+    {
+        var levels = Enumerable.Range(0, index.Count).Select(index.LevelOf).ToArray();
+        Assert.Equal(levels.Max(), index.MaxLevel);
+        var nodesOnLayer = Enumerable.Range(0, index.MaxLevel + 1).Select(layer => levels.Count(l => l >= layer)).ToArray();
+        int m = index.Options.M;
+        for (int id = 0; id < index.Count; id++)
+        {
+            for (int layer = 0; layer <= levels[id]; layer++)
+            {
+                var links = index.NeighboursOf(id, layer).ToArray();
+                Assert.True(links.Length <= (layer == 0 ? 2 * m : m));
+                Assert.True(links.Length > 0 || nodesOnLayer[layer] == 1, $"node {id} has no links on layer {layer}");
+                Assert.DoesNotContain(id, links);
+                Assert.Equal(links.Length, links.Distinct().Count());
+                Assert.All(links, n => Assert.True(levels[n] >= layer));
+            }
+        }
     }
 
     private static HnswIndex Build(float[][] data, HnswOptions options)
