@@ -72,7 +72,7 @@ public sealed partial class HnswIndex : IVectorIndex
         return _levels[id];
     }
 
-    /// <summary>The links of node <paramref name="id"/> on <paramref name="layer"/> (≤ 2M on layer 0, ≤ M above).</summary>
+    /// <summary>The links of node <paramref name="id"/> on <paramref name="layer"/> (≤ 2M on layer 0, ≤ M above); valid until the next add.</summary>
     public ReadOnlySpan<int> NeighboursOf(int id, int layer)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(layer, LevelOf(id));
