@@ -43,8 +43,8 @@ public static class CacheBenchmark
         }
 
         var baseline = Memory.Sample();
-        Console.WriteLine($"{"phase",-44} {"seconds",8} {"images/s",9} {"RSS MiB",8} {"anon MiB",11}");
-        Print("start", 0, 0, baseline);
+        Console.WriteLine($"{"phase",-44} {"seconds",8} {"images/s",9} {"CPU ms/img",10} {"RSS MiB",8} {"anon MiB",9}");
+        Print("start", default, 0, baseline);
 
         var build = new CacheBuildOptions { MaxDegreeOfParallelism = threads };
         var (seconds, cache) = Time(() => PreprocessedCache.OpenOrBuild(cachePath, items, options, build));
@@ -67,14 +67,14 @@ public static class CacheBenchmark
         Console.WriteLine("Anonymous memory (heap, native allocations) is what the process itself holds.");
     }
 
-    private static double TimeReads(PreprocessedCache cache, int[] order, bool augment)
+    private static Cost TimeReads(PreprocessedCache cache, int[] order, bool augment)
     {
         var augmenter = new TrainAugmenter();
         var record = new byte[cache.RecordLength];
         var augmented = new byte[cache.RecordLength];
         var random = new Random(7);
         long checksum = 0;
-        var watch = Stopwatch.StartNew();
+        var watch = Cost.Start();
         foreach (var index in order)
         {
             cache.GetImage(index, record);
@@ -86,23 +86,41 @@ public static class CacheBenchmark
             checksum += augment ? augmented[augmented.Length / 2] : record[record.Length / 2];
         }
 
-        watch.Stop();
         GC.KeepAlive(checksum);
-        return watch.Elapsed.TotalSeconds;
+        return watch.Stop();
     }
 
-    private static (double Seconds, T Result) Time<T>(Func<T> action)
+    private static (Cost Cost, T Result) Time<T>(Func<T> action)
     {
-        var watch = Stopwatch.StartNew();
+        var watch = Cost.Start();
         var result = action();
-        return (watch.Elapsed.TotalSeconds, result);
+        return (watch.Stop(), result);
     }
 
-    private static void Print(string phase, double seconds, int count, (double Rss, double Private) memory)
+    private static void Print(string phase, Cost cost, int count, (double Rss, double Private) memory)
     {
-        var rate = seconds > 0 ? (count / seconds).ToString("N0", CultureInfo.InvariantCulture) : "";
-        var time = seconds > 0 ? seconds.ToString("F2", CultureInfo.InvariantCulture) : "";
-        Console.WriteLine($"{phase,-44} {time,8} {rate,9} {memory.Rss,8:F0} {memory.Private,11:F0}");
+        var measured = cost.WallSeconds > 0;
+        var rate = measured ? (count / cost.WallSeconds).ToString("N0", CultureInfo.InvariantCulture) : "";
+        var time = measured ? cost.WallSeconds.ToString("F2", CultureInfo.InvariantCulture) : "";
+        var cpu = measured ? (1000 * cost.CpuSeconds / count).ToString("F3", CultureInfo.InvariantCulture) : "";
+        Console.WriteLine($"{phase,-44} {time,8} {rate,9} {cpu,10} {memory.Rss,8:F0} {memory.Private,9:F0}");
+    }
+
+    /// <summary>Wall-clock and process CPU seconds of a phase (CPU time is less disturbed by other load on the machine).</summary>
+    private readonly record struct Cost(double WallSeconds, double CpuSeconds)
+    {
+        public static Meter Start() => new(Stopwatch.StartNew(), CpuNow());
+
+        private static double CpuNow()
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.TotalProcessorTime.TotalSeconds;
+        }
+
+        public sealed record Meter(Stopwatch Watch, double CpuAtStart)
+        {
+            public Cost Stop() => new(Watch.Elapsed.TotalSeconds, CpuNow() - CpuAtStart);
+        }
     }
 
     private static int[] Shuffled(int count, int seed)
