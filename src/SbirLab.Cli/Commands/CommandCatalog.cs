@@ -10,5 +10,6 @@ internal static class CommandCatalog
         TrainCommand.Create(),
         EvalCommand.Create(),
         ConfigCommand.Create(),
+        DataCommand.Create(),
     ];
 }

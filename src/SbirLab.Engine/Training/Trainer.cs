@@ -39,7 +39,7 @@ public sealed class Trainer : IDisposable
             // Initial weights come from torch's process-wide generator: seed it and draw under one lock,
             // so runs started together in one process (the web lab's service) cannot interleave draws.
             torch.manual_seed(config.Seed);
-            _model = ModelFactory.Create(config, _data.NumClasses, observer.OnLog);
+            _model = ModelFactory.Create(config, _data.TrainClasses, observer.OnLog);
         }
         _model.to(_device);
         _optimizer = new Optimizer(_model.named_parameters(), config.Optimizer);
