@@ -17,7 +17,7 @@ internal static class DataCommand
             string path = result.GetValue(folder)!;
             if (!Directory.Exists(path) && !File.Exists(path)) return CliOutput.Error($"{path}: no such folder or list file");
             var report = AnsiConsole.Status().Start("decoding every image...", _ => DataInspector.Inspect(path));
-            Console.WriteLine(report.ToText());
+            AnsiConsole.WriteLine(report.ToText());
             return 0;
         });
         command.Subcommands.Add(inspect);

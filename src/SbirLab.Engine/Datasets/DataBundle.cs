@@ -29,11 +29,11 @@ public static class DataBundles
     public const float FashionMnistMean = 0.2860f;
     public const float FashionMnistStd = 0.3530f;
 
-    public static DataBundle Load(RunConfig config) => config.Data.Dataset switch
+    public static DataBundle Load(RunConfig config, Action<string>? log = null) => config.Data.Dataset switch
     {
         "fashion-mnist" => FashionMnistPhotos(config),
         "fashion-mnist-sketch" => FashionMnistSketches(config),
-        "folders" => SbirFolders.Load(config),
+        "folders" => SbirFolders.Load(config, log),
         _ => throw new ConfigException([new ConfigError("data.dataset", config.Data.Dataset, "one of " + string.Join(", ", ConfigValidator.Datasets))]),
     };
 

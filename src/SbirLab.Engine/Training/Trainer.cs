@@ -33,7 +33,7 @@ public sealed class Trainer : IDisposable
         _folder = folder;
         _observer = observer;
         _device = TorchRuntime.Resolve(config.Device);
-        _data = DataBundles.Load(config);
+        _data = DataBundles.Load(config, observer.OnLog);
         lock (TorchRuntime.GlobalRandomLock)
         {
             // Initial weights come from torch's process-wide generator: seed it and draw under one lock,
