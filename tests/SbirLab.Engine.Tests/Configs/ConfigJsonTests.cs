@@ -64,10 +64,19 @@ public class ConfigJsonTests
     public void ExperimentTemplatesAreValid()
     {
         var root = RepoPaths.Root;
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "experiments"), "*.json", SearchOption.AllDirectories))
+        var files = Directory.GetFiles(Path.Combine(root, "experiments", "fashion-mnist"), "*.json")
+            .Concat(Directory.GetFiles(Path.Combine(root, "experiments", "sbir"), "fm-*.json"));
+        foreach (var file in files)
+            Assert.False(string.IsNullOrWhiteSpace(ConfigJson.Load(file).Name), file);
+    }
+
+    [Fact]
+    public void SbirTemplatesLackOnlyTheWeightsAUserMustBring()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments", "sbir"), "flickr15k-*.json"))
         {
-            var config = ConfigJson.Load(file);
-            Assert.False(string.IsNullOrWhiteSpace(config.Name), file);
+            var e = Assert.Throws<ConfigException>(() => ConfigJson.Load(file));
+            Assert.Equal(["model.pretrainedPhoto", "model.pretrainedSketch"], e.Errors.Select(x => x.Field).Order());
         }
     }
 }
