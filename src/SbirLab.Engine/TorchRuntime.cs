@@ -7,6 +7,9 @@ public static class TorchRuntime
 {
     private static readonly Lazy<torch.Device> LazyDevice = new(Initialise);
 
+    /// <summary>Held while seeding torch's global generator and drawing from it (weight initialisation).</summary>
+    public static readonly object GlobalRandomLock = new();
+
     /// <summary>CUDA when <c>torch.cuda.is_available()</c>, else CPU.</summary>
     public static torch.Device Device => LazyDevice.Value;
 

@@ -124,7 +124,8 @@ public sealed class RunService : IDisposable
     {
         var run = Store.CreateRunning(config, WorkerIdentity.Current, options);
         Events.Publish(new RunStatusChanged(run.Id, RunStatus.Running, null));
-        return (run.Id, Execute(run, executor, device: null, stop, extra));
+        using var stopping = stop.Register(() => Stop(run.Id)); // Ctrl+C in the foreground is the user's stop
+        return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
     }
 
     // ---- carrying out a claimed run ----------------------------------------------------------

@@ -10,5 +10,7 @@ internal static class CommandCatalog
         TrainCommand.Create(),
         EvalCommand.Create(),
         ConfigCommand.Create(),
+        DataCommand.Create(),
+        .. Store.StoreCommands.Create(),
     ];
 }

@@ -88,7 +88,7 @@ public static class ConfigValidator
     private static void ValidateOptimizer(Checker check, OptimizerConfig optimizer)
     {
         check.OneOf("optimizer.name", optimizer.Name, Optimizers);
-        check.Range("optimizer.learningRate", optimizer.LearningRate, 0, 10, exclusiveMin: true);
+        check.Range("optimizer.learningRate", optimizer.LearningRate, 0, 1000, exclusiveMin: true);
         check.Range("optimizer.momentum", optimizer.Momentum, 0, 1, exclusiveMax: true);
         check.Range("optimizer.weightDecay", optimizer.WeightDecay, 0, 1);
         if (optimizer.Nesterov && optimizer.Momentum <= 0)

@@ -1,5 +1,6 @@
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Configs;
+using SbirLab.Engine.Imaging;
 
 namespace SbirLab.Engine.Datasets;
 
@@ -12,7 +13,8 @@ public sealed record DataBundle(
     IReadOnlyList<string> ClassNames,
     string Description) : IDisposable
 {
-    public int NumClasses => ClassNames.Count;
+    /// <summary>Classes of the training set (the classifier's width); evaluation may use another class list.</summary>
+    public int TrainClasses { get; init; } = ClassNames.Count;
 
     public void Dispose()
     {
@@ -27,9 +29,11 @@ public static class DataBundles
     public const float FashionMnistMean = 0.2860f;
     public const float FashionMnistStd = 0.3530f;
 
-    public static DataBundle Load(RunConfig config) => config.Data.Dataset switch
+    public static DataBundle Load(RunConfig config, Action<string>? log = null) => config.Data.Dataset switch
     {
         "fashion-mnist" => FashionMnistPhotos(config),
+        "fashion-mnist-sketch" => FashionMnistSketches(config),
+        "folders" => SbirFolders.Load(config, log),
         _ => throw new ConfigException([new ConfigError("data.dataset", config.Data.Dataset, "one of " + string.Join(", ", ConfigValidator.Datasets))]),
     };
 
@@ -47,6 +51,43 @@ public static class DataBundles
         var self = Enumerable.Range(0, queryCount).Select(i => (long)i).ToArray();
         string description = $"FashionMNIST: {trainSet.Count} training images; {queryCount} queries against a {gallery.Count}-image test subset ({config.Evaluation.PerClass} per class)";
         return new DataBundle(trainSet, queries, gallery, self, FashionMnist.ClassNames, description);
+    }
+
+    /// <summary>
+    /// Cross-domain SBIR that fits a CPU: training photos with their pseudo-sketches (a photo and its
+    /// sketch are one PK "item"); the pseudo-sketches of the seed-004 test subset as queries against the
+    /// other test photos, so no query's own photo is in the gallery.
+    /// </summary>
+    private static DataBundle FashionMnistSketches(RunConfig config)
+    {
+        var train = FashionMnist.Load("train", config.Data.Root);
+        var test = FashionMnist.Load("test", config.Data.Root);
+        var trainIndices = TrainSubset(train.Count, config.Data.TrainLimit, config.Seed);
+        var photos = Photos(train, trainIndices);
+        var sketches = Sketches(train, trainIndices);
+        var trainSet = GreyImageSet.Concat(photos, sketches, itemsShared: true);
+        var subset = Seed004Protocol.Subset(test.Labels, config.Evaluation.PerClass, config.Seed);
+        var queryIndices = subset[..Math.Min(config.Evaluation.Queries, subset.Length)];
+        var inSubset = subset.ToHashSet();
+        var galleryIndices = Enumerable.Range(0, test.Count).Where(i => !inSubset.Contains(i)).ToArray();
+        var queries = Sketches(test, queryIndices);
+        var gallery = Photos(test, galleryIndices);
+        string description = $"FashionMNIST pseudo-sketches: {trainSet.Count} training images ({photos.Count} photos + their sketches); {queries.Count} sketch queries against {gallery.Count} other test photos";
+        return new DataBundle(trainSet, queries, gallery, null, FashionMnist.ClassNames, description);
+    }
+
+    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices)
+    {
+        int pixels = split.Height * split.Width;
+        var bytes = new byte[indices.Length * pixels];
+        Parallel.For(0, indices.Length, i =>
+        {
+            var sketch = PseudoSketch.FromImage(split.Image(indices[i]).ToArray(), split.Width, split.Height, split.Height);
+            sketch.CopyTo(bytes.AsSpan(i * pixels, pixels));
+        });
+        var labels = indices.Select(i => split.Labels[i]).ToArray();
+        var domains = Enumerable.Repeat(Domain.Sketch, indices.Length).ToArray();
+        return new GreyImageSet(bytes, split.Height, labels, domains, Enumerable.Range(0, indices.Length).ToArray(), FashionMnistMean, FashionMnistStd);
     }
 
     internal static int[] TrainSubset(int count, int limit, int seed)

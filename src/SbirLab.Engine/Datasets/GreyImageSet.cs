@@ -35,6 +35,19 @@ public sealed class GreyImageSet : IImageSet, IDisposable
     public IReadOnlyList<Domain> Domains { get; }
     public IReadOnlyList<int> ItemIds { get; }
 
+    /// <summary>
+    /// Joins two sets; with <paramref name="itemsShared"/> the i-th images of both are one item (a photo
+    /// and its sketch), which is what the PK sampler's l images per item draws from.
+    /// </summary>
+    public static GreyImageSet Concat(GreyImageSet first, GreyImageSet second, bool itemsShared)
+    {
+        if (first.Size != second.Size || first._mean != second._mean || first._std != second._std)
+            throw new ArgumentException("only sets of one size and normalisation can be joined");
+        var items = first.ItemIds.Concat(second.ItemIds.Select(id => itemsShared ? id : id + first.Count)).ToArray();
+        return new GreyImageSet([.. first._bytes, .. second._bytes], first.Size, [.. first.Labels, .. second.Labels],
+            [.. first.Domains, .. second.Domains], items, first._mean, first._std);
+    }
+
     public Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null)
     {
         using var scope = NewDisposeScope();

@@ -50,21 +50,22 @@ internal sealed class RankingMetrics : IDisposable
         using var scope = NewDisposeScope();
         var relevantCount = relevance.sum(1, keepdim: true);
         var safeCount = relevantCount.clamp_min(1);
+        // Zero-based index of rank R = T, where mAP@R and R-precision are read.
+        var rankRIndex = (relevantCount - 1).clamp_min(0).to_type(ScalarType.Int64);
         var found = relevance.cumsum(1);
-        var precision = found / allRanks;
-        var weighted = precision * relevance;
-        var ap = weighted.sum(1, keepdim: true) / safeCount;
-        var mapAtR = (weighted * allRanks.le(relevantCount)).sum(1, keepdim: true) / safeCount;
-        var rPrecision = found.gather(1, (relevantCount - 1).clamp_min(0).to_type(ScalarType.Int64)) / safeCount;
+        var precisionAtRelevant = found.div(allRanks).mul_(relevance);
+        var precisionSums = precisionAtRelevant.cumsum(1);
         var foundAtRanks = found.index_select(1, ZeroBased(sampledRanks));
         var rows = cat(
         [
-            ap, mapAtR, rPrecision,
+            precisionSums.narrow(1, relevance.shape[1] - 1, 1) / safeCount,
+            precisionSums.gather(1, rankRIndex) / safeCount,
+            found.gather(1, rankRIndex) / safeCount,
             found.index_select(1, ZeroBased(precisionKs)) / precisionKs,
             found.index_select(1, ZeroBased(hitKs)).gt(0).to_type(ScalarType.Float64),
             foundAtRanks / sampledRanks,
             foundAtRanks / safeCount,
-            InterpolatedPrecision(found, precision, relevantCount),
+            InterpolatedPrecision(found, precisionAtRelevant, relevance, relevantCount),
         ], 1);
         return rows.MoveToOuterDisposeScope();
     }
@@ -79,17 +80,22 @@ internal sealed class RankingMetrics : IDisposable
     }
 
     /// <summary>
-    /// p_interp(rᵢ) = max precision over ranks whose recall reaches rᵢ = i/(L − 1). Recall never decreases, so those ranks
-    /// are a suffix starting where the count of relevant items first reaches ceil(i·T/(L − 1)); a reversed running
-    /// maximum gives the maximum over every suffix, and a row-wise binary search finds where each suffix starts.
+    /// p_interp(rⱼ) = max precision over the ranks whose recall reaches rⱼ = j/(L − 1), i.e. from the rank of the
+    /// n-th relevant item on, n = ceil(j·T/(L − 1)). Precision only rises at relevant items, so that maximum is the
+    /// largest precision pᵢ at the i-th relevant item for i ≥ n (for n = 0, over all i). The pᵢ are scattered into
+    /// column i of a [B, max T + 1] table (column 0 and columns past T hold 0), whose reversed running maximum gives
+    /// every suffix maximum at once.
     /// </summary>
-    private Tensor InterpolatedPrecision(Tensor found, Tensor precision, Tensor relevantCount)
+    private Tensor InterpolatedPrecision(Tensor found, Tensor precisionAtRelevant, Tensor relevance, Tensor relevantCount)
     {
-        var suffixMaximum = precision.flip(1).cummax(1).values.flip(1);
+        var mostRelevant = (long)relevantCount.max().item<double>();
+        var ordinal = found.mul(relevance).to_type(ScalarType.Int64);
+        var byOrdinal = zeros(relevance.shape[0], mostRelevant + 1, dtype: ScalarType.Float64, device: relevance.device)
+            .scatter_(1, ordinal, precisionAtRelevant);
+        var suffixMaximum = byOrdinal.flip(1).cummax(1).values.flip(1);
         var levelsTimesCount = recallLevels.unsqueeze(0) * relevantCount;
         var neededCount = (levelsTimesCount + (recallLevelCount - 2)).div(recallLevelCount - 1, RoundingMode.floor);
-        var firstRank = searchsorted(found, neededCount).clamp_max(found.shape[1] - 1);
-        return suffixMaximum.gather(1, firstRank);
+        return suffixMaximum.gather(1, neededCount.to_type(ScalarType.Int64));
     }
 
     private static Tensor ZeroBased(Tensor oneBasedRanks) => (oneBasedRanks - 1).to_type(ScalarType.Int64);

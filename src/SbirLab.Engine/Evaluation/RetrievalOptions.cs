@@ -30,6 +30,6 @@ public sealed record RetrievalOptions
     /// <summary>Length of each example's ranked list.</summary>
     public int ExampleTopK { get; init; } = 10;
 
-    /// <summary>Queries ranked at once; bounds memory to about QueryBlockSize × G × 40 bytes.</summary>
+    /// <summary>Queries ranked at once; peak memory is about QueryBlockSize × G × 64 bytes (1.6 GB for 256 × 100k).</summary>
     public int QueryBlockSize { get; init; } = ExactSearch.DefaultQueryBlockSize;
 }

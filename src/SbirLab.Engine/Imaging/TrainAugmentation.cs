@@ -97,44 +97,64 @@ public sealed class TrainAugmenter
     /// <summary>
     /// Resizes the <paramref name="box"/> region of a CHW image to <paramref name="dstHeight"/>×<paramref name="dstWidth"/>
     /// with bilinear interpolation (half-pixel centres, as PyTorch's align_corners=False), optionally mirrored.
+    /// Weights are 11-bit fixed point, so results match a float computation up to rounding of exact halves.
     /// </summary>
     public static void ResizeBilinear(ReadOnlySpan<byte> source, int channels, int srcHeight, int srcWidth, CropBox box,
         Span<byte> destination, int dstHeight, int dstWidth, bool flip)
     {
         var xTaps = Taps(box.Left, box.Width, dstWidth);
         var yTaps = Taps(box.Top, box.Height, dstHeight);
+        if (flip)
+        {
+            Array.Reverse(xTaps.Low);
+            Array.Reverse(xTaps.High);
+            Array.Reverse(xTaps.Weight);
+        }
+
         for (var c = 0; c < channels; c++)
         {
             var plane = source.Slice(c * srcHeight * srcWidth, srcHeight * srcWidth);
             var output = destination.Slice(c * dstHeight * dstWidth, dstHeight * dstWidth);
             for (var y = 0; y < dstHeight; y++)
             {
-                var (y0, y1, wy) = yTaps[y];
-                var row0 = plane.Slice(y0 * srcWidth, srcWidth);
-                var row1 = plane.Slice(y1 * srcWidth, srcWidth);
-                var outRow = output.Slice(y * dstWidth, dstWidth);
-                for (var x = 0; x < dstWidth; x++)
-                {
-                    var (x0, x1, wx) = xTaps[flip ? dstWidth - 1 - x : x];
-                    var top = row0[x0] + ((row0[x1] - row0[x0]) * wx);
-                    var bottom = row1[x0] + ((row1[x1] - row1[x0]) * wx);
-                    outRow[x] = (byte)(top + ((bottom - top) * wy) + 0.5f);
-                }
+                InterpolateRow(plane.Slice(yTaps.Low[y] * srcWidth, srcWidth), plane.Slice(yTaps.High[y] * srcWidth, srcWidth),
+                    yTaps.Weight[y], xTaps, output.Slice(y * dstWidth, dstWidth));
             }
         }
     }
 
-    /// <summary>For each output coordinate, the two source indices and the weight of the second.</summary>
-    private static (int Low, int High, float Weight)[] Taps(int start, int length, int outLength)
+    private const int WeightBits = 11;
+    private const int WeightOne = 1 << WeightBits;
+
+    private static void InterpolateRow(ReadOnlySpan<byte> row0, ReadOnlySpan<byte> row1, int wy, TapTable x, Span<byte> output)
     {
-        var taps = new (int, int, float)[outLength];
+        var low = x.Low;
+        var high = x.High;
+        var weight = x.Weight;
+        const int round = 1 << ((2 * WeightBits) - 1);
+        for (var i = 0; i < output.Length; i++)
+        {
+            var wx = weight[i];
+            var top = (row0[low[i]] * (WeightOne - wx)) + (row0[high[i]] * wx);
+            var bottom = (row1[low[i]] * (WeightOne - wx)) + (row1[high[i]] * wx);
+            output[i] = (byte)(((top * (WeightOne - wy)) + (bottom * wy) + round) >> (2 * WeightBits));
+        }
+    }
+
+    /// <summary>For each output coordinate: the two source indices and the fixed-point weight of the second.</summary>
+    private sealed record TapTable(int[] Low, int[] High, int[] Weight);
+
+    private static TapTable Taps(int start, int length, int outLength)
+    {
+        var taps = new TapTable(new int[outLength], new int[outLength], new int[outLength]);
         var step = (double)length / outLength;
         for (var i = 0; i < outLength; i++)
         {
             var s = Math.Clamp(((i + 0.5) * step) - 0.5, 0, length - 1);
             var low = (int)Math.Floor(s);
-            var high = Math.Min(low + 1, length - 1);
-            taps[i] = (start + low, start + high, (float)(s - low));
+            taps.Low[i] = start + low;
+            taps.High[i] = start + Math.Min(low + 1, length - 1);
+            taps.Weight[i] = (int)Math.Round((s - low) * WeightOne);
         }
 
         return taps;

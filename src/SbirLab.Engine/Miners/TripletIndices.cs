@@ -14,6 +14,7 @@ public sealed record TripletIndices(Tensor Anchors, Tensor Positives, Tensor Neg
     /// <summary>The triplets as (a, p, n) tuples, in the miner's order; for tests, logging and small batches.</summary>
     public IReadOnlyList<(long Anchor, long Positive, long Negative)> ToList()
     {
+        using var scope = NewDisposeScope();
         var anchors = Anchors.cpu().data<long>().ToArray();
         var positives = Positives.cpu().data<long>().ToArray();
         var negatives = Negatives.cpu().data<long>().ToArray();

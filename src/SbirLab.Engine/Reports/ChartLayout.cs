@@ -53,6 +53,16 @@ internal sealed record ChartLayout(ChartSpec Spec, SKRect Bounds, SKRect PlotAre
 
     public bool HasData => Series.Any(s => !s.IsEmpty);
 
+    /// <summary>Pixel positions of a series' points, with <paramref name="ys"/> as the y values (raw or smoothed).</summary>
+    public SKPoint[] PixelPoints(PreparedSeries series, double[] ys)
+    {
+        var (xMap, yMap) = (XMap, YMap);
+        var points = new SKPoint[series.X.Length];
+        for (int i = 0; i < points.Length; i++)
+            points[i] = new SKPoint(xMap.ToPixel(series.X[i]), yMap.ToPixel(ys[i]));
+        return points;
+    }
+
     public static ChartLayout Compute(ChartSpec spec, SKRect bounds)
     {
         ArgumentNullException.ThrowIfNull(spec);

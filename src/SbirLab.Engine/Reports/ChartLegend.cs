@@ -41,35 +41,43 @@ internal static class ChartLegend
             SKRect.Create(plot.Right - Inset - size.Width, plot.Bottom - Inset - size.Height, size.Width, size.Height),
             SKRect.Create(plot.Left + Inset, plot.Bottom - Inset - size.Height, size.Width, size.Height),
         ];
-        var samples = CurveSamples(layout).ToArray();
-        return corners.MinBy(corner => samples.Count(p => corner.Contains(p)));
+        var samples = CurveSamples(layout);
+        return corners.MinBy(corner => CountInside(corner, samples));
     }
 
-    private static IEnumerable<SKPoint> CurveSamples(ChartLayout layout)
+    private static List<SKPoint> CurveSamples(ChartLayout layout)
     {
+        var samples = new List<SKPoint>();
         foreach (var series in layout.Series)
         {
-            var points = Enumerable.Range(0, series.X.Length)
-                .Select(i => new SKPoint(layout.XMap.ToPixel(series.X[i]), layout.YMap.ToPixel(series.Y[i])))
-                .ToArray();
-            for (int i = 0; i < points.Length; i++)
+            var points = CurveDecimation.Reduce(layout.PixelPoints(series, series.Y), layout.PlotArea.Width);
+            for (int i = 0; i < points.Count; i++)
             {
-                yield return points[i];
-                if (i + 1 < points.Length)
-                {
-                    foreach (var between in Between(points[i], points[i + 1]))
-                        yield return between;
-                }
+                samples.Add(points[i]);
+                if (i + 1 < points.Count)
+                    AddBetween(points[i], points[i + 1], samples);
             }
         }
+        return samples;
     }
 
     /// <summary>Points every few pixels along a segment, so a long straight stretch still counts where it passes.</summary>
-    private static IEnumerable<SKPoint> Between(SKPoint a, SKPoint b)
+    private static void AddBetween(SKPoint a, SKPoint b, List<SKPoint> samples)
     {
         int steps = Math.Min(400, (int)(SKPoint.Distance(a, b) / 5));
         for (int k = 1; k < steps; k++)
-            yield return new SKPoint(a.X + (b.X - a.X) * k / steps, a.Y + (b.Y - a.Y) * k / steps);
+            samples.Add(new SKPoint(a.X + (b.X - a.X) * k / steps, a.Y + (b.Y - a.Y) * k / steps));
+    }
+
+    private static int CountInside(SKRect rect, List<SKPoint> points)
+    {
+        int count = 0;
+        foreach (var point in points)
+        {
+            if (rect.Contains(point))
+                count++;
+        }
+        return count;
     }
 
     private static string EntryText(PreparedSeries series, int count) =>

@@ -108,11 +108,12 @@ public static class LineChart
         if (smoothing)
         {
             foreach (var series in layout.Series)
-                DrawCurve(canvas, layout, series, series.Y, series.Color.WithAlpha(64), 1.3f);
+                DrawCurve(canvas, layout, series, series.Y, series.Color.WithAlpha(64), 1.3f, envelope: true);
         }
         foreach (var series in layout.Series)
         {
-            DrawCurve(canvas, layout, series, series.SmoothedY ?? series.Y, series.Color, smoothing ? 2.2f : 2f);
+            DrawCurve(canvas, layout, series, series.SmoothedY ?? series.Y, series.Color, smoothing ? 2.2f : 2f,
+                envelope: !smoothing);
             if (!smoothing && series.X.Length <= MarkerPointLimit || series.X.Length == 1)
                 DrawMarkers(canvas, layout, series);
         }
@@ -120,14 +121,15 @@ public static class LineChart
     }
 
     private static void DrawCurve(SKCanvas canvas, ChartLayout layout, PreparedSeries series, double[] ys, SKColor color,
-        float width)
+        float width, bool envelope)
     {
         if (series.X.Length < 2)
             return;
+        var points = CurveDecimation.Reduce(layout.PixelPoints(series, ys), layout.PlotArea.Width, envelope);
         using var path = new SKPath();
-        path.MoveTo(layout.XMap.ToPixel(series.X[0]), layout.YMap.ToPixel(ys[0]));
-        for (int i = 1; i < series.X.Length; i++)
-            path.LineTo(layout.XMap.ToPixel(series.X[i]), layout.YMap.ToPixel(ys[i]));
+        path.MoveTo(points[0]);
+        for (int i = 1; i < points.Count; i++)
+            path.LineTo(points[i]);
         using var paint = StrokePaint(color, width, series.Dashed);
         canvas.DrawPath(path, paint);
     }

@@ -2,35 +2,43 @@ namespace SbirLab.Engine.Samplers;
 
 /// <summary>
 /// Seed 003's batch: n classes × m items × l images. Items group images of one object (e.g. a photo
-/// and its sketches); when a set has no item ids, every image is its own item and l must be 1. A
-/// class with fewer than m usable items, or an item with fewer than l images, sits the batch out.
-/// An epoch has as many batches as the set has images / (n·m·l).
+/// and its sketch); when a set has no item ids, every image is its own item and l must be 1. A class
+/// with fewer than m usable items, or an item with fewer than l images, sits the batch out. With
+/// <c>groups</c> (e.g. the domain of each image) every chosen class gives m items from EACH group, so a
+/// cross-domain batch always has sketch anchors and photo candidates of the same classes.
+/// An epoch has as many batches as the set has images / batch size.
 /// </summary>
 public sealed class PkSampler : IBatchSampler
 {
-    private readonly int[][][] _classItems; // class → usable item → image indices
+    private readonly int[][][][] _classGroupItems; // class → group → usable item → image indices
     private readonly int _classes, _items, _images, _seed;
 
-    public PkSampler(IReadOnlyList<long> labels, IReadOnlyList<int> itemIds, int classes, int items, int imagesPerItem, int seed)
+    public PkSampler(IReadOnlyList<long> labels, IReadOnlyList<int> itemIds, int classes, int items, int imagesPerItem, int seed,
+        IReadOnlyList<int>? groups = null)
     {
         _classes = classes;
         _items = items;
         _images = imagesPerItem;
         _seed = seed;
-        _classItems = labels.Select((label, index) => (label, item: itemIds[index], index))
+        int groupCount = groups is null ? 1 : groups.Distinct().Count();
+        _classGroupItems = labels.Select((label, index) => (label, group: groups?[index] ?? 0, item: itemIds[index], index))
             .GroupBy(x => x.label)
             .OrderBy(g => g.Key)
-            .Select(g => g.GroupBy(x => x.item).Select(i => i.Select(x => x.index).ToArray())
-                .Where(images => images.Length >= imagesPerItem).ToArray())
-            .Where(usable => usable.Length >= items)
+            .Select(byClass => byClass.GroupBy(x => x.group).OrderBy(g => g.Key)
+                .Select(byGroup => byGroup.GroupBy(x => x.item).Select(i => i.Select(x => x.index).ToArray())
+                    .Where(images => images.Length >= imagesPerItem).ToArray())
+                .ToArray())
+            .Where(classGroups => classGroups.Length == groupCount && classGroups.All(g => g.Length >= items))
             .ToArray();
-        if (_classItems.Length < classes)
+        if (_classGroupItems.Length < classes)
             throw new ArgumentException(
-                $"PK sampler: only {_classItems.Length} classes have {items} items of {imagesPerItem} images, but a batch needs {classes} classes");
-        BatchesPerEpoch = Math.Max(1, labels.Count / (classes * items * imagesPerItem));
+                $"PK sampler: only {_classGroupItems.Length} classes have {items} items of {imagesPerItem} images" +
+                (groupCount > 1 ? " in every domain" : "") + $", but a batch needs {classes} classes");
+        BatchSize = classes * items * imagesPerItem * groupCount;
+        BatchesPerEpoch = Math.Max(1, labels.Count / BatchSize);
     }
 
-    public int BatchSize => _classes * _items * _images;
+    public int BatchSize { get; }
     public int BatchesPerEpoch { get; }
 
     public IEnumerable<int[]> Epoch(int epoch)
@@ -42,11 +50,13 @@ public sealed class PkSampler : IBatchSampler
     private int[] NextBatch(Random random)
     {
         var batch = new List<int>(BatchSize);
-        foreach (var classIndex in Pick(random, _classItems.Length, _classes))
+        foreach (var classIndex in Pick(random, _classGroupItems.Length, _classes))
         {
-            var items = _classItems[classIndex];
-            foreach (var itemIndex in Pick(random, items.Length, _items))
-                batch.AddRange(Pick(random, items[itemIndex].Length, _images).Select(i => items[itemIndex][i]));
+            foreach (var items in _classGroupItems[classIndex])
+            {
+                foreach (var itemIndex in Pick(random, items.Length, _items))
+                    batch.AddRange(Pick(random, items[itemIndex].Length, _images).Select(i => items[itemIndex][i]));
+            }
         }
         return [.. batch];
     }

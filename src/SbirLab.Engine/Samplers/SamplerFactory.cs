@@ -12,7 +12,10 @@ public static class SamplerFactory
         var batch = config.Batch;
         return batch.Sampler switch
         {
-            "pk" => new PkSampler(train.Labels, train.ItemIds, batch.Classes, batch.Items, batch.ImagesPerItem, config.Seed),
+            // Photo–sketch pairs that share an item id (pseudo-sketches) are drawn together as an item's l images;
+            // otherwise a cross-domain set gives m items per domain for every class of the batch.
+            "pk" => new PkSampler(train.Labels, train.ItemIds, batch.Classes, batch.Items, batch.ImagesPerItem, config.Seed,
+                CrossDomain(train) && !ItemsSpanDomains(train) ? train.Domains.Select(d => (int)d).ToArray() : null),
             "pairs" => CrossDomain(train)
                 ? new PairSampler(train.Labels, batch.Size, batch.PositiveShare, config.Seed,
                     train.Domains.Select(d => d == Domain.Sketch).ToArray(), train.Domains.Select(d => d == Domain.Photo).ToArray())
@@ -22,4 +25,7 @@ public static class SamplerFactory
     }
 
     private static bool CrossDomain(IImageSet set) => set.Domains.Distinct().Count() > 1;
+
+    private static bool ItemsSpanDomains(IImageSet set) =>
+        Enumerable.Range(0, set.Count).GroupBy(i => set.ItemIds[i]).Any(item => item.Select(i => set.Domains[i]).Distinct().Count() > 1);
 }

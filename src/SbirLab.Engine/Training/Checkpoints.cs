@@ -30,7 +30,10 @@ public static class Checkpoints
             ["config"] = ConfigJson.Serialize(config),
         };
         Directory.CreateDirectory(folder.Checkpoints);
-        SafeTensors.Write(folder.LastCheckpoint, tensors, metadata);
+        // Written aside and moved into place, so a crash mid-write never leaves a half checkpoint.
+        string temporary = folder.LastCheckpoint + ".tmp";
+        SafeTensors.Save(temporary, tensors, metadata: metadata);
+        File.Move(temporary, folder.LastCheckpoint, overwrite: true);
         string path = folder.LastCheckpoint;
         if (batchInEpoch == 0 && epoch > 0)
         {
@@ -41,38 +44,35 @@ public static class Checkpoints
     }
 
     /// <summary>Where a checkpoint stands, read from its metadata alone.</summary>
-    public static CheckpointInfo Describe(string path)
-    {
-        var contents = SafeTensors.Read(path);
-        foreach (var t in contents.Tensors.Values) t.Dispose();
-        return Position(path, contents.Metadata);
-    }
+    public static CheckpointInfo Describe(string path) => Position(path, SafeTensors.ReadHeader(path).Metadata);
 
     /// <summary>The config a checkpoint's run used.</summary>
     public static RunConfig Config(string path)
     {
-        var contents = SafeTensors.Read(path);
-        foreach (var t in contents.Tensors.Values) t.Dispose();
-        return ConfigJson.ParseUnvalidated(contents.Metadata["config"]);
+        var metadata = SafeTensors.ReadHeader(path).Metadata;
+        Position(path, metadata);
+        return ConfigJson.ParseUnvalidated(metadata["config"]);
     }
 
     public static CheckpointInfo Restore(string path, SiameseNetwork model, Optimizer optimizer, Device device)
     {
-        var contents = SafeTensors.Read(path);
-        LoadModel(contents.Tensors, model, strict: true);
-        var optimizerState = contents.Tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+        var position = Describe(path);
+        var tensors = SafeTensors.Load(path);
+        LoadModel(tensors, model, strict: true);
+        var optimizerState = tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[OptimizerPrefix.Length..], kv => kv.Value);
         optimizer.LoadStateDict(optimizerState, device);
-        foreach (var t in contents.Tensors.Values) t.Dispose();
-        return Position(path, contents.Metadata);
+        foreach (var t in tensors.Values) t.Dispose();
+        return position;
     }
 
     /// <summary>Loads only the model weights (e.g. to start a triplet run from the classification run).</summary>
     public static string LoadModelOnly(string path, SiameseNetwork model)
     {
-        var contents = SafeTensors.Read(path);
-        var report = LoadModel(contents.Tensors, model, strict: false);
-        foreach (var t in contents.Tensors.Values) t.Dispose();
+        Describe(path);
+        var tensors = SafeTensors.Load(path);
+        var report = LoadModel(tensors, model, strict: false);
+        foreach (var t in tensors.Values) t.Dispose();
         return report;
     }
 

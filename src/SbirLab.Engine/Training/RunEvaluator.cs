@@ -132,7 +132,7 @@ public static class CheckpointEvaluation
         var config = Checkpoints.Config(checkpoint);
         var device = TorchRuntime.Resolve(config.Device);
         using var data = DataBundles.Load(config);
-        using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.NumClasses, observer.OnLog);
+        using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, observer.OnLog);
         Checkpoints.LoadModelOnly(checkpoint, model);
         model.to(device);
         var evaluator = new RunEvaluator(config, data, device);

@@ -16,13 +16,16 @@ public sealed class RunFolderWriter : ITrainingObserver, IDisposable
     private StreamWriter? _epochs;
     private StreamWriter? _log;
 
-    public RunFolderWriter(RunFolder folder) => _folder = folder.Create();
+    public RunFolderWriter(RunFolder folder)
+    {
+        _folder = folder.Create();
+        _log = new StreamWriter(_folder.Log, append: true, Encoding.UTF8); // open now: data loading logs before the start
+    }
 
     public void OnStart(RunStart start)
     {
         _steps = OpenTruncated(_folder.StepMetrics, "step,epoch,name,value", start.StartStep, column: 0);
         _epochs = OpenTruncated(_folder.EpochMetrics, "epoch,step,name,value", start.StartEpoch, column: 0);
-        _log = new StreamWriter(_folder.Log, append: true, Encoding.UTF8);
         OnLog($"start: device {start.Device}, epoch {start.StartEpoch + 1}/{start.Epochs}, step {start.StartStep}/{start.TotalSteps}; {start.Data}");
     }
 

@@ -33,9 +33,14 @@ public sealed class Trainer : IDisposable
         _folder = folder;
         _observer = observer;
         _device = TorchRuntime.Resolve(config.Device);
-        torch.manual_seed(config.Seed);
-        _data = DataBundles.Load(config);
-        _model = ModelFactory.Create(config, _data.NumClasses, observer.OnLog);
+        _data = DataBundles.Load(config, observer.OnLog);
+        lock (TorchRuntime.GlobalRandomLock)
+        {
+            // Initial weights come from torch's process-wide generator: seed it and draw under one lock,
+            // so runs started together in one process (the web lab's service) cannot interleave draws.
+            torch.manual_seed(config.Seed);
+            _model = ModelFactory.Create(config, _data.TrainClasses, observer.OnLog);
+        }
         _model.to(_device);
         _optimizer = new Optimizer(_model.named_parameters(), config.Optimizer);
         _objective = new Objective(config, _device);
@@ -49,12 +54,17 @@ public sealed class Trainer : IDisposable
         ? Math.Min(_config.Training.MaxStepsPerEpoch, _sampler.BatchesPerEpoch)
         : _sampler.BatchesPerEpoch;
 
-    /// <summary>Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges.</summary>
+    /// <summary>
+    /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run
+    /// folder always gets the config, metrics, log, checkpoints and report; <paramref name="observer"/>
+    /// hears the same events.
+    /// </summary>
     public static RunOutcome Run(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         ConfigValidator.EnsureValid(config);
-        folder.Create();
+        using var writer = new RunFolderWriter(folder);
         File.WriteAllText(folder.Config, ConfigJson.Serialize(config));
+        observer = new CompositeObserver(writer, observer);
         try
         {
             using var trainer = new Trainer(config, folder, observer);
@@ -83,7 +93,7 @@ public sealed class Trainer : IDisposable
         {
             int skip = epoch == position.Epoch ? position.BatchInEpoch : 0;
             var status = TrainEpoch(epoch, skip, state, stop);
-            if (status == RunStatus.Diverged) return Finish(RunStatus.Diverged, $"loss became {state.LastLoss} at step {state.Step}", state.Step, epoch, last);
+            if (status == RunStatus.Diverged) return Finish(RunStatus.Diverged, DivergedMessage(state), state.Step, epoch, last);
             if (status == RunStatus.Stopped)
             {
                 last = Save(epoch, state.BatchInEpoch, state.Step);
@@ -95,6 +105,9 @@ public sealed class Trainer : IDisposable
         _evaluator.WriteFinalReport(_model, _folder, _observer);
         return Finish(RunStatus.Completed, "completed", state.Step, _config.Training.Epochs, last);
     }
+
+    private static string DivergedMessage(LoopState state) =>
+        $"loss became {(float.IsNaN(state.LastLoss) ? "NaN" : state.LastLoss > 0 ? "+infinity" : "-infinity")} at step {state.Step}";
 
     private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == "pairs" ? 2 * _config.Batch.Size : _config.Batch.Size;
 

@@ -2,135 +2,379 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Win32.SafeHandles;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Weights;
 
+/// <summary>A malformed or unsupported safetensors file; the message says what and where.</summary>
+public sealed class SafeTensorsFormatException(string message) : Exception(message);
+
+/// <summary>One tensor entry of a safetensors header: byte range relative to the start of the data section.</summary>
+public sealed record SafeTensorInfo(string Name, string DType, IReadOnlyList<long> Shape, long Begin, long End)
+{
+    /// <summary>Number of elements (1 for a scalar).</summary>
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+}
+
+/// <summary>The parsed header of a safetensors file.</summary>
+public sealed record SafeTensorsHeader(IReadOnlyList<SafeTensorInfo> Tensors, IReadOnlyDictionary<string, string> Metadata, long DataStart);
+
+/// <summary>How <see cref="SafeTensors.Save"/> stores floating-point tensors.</summary>
+public enum SafeTensorsFloatFormat
+{
+    /// <summary>Each tensor in its own dtype (float32 → F32, float16 → F16, bfloat16 → BF16, float64 → F64).</summary>
+    Native,
+
+    /// <summary>All floating tensors as F32.</summary>
+    F32,
+
+    /// <summary>All floating tensors as IEEE half (round to nearest even).</summary>
+    F16,
+
+    /// <summary>All floating tensors as bfloat16 (round to nearest even).</summary>
+    BF16,
+}
+
 /// <summary>
-/// Our own reader and writer of the safetensors format: an 8-byte little-endian header length, a JSON
-/// header {name: {dtype, shape, data_offsets}, "__metadata__": {...}}, then the raw little-endian data.
-/// Float types (F32, F16, BF16, F64) load as float32; I64 and I32 load as int64.
+/// Our own reader and writer of the <a href="https://github.com/huggingface/safetensors">safetensors</a> format:
+/// an 8-byte little-endian header length N, N bytes of JSON
+/// (<c>{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {string: string}}</c>), then the raw
+/// little-endian tensor bytes. Reading turns F32, F16, BF16 and F64 into float32 tensors (what our modules hold)
+/// and keeps integer and bool dtypes (e.g. I64 <c>num_batches_tracked</c>). Every structural problem is reported
+/// as a <see cref="SafeTensorsFormatException"/> naming the tensor or field. Tensors over 2 GiB are not supported.
 /// </summary>
 public static class SafeTensors
 {
-    public sealed record Contents(Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata);
+    private const long MaxHeaderLength = 100L * 1024 * 1024;
+    private const string MetadataKey = "__metadata__";
 
-    public static Contents Read(string path)
+    private static readonly Dictionary<string, ScalarType> DTypes = new(StringComparer.Ordinal)
     {
-        using var stream = File.OpenRead(path);
-        Span<byte> lengthBytes = stackalloc byte[8];
-        if (stream.Read(lengthBytes) != 8) throw Bad(path, "shorter than its 8-byte header length");
-        long headerLength = BinaryPrimitives.ReadInt64LittleEndian(lengthBytes);
-        if (headerLength <= 0 || headerLength > 100_000_000 || headerLength > stream.Length - 8)
-            throw Bad(path, $"header length {headerLength} does not fit a {stream.Length}-byte file");
-        var headerBytes = new byte[headerLength];
-        stream.ReadExactly(headerBytes);
-        JsonObject header;
-        try { header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw Bad(path, "empty header"); }
-        catch (JsonException e) { throw Bad(path, "header is not JSON: " + e.Message); }
-        long dataStart = 8 + headerLength;
-        var tensors = new Dictionary<string, Tensor>();
-        var metadata = new Dictionary<string, string>();
-        foreach (var (name, node) in header)
-        {
-            if (name == "__metadata__")
-            {
-                foreach (var (k, v) in node!.AsObject()) metadata[k] = v?.GetValue<string>() ?? "";
-                continue;
-            }
-            tensors[name] = ReadTensor(stream, path, name, node!.AsObject(), dataStart);
-        }
-        return new Contents(tensors, metadata);
-    }
-
-    private static Tensor ReadTensor(FileStream stream, string path, string name, JsonObject entry, long dataStart)
-    {
-        string dtype = entry["dtype"]?.GetValue<string>() ?? throw Bad(path, $"{name}: no dtype");
-        long[] shape = entry["shape"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
-        var offsets = entry["data_offsets"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        int width = ElementSize(dtype) ?? throw Bad(path, $"{name}: unsupported dtype {dtype}");
-        if (offsets.Length != 2 || offsets[1] - offsets[0] != count * width || dataStart + offsets[1] > stream.Length)
-            throw Bad(path, $"{name}: data_offsets [{string.Join(", ", offsets)}] do not match shape [{string.Join(", ", shape)}] of {dtype}");
-        var bytes = new byte[count * width];
-        stream.Position = dataStart + offsets[0];
-        stream.ReadExactly(bytes);
-        return dtype switch
-        {
-            "F32" => tensor(Convert(bytes, 4, b => BinaryPrimitives.ReadSingleLittleEndian(b)), shape),
-            "F64" => tensor(Convert(bytes, 8, b => (float)BinaryPrimitives.ReadDoubleLittleEndian(b)), shape),
-            "F16" => tensor(Convert(bytes, 2, b => (float)BinaryPrimitives.ReadHalfLittleEndian(b)), shape),
-            "BF16" => tensor(Convert(bytes, 2, b => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(b) << 16)), shape),
-            "I64" => tensor(ConvertLong(bytes, 8, b => BinaryPrimitives.ReadInt64LittleEndian(b)), shape),
-            _ => tensor(ConvertLong(bytes, 4, b => BinaryPrimitives.ReadInt32LittleEndian(b)), shape),
-        };
-    }
-
-    private static int? ElementSize(string dtype) => dtype switch
-    {
-        "F32" or "I32" => 4,
-        "F64" or "I64" => 8,
-        "F16" or "BF16" => 2,
-        _ => null,
+        ["F64"] = ScalarType.Float64,
+        ["F32"] = ScalarType.Float32,
+        ["F16"] = ScalarType.Float16,
+        ["BF16"] = ScalarType.BFloat16,
+        ["I64"] = ScalarType.Int64,
+        ["I32"] = ScalarType.Int32,
+        ["I16"] = ScalarType.Int16,
+        ["I8"] = ScalarType.Int8,
+        ["U8"] = ScalarType.Byte,
+        ["BOOL"] = ScalarType.Bool,
     };
 
-    private static float[] Convert(byte[] bytes, int width, Func<ReadOnlySpan<byte>, float> read)
+    /// <summary>Reads and validates the header only.</summary>
+    public static SafeTensorsHeader ReadHeader(string path)
     {
-        var values = new float[bytes.Length / width];
-        for (int i = 0; i < values.Length; i++) values[i] = read(bytes.AsSpan(i * width, width));
-        return values;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return ReadHeader(handle, path);
     }
 
-    private static long[] ConvertLong(byte[] bytes, int width, Func<ReadOnlySpan<byte>, long> read)
+    /// <summary>Loads every tensor on the CPU; floating dtypes become float32.</summary>
+    public static Dictionary<string, Tensor> Load(string path)
     {
-        var values = new long[bytes.Length / width];
-        for (int i = 0; i < values.Length; i++) values[i] = read(bytes.AsSpan(i * width, width));
-        return values;
-    }
-
-    /// <summary>Writes float tensors as F32 and integer tensors as I64, names sorted, 8-byte aligned data.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var header = new JsonObject();
-        if (metadata is { Count: > 0 }) header["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
-        var payloads = new List<byte[]>();
-        long offset = 0;
-        foreach (var (name, t) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var header = ReadHeader(handle, path);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
         {
-            var (dtype, bytes) = Encode(t);
-            header[name] = new JsonObject
+            foreach (var info in header.Tensors)
+            {
+                result[info.Name] = ReadTensor(handle, header.DataStart, info);
+            }
+        }
+        catch
+        {
+            foreach (var tensor in result.Values)
+            {
+                tensor.Dispose();
+            }
+
+            throw;
+        }
+
+        return result;
+    }
+
+    /// <summary>Writes the tensors (in the given order) with optional string metadata.</summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors,
+        SafeTensorsFloatFormat floats = SafeTensorsFloatFormat.Native, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var blobs = new List<(string Name, string DType, long[] Shape, byte[] Bytes)>();
+        foreach (var (name, tensor) in tensors)
+        {
+            if (name == MetadataKey)
+            {
+                throw new ArgumentException($"'{MetadataKey}' is reserved for metadata.", nameof(tensors));
+            }
+
+            var (dtype, bytes) = Encode(tensor, floats);
+            blobs.Add((name, dtype, tensor.shape, bytes));
+        }
+
+        var headerBytes = HeaderJson(blobs.Select(b => (b.Name, b.DType, b.Shape, (long)b.Bytes.Length)), metadata);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
+        stream.Write(length);
+        stream.Write(headerBytes);
+        foreach (var blob in blobs)
+        {
+            stream.Write(blob.Bytes);
+        }
+    }
+
+    private static SafeTensorsHeader ReadHeader(SafeFileHandle handle, string path)
+    {
+        var fileLength = RandomAccess.GetLength(handle);
+        if (fileLength < 8)
+        {
+            throw new SafeTensorsFormatException($"{path}: {fileLength} bytes is too short for a safetensors file (8-byte header length missing).");
+        }
+
+        Span<byte> prefix = stackalloc byte[8];
+        RandomAccess.Read(handle, prefix, 0);
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)(fileLength - 8) || headerLength > MaxHeaderLength)
+        {
+            throw new SafeTensorsFormatException(
+                $"{path}: header length {headerLength} exceeds the file ({fileLength - 8} bytes after the length field) or the 100 MiB limit.");
+        }
+
+        var json = new byte[headerLength];
+        RandomAccess.Read(handle, json, 8);
+        var dataStart = 8 + (long)headerLength;
+        var (tensors, metadata) = ParseHeader(json, path);
+        ValidateRanges(tensors, fileLength - dataStart, path);
+        return new SafeTensorsHeader(tensors, metadata, dataStart);
+    }
+
+    private static (List<SafeTensorInfo>, Dictionary<string, string>) ParseHeader(byte[] json, string path)
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(json) as JsonObject
+                ?? throw new SafeTensorsFormatException($"{path}: header is not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new SafeTensorsFormatException($"{path}: header is not valid JSON ({e.Message}).");
+        }
+
+        var tensors = new List<SafeTensorInfo>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, node) in root)
+        {
+            if (name == MetadataKey)
+            {
+                ReadMetadata(node, metadata, path);
+            }
+            else
+            {
+                tensors.Add(ParseEntry(name, node, path));
+            }
+        }
+
+        return (tensors, metadata);
+    }
+
+    private static void ReadMetadata(JsonNode? node, Dictionary<string, string> metadata, string path)
+    {
+        if (node is not JsonObject fields)
+        {
+            throw new SafeTensorsFormatException($"{path}: '{MetadataKey}' must be an object of strings.");
+        }
+
+        foreach (var (key, value) in fields)
+        {
+            metadata[key] = value is JsonValue v && v.TryGetValue<string>(out var text)
+                ? text
+                : throw new SafeTensorsFormatException($"{path}: metadata '{key}' is not a string.");
+        }
+    }
+
+    private static SafeTensorInfo ParseEntry(string name, JsonNode? node, string path)
+    {
+        SafeTensorsFormatException Fail(string what) => new($"{path}: tensor '{name}': {what}.");
+        if (node is not JsonObject entry)
+        {
+            throw Fail("entry is not an object");
+        }
+
+        if (entry["dtype"] is not JsonValue dtypeNode || !dtypeNode.TryGetValue<string>(out var dtype))
+        {
+            throw Fail("missing string 'dtype'");
+        }
+
+        if (!DTypes.ContainsKey(dtype))
+        {
+            throw Fail($"unsupported dtype '{dtype}' (supported: {string.Join(", ", DTypes.Keys)})");
+        }
+
+        var shape = LongArray(entry["shape"]) ?? throw Fail("missing integer array 'shape'");
+        if (shape.Any(s => s < 0))
+        {
+            throw Fail("negative dimension in 'shape'");
+        }
+
+        var offsets = LongArray(entry["data_offsets"]);
+        if (offsets is not { Length: 2 })
+        {
+            throw Fail("'data_offsets' must be [begin, end]");
+        }
+
+        return new SafeTensorInfo(name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    private static long[]? LongArray(JsonNode? node)
+    {
+        if (node is not JsonArray array)
+        {
+            return null;
+        }
+
+        var values = new long[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue v || !v.TryGetValue<long>(out values[i]))
+            {
+                return null;
+            }
+        }
+
+        return values;
+    }
+
+    private static void ValidateRanges(List<SafeTensorInfo> tensors, long dataLength, string path)
+    {
+        foreach (var info in tensors)
+        {
+            var expected = info.ElementCount * ElementSize(DTypes[info.DType]);
+            if (info.Begin < 0 || info.End < info.Begin || info.End > dataLength)
+            {
+                throw new SafeTensorsFormatException(
+                    $"{path}: tensor '{info.Name}': data_offsets [{info.Begin}, {info.End}] outside the {dataLength}-byte data section.");
+            }
+
+            if (info.End - info.Begin != expected)
+            {
+                throw new SafeTensorsFormatException(
+                    $"{path}: tensor '{info.Name}': {info.End - info.Begin} bytes but {info.DType} [{string.Join(", ", info.Shape)}] needs {expected}.");
+            }
+        }
+
+        var sorted = tensors.Where(t => t.End > t.Begin).OrderBy(t => t.Begin).ToList();
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            if (sorted[i].Begin < sorted[i - 1].End)
+            {
+                throw new SafeTensorsFormatException($"{path}: tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' overlap.");
+            }
+        }
+    }
+
+    private static Tensor ReadTensor(SafeFileHandle handle, long dataStart, SafeTensorInfo info)
+    {
+        var length = info.End - info.Begin;
+        if (length > int.MaxValue)
+        {
+            throw new SafeTensorsFormatException($"tensor '{info.Name}' is larger than 2 GiB, which this reader does not support.");
+        }
+
+        var dtype = DTypes[info.DType];
+        var raw = empty([.. info.Shape], dtype);
+        var target = raw.bytes;
+        var read = 0;
+        while (read < length)
+        {
+            var n = RandomAccess.Read(handle, target[read..], dataStart + info.Begin + read);
+            if (n <= 0)
+            {
+                raw.Dispose();
+                throw new SafeTensorsFormatException($"tensor '{info.Name}': file ended inside its data.");
+            }
+
+            read += n;
+        }
+
+        if (!raw.is_floating_point() || dtype == ScalarType.Float32)
+        {
+            return raw;
+        }
+
+        using (raw)
+        {
+            return raw.to_type(ScalarType.Float32);
+        }
+    }
+
+    /// <summary>The dtype name and the little-endian bytes of a tensor as it will be stored.</summary>
+    private static (string DType, byte[] Bytes) Encode(Tensor tensor, SafeTensorsFloatFormat floats)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("safetensors writing assumes a little-endian machine.");
+        }
+
+        var target = tensor.is_floating_point() ? FloatTarget(tensor.dtype, floats) : tensor.dtype;
+        var dtype = DTypes.FirstOrDefault(p => p.Value == target).Key
+            ?? throw new ArgumentException($"dtype {tensor.dtype} cannot be stored in safetensors by this writer.");
+        using var scope = NewDisposeScope();
+        var cpu = tensor.detach().cpu().to_type(target).contiguous();
+        return (dtype, cpu.bytes.ToArray());
+    }
+
+    private static ScalarType FloatTarget(ScalarType own, SafeTensorsFloatFormat floats) => floats switch
+    {
+        SafeTensorsFloatFormat.F32 => ScalarType.Float32,
+        SafeTensorsFloatFormat.F16 => ScalarType.Float16,
+        SafeTensorsFloatFormat.BF16 => ScalarType.BFloat16,
+        _ => own,
+    };
+
+    /// <summary>The JSON header padded with spaces to a multiple of 8 bytes, as the reference writer does.</summary>
+    private static byte[] HeaderJson(IEnumerable<(string Name, string DType, long[] Shape, long Length)> entries,
+        IReadOnlyDictionary<string, string>? metadata)
+    {
+        var root = new JsonObject();
+        if (metadata is { Count: > 0 })
+        {
+            var meta = new JsonObject();
+            foreach (var (key, value) in metadata)
+            {
+                meta[key] = value;
+            }
+
+            root[MetadataKey] = meta;
+        }
+
+        long offset = 0;
+        foreach (var (name, dtype, shape, length) in entries)
+        {
+            root[name] = new JsonObject
             {
                 ["dtype"] = dtype,
-                ["shape"] = new JsonArray(t.shape.Select(s => (JsonNode?)s).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + bytes.Length),
+                ["shape"] = new JsonArray(shape.Select(s => (JsonNode)s).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + length),
             };
-            payloads.Add(bytes);
-            offset += bytes.Length;
+            offset += length;
         }
-        var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
-        int padding = (8 - headerBytes.Length % 8) % 8;
-        string temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        {
-            stream.Write(BitConverter.GetBytes((long)(headerBytes.Length + padding)));
-            stream.Write(headerBytes);
-            stream.Write(Enumerable.Repeat((byte)' ', padding).ToArray());
-            foreach (var payload in payloads) stream.Write(payload);
-        }
-        File.Move(temporary, path, overwrite: true); // a crash mid-write never leaves a half checkpoint
+
+        var json = root.ToJsonString();
+        var padded = json.PadRight(json.Length + ((8 - (Encoding.UTF8.GetByteCount(json) % 8)) % 8));
+        return Encoding.UTF8.GetBytes(padded);
     }
 
-    private static (string Dtype, byte[] Bytes) Encode(Tensor t)
+    /// <summary>Bytes per element of a dtype.</summary>
+    internal static int ElementSize(ScalarType type) => type switch
     {
-        using var cpu = t.detach().cpu().contiguous();
-        if (cpu.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool)
-        {
-            using var longs = cpu.to_type(ScalarType.Int64);
-            return ("I64", System.Runtime.InteropServices.MemoryMarshal.AsBytes(longs.data<long>().ToArray().AsSpan()).ToArray());
-        }
-        using var floats = cpu.to_type(ScalarType.Float32);
-        return ("F32", System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.data<float>().ToArray().AsSpan()).ToArray());
-    }
-
-    private static InvalidDataException Bad(string path, string why) => new($"{path}: not a valid safetensors file ({why})");
+        ScalarType.Float64 or ScalarType.Int64 or ScalarType.ComplexFloat32 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool => 1,
+        ScalarType.ComplexFloat64 => 16,
+        _ => throw new NotSupportedException($"Unknown element size of {type}."),
+    };
 }

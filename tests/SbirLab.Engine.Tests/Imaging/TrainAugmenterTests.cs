@@ -84,3 +84,48 @@ public class TrainAugmenterTests
         Assert.All(output, v => Assert.Equal(200, v));
     }
 }
+
+public class BilinearReferenceTests
+{
+    /// <summary>Straightforward double-precision bilinear resize with half-pixel centres, clamped to the crop.</summary>
+    private static double Reference(byte[] image, int size, CropBox box, int outSize, int x, int y)
+    {
+        double Source(int i, int start, int length)
+        {
+            var s = ((i + 0.5) * length / outSize) - 0.5;
+            return start + Math.Clamp(s, 0, length - 1);
+        }
+
+        var sx = Source(x, box.Left, box.Width);
+        var sy = Source(y, box.Top, box.Height);
+        int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+        int x1 = Math.Min(x0 + 1, box.Left + box.Width - 1), y1 = Math.Min(y0 + 1, box.Top + box.Height - 1);
+        double fx = sx - x0, fy = sy - y0;
+        double P(int px, int py) => image[(py * size) + px];
+        var top = (P(x0, y0) * (1 - fx)) + (P(x1, y0) * fx);
+        var bottom = (P(x0, y1) * (1 - fx)) + (P(x1, y1) * fx);
+        return (top * (1 - fy)) + (bottom * fy);
+    }
+
+    [Fact]
+    public void FixedPointResizeIsWithinOneLevelOfTheDoubleReference()
+    {
+        const int size = 40;
+        var image = TestImages.Noise(size, size, seed: 12, channels: 1);
+        var augmenter = new TrainAugmenter();
+        var random = new Random(13);
+        var output = new byte[size * size];
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var box = augmenter.SampleCrop(size, size, random);
+            TrainAugmenter.ResizeBilinear(image, 1, size, size, box, output, size, size, flip: false);
+            for (var y = 0; y < size; y++)
+            {
+                for (var x = 0; x < size; x++)
+                {
+                    Assert.InRange(output[(y * size) + x] - Reference(image, size, box, size, x, y), -1.0, 1.0);
+                }
+            }
+        }
+    }
+}

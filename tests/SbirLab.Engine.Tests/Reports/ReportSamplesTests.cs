@@ -26,6 +26,8 @@ public class ReportSamplesTests
 
         RunCharts.Loss(SampleLoss(), Path.Combine(folder, "loss.png"));
         Expect("loss.png", 1400, 560);
+        RunCharts.Loss(SampleLongLoss(), Path.Combine(folder, "loss-long.png"));
+        Expect("loss-long.png", 900, 560);
         RunCharts.PrecisionRecall(SamplePr(), Path.Combine(folder, "precision-recall.png"));
         Expect("precision-recall.png", 760, 600);
         RunCharts.RecallRatio(SampleRecallRatio(), Path.Combine(folder, "recall-ratio.png"), gallerySize: 1000);
@@ -68,6 +70,15 @@ public class ReportSamplesTests
             epochs,
             [new("total", EpochMeans(total)), new("embedding", EpochMeans(embedding)), new("cross-entropy", EpochMeans(crossEntropy)),
              new("validation total", [.. EpochMeans(total).Select((v, i) => v * 1.08 + 0.01 * i)], ChartPalette.Color(0).ToString(), Dashed: true)]);
+    }
+
+    /// <summary>40,000 noisy steps, no epoch means: exercises the per-column reduction of dense curves.</summary>
+    private static LossHistory SampleLongLoss()
+    {
+        var random = new Random(2);
+        double[] steps = [.. Enumerable.Range(0, 40_000).Select(i => (double)i)];
+        double[] loss = [.. steps.Select(s => 0.2 + 1.8 * Math.Exp(-s / 8000) + (random.NextDouble() - 0.5) * 0.4)];
+        return new LossHistory(steps, [new("total", loss)], [], []);
     }
 
     private static PrCurve[] SamplePr()

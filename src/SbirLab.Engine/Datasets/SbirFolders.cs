@@ -1,0 +1,55 @@
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Datasets.Folders;
+using SbirLab.Engine.Imaging;
+using SbirLab.Engine.Models;
+
+namespace SbirLab.Engine.Datasets;
+
+/// <summary>
+/// Real SBIR data on disk (seed 000): training sketches and photos (one folder per class, or list
+/// files) with classes matched across domains by name, and a Flickr15K-style evaluation set of sketch
+/// queries and a photo gallery. Images are decoded once into caches under the data folder.
+/// </summary>
+public static class SbirFolders
+{
+    /// <summary>Where preprocessed caches live: $SBIRLAB_CACHE, else the data folder's cache/.</summary>
+    public static string CacheFolder =>
+        Environment.GetEnvironmentVariable("SBIRLAB_CACHE")
+        ?? Path.Combine(Environment.GetEnvironmentVariable("SBIRLAB_DATA") ?? "data", "cache");
+
+    public static DataBundle Load(RunConfig config, Action<string>? log = null)
+    {
+        var data = config.Data;
+        var training = CrossDomainDataset.Open(Existing("data.trainSketches", data.TrainSketches), Existing("data.trainPhotos", data.TrainPhotos));
+        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
+        if (training.Classes.Count == 0)
+            throw new InvalidDataException($"no class appears in both {data.TrainSketches} and {data.TrainPhotos}; class folder names must match (case, spaces and underscores are ignored)");
+        var options = new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad };
+        var normalisation = config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey;
+        var train = new CachedImageSet(
+            [(Cache("train-sketches", training.SketchItems, options), Domain.Sketch), (Cache("train-photos", training.PhotoItems, options), Domain.Photo)],
+            normalisation);
+        var queries = new CachedImageSet([(Cache("eval-queries", evaluation.Queries, options), Domain.Sketch)], normalisation);
+        var gallery = new CachedImageSet([(Cache("eval-gallery", evaluation.Gallery, options), Domain.Photo)], normalisation);
+        int skipped = train.Skipped + queries.Skipped + gallery.Skipped;
+        log?.Invoke($"data: {training.Classes.Count} training classes in both domains" +
+            (training.SketchOnlyClasses.Count + training.PhotoOnlyClasses.Count > 0 ? $" ({training.SketchOnlyClasses.Count} sketch-only, {training.PhotoOnlyClasses.Count} photo-only left out)" : "") +
+            $"; {skipped} unreadable images skipped");
+        string description = $"folders: {train.Count} training images ({training.Classes.Count} classes); {queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)";
+        return new DataBundle(train, queries, gallery, null, evaluation.Classes, description) { TrainClasses = training.Classes.Count };
+    }
+
+    private static PreprocessedCache Cache(string name, IReadOnlyList<LabelledImage> items, PreprocessOptions options)
+    {
+        if (items.Count == 0) throw new InvalidDataException($"{name}: no images found");
+        Directory.CreateDirectory(CacheFolder);
+        var key = Convert.ToHexString(PreprocessedCache.ComputeKey(items, options))[..16].ToLowerInvariant();
+        return PreprocessedCache.OpenOrBuild(Path.Combine(CacheFolder, $"{name}-{key}.cache"), items, options);
+    }
+
+    private static string Existing(string field, string? path) =>
+        path is not null && (Directory.Exists(path) || File.Exists(path))
+            ? path
+            : throw new ConfigException([new ConfigError(field, path ?? "null",
+                "an existing folder (one sub-folder per class) or list file (path<TAB>class); download the data set and point this field at it")]);
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using SbirLab.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace SbirLab.Cli.Tests;
+
+/// <summary>Runs <c>sbirlab</c> in-process and captures what it prints.</summary>
+internal static class CliRunner
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public static async Task<(int ExitCode, string Output)> Run(params string[] args)
+    {
+        await OneAtATime.WaitAsync();
+        var console = new TestConsole().Width(200);
+        var previous = AnsiConsole.Console;
+        AnsiConsole.Console = console;
+        try
+        {
+            var root = new RootCommand("sbirlab");
+            foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+            int code = await root.Parse(args).InvokeAsync();
+            return (code, console.Output);
+        }
+        finally
+        {
+            AnsiConsole.Console = previous;
+            OneAtATime.Release();
+        }
+    }
+
+    public static string Temp(string name)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "sbirlab-cli-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static string Repo
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SbirLab.sln"))) dir = dir.Parent;
+            return dir!.FullName;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+
+namespace SbirLab.Engine.Tests.Training;
+
+/// <summary>Small FashionMNIST runs that train in seconds on two cores.</summary>
+internal static class TinyRuns
+{
+    public static RunConfig Config(string embedding = "triplet", int epochs = 2, int steps = 12) => new()
+    {
+        Name = "tiny",
+        Seed = 7,
+        Loss = embedding == "none"
+            ? new LossConfig { Embedding = "none", CrossEntropyWeight = 1 }
+            : new LossConfig { Embedding = embedding, EmbeddingWeight = 1, CrossEntropyWeight = 0, Margin = 0.2, Anchors = 10 },
+        Batch = new BatchConfig { Sampler = "shuffle", Size = 50 },
+        Optimizer = new OptimizerConfig { LearningRate = 0.05, Momentum = 0.9 },
+        Training = new TrainingConfig { Epochs = epochs, MaxStepsPerEpoch = steps, EvaluateEvery = 1 },
+        Data = new DataConfig { Dataset = "fashion-mnist", TrainLimit = 2000 },
+        Evaluation = new EvaluationConfig { PerClass = 20, Queries = 40, PrecisionAtK = [1, 5], ExampleTopK = 5 },
+    };
+
+    /// <summary>Records every event of a run.</summary>
+    public sealed class Recorder(Action<StepMetrics>? onStep = null) : ITrainingObserver
+    {
+        public List<StepMetrics> Steps { get; } = [];
+        public List<EpochMetrics> Epochs { get; } = [];
+        public List<RunStart> Starts { get; } = [];
+        public List<CheckpointInfo> Checkpoints { get; } = [];
+        public List<string> Log { get; } = [];
+
+        public void OnStart(RunStart start) => Starts.Add(start);
+        public void OnStep(StepMetrics step) { Steps.Add(step); onStep?.Invoke(step); }
+        public void OnEpoch(EpochMetrics epoch) => Epochs.Add(epoch);
+        public void OnCheckpoint(CheckpointInfo checkpoint) => Checkpoints.Add(checkpoint);
+        public void OnLog(string line) => Log.Add(line);
+    }
+}

@@ -1,0 +1,97 @@
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+
+namespace SbirLab.Engine.Tests.Training;
+
+/// <summary>Real training runs on FashionMNIST (installed by dataset-fashion-mnist).</summary>
+[Collection("training")]
+public class TrainerTests
+{
+    [Fact]
+    public void TripletRunTrainsAndImprovesRetrieval()
+    {
+        var folder = new RunFolder(RepoPaths.TempFolder("trains"));
+        var recorder = new TinyRuns.Recorder();
+        var config = TinyRuns.Config(epochs: 3, steps: 15) with { Training = new TrainingConfig { Epochs = 3, MaxStepsPerEpoch = 15, EvaluateEvery = 1 } };
+        var untrained = UntrainedMap(config);
+        var outcome = Trainer.Run(config, folder, recorder, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(45, outcome.Steps);
+        double finalMap = recorder.Epochs[^1].Values["map"];
+        Assert.True(finalMap > untrained + 0.05, $"mAP {finalMap:F3} should beat the untrained network's {untrained:F3}");
+        double firstLosses = recorder.Steps.Take(5).Average(s => s.Values["loss"]);
+        double lastLosses = recorder.Steps.TakeLast(5).Average(s => s.Values["loss"]);
+        Assert.True(lastLosses < firstLosses, $"loss should fall: {firstLosses:F4} → {lastLosses:F4}");
+        foreach (var file in new[] { folder.Config, folder.Eval, folder.StepMetrics, folder.EpochMetrics, folder.LastCheckpoint, folder.Provenance })
+            Assert.True(File.Exists(file), file);
+        foreach (var picture in new[] { "loss.png", "map.png", "pr-curve.png", "recall-ratio.png", "ranked-examples.png" })
+            Assert.True(File.Exists(Path.Combine(folder.Pictures, picture)), picture);
+        Assert.Equal(ConfigJson.Serialize(config), File.ReadAllText(folder.Config));
+    }
+
+    private static double UntrainedMap(RunConfig config)
+    {
+        var folder = new RunFolder(RepoPaths.TempFolder("untrained"));
+        var outcome = Trainer.Run(config with { Training = config.Training with { Epochs = 0 } }, folder, new TinyRuns.Recorder(), null, CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.Eval));
+        return report.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble();
+    }
+
+    [Fact]
+    public void StoppedRunResumesExactlyAsAnUninterruptedOne()
+    {
+        var config = TinyRuns.Config(epochs: 2, steps: 8);
+        var straight = new TinyRuns.Recorder();
+        Assert.Equal(RunStatus.Completed, Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("straight")), straight, null, CancellationToken.None).Status);
+
+        var folder = new RunFolder(RepoPaths.TempFolder("stopped"));
+        using var stop = new CancellationTokenSource();
+        var first = new TinyRuns.Recorder(step => { if (step.Step == 10) stop.Cancel(); });
+        var stopped = Trainer.Run(config, folder, first, null, stop.Token);
+        Assert.Equal(RunStatus.Stopped, stopped.Status);
+        Assert.Equal(11, stopped.Steps); // steps 0..10 ran; the stop is honoured before step 11
+        Assert.Equal(1, stopped.LastCheckpoint!.Epoch);
+        Assert.Equal(3, stopped.LastCheckpoint.BatchInEpoch);
+
+        var second = new TinyRuns.Recorder();
+        var resumed = Trainer.Run(config, folder, second, stopped.LastCheckpoint, CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal(11, second.Starts[0].StartStep);
+        var combined = first.Steps.Concat(second.Steps).ToList();
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => (long)i), combined.Select(s => s.Step));
+        for (int i = 0; i < 16; i++)
+            Assert.Equal(straight.Steps[i].Values["loss"], combined[i].Values["loss"], 5);
+        Assert.Equal(straight.Epochs[^1].Values["map"], second.Epochs[^1].Values["map"], 5);
+    }
+
+    [Fact]
+    public void NaNLossStopsTheRunAsDivergedAndKeepsItsHistory()
+    {
+        // A learning rate of 1000 (a typo for 0.001, say) blows the weights up to ∞ within a few steps.
+        var config = TinyRuns.Config("none", epochs: 3, steps: 20) with { Optimizer = new OptimizerConfig { LearningRate = 1000, Momentum = 0.9 } };
+        var folder = new RunFolder(RepoPaths.TempFolder("diverged"));
+        var recorder = new TinyRuns.Recorder();
+        var outcome = Trainer.Run(config, folder, recorder, null, CancellationToken.None);
+        Assert.Equal(RunStatus.Diverged, outcome.Status);
+        Assert.Matches(@"^loss became (NaN|[+-]infinity) at step \d+$", outcome.Message);
+        Assert.NotEmpty(recorder.Steps);
+        var logged = RunFolderWriter.ReadSteps(folder.StepMetrics).Count(r => r.Name == "loss");
+        Assert.Equal(recorder.Steps.Count, logged);
+    }
+
+    [Fact]
+    public void SameSeedSameCurve()
+    {
+        var config = TinyRuns.Config("smooth-ap", epochs: 1, steps: 6);
+        var a = new TinyRuns.Recorder();
+        var b = new TinyRuns.Recorder();
+        Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("seed-a")), a, null, CancellationToken.None);
+        Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("seed-b")), b, null, CancellationToken.None);
+        Assert.Equal(a.Steps.Select(s => s.Values["loss"]), b.Steps.Select(s => s.Values["loss"]));
+        var other = new TinyRuns.Recorder();
+        Trainer.Run(config with { Seed = 8 }, new RunFolder(RepoPaths.TempFolder("seed-c")), other, null, CancellationToken.None);
+        Assert.NotEqual(a.Steps.Select(s => s.Values["loss"]), other.Steps.Select(s => s.Values["loss"]));
+    }
+}
