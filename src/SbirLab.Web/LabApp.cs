@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Web.Components;
 using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
@@ -43,13 +44,13 @@ public static class LabApp
     {
         services.AddMudServices();
         services.AddSingleton(settings);
-        services.AddSingleton<IRunExecutor, TrainerExecutor>();
+        services.AddSingleton<IRunExecutor, EngineRunExecutor>();
         services.AddSbirLabRuns(settings.Data, settings.RunWorker ? new RunWorkerOptions() : null);
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LiveRunFeeds>();
         services.AddSingleton<GalleryImages>();
-        services.AddSingleton<RunExporter>();
+        services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
         return services;

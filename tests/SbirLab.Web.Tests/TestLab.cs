@@ -52,7 +52,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton(Reader);
         services.AddSingleton<LiveRunFeeds>();
         services.AddSingleton<GalleryImages>();
-        services.AddSingleton<RunExporter>();
+        services.AddSingleton(new RunExporter(Store));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
     }

@@ -34,24 +34,21 @@ public static class LabEndpoints
         return File.Exists(path) ? Results.File(path, "image/png") : Results.NotFound();
     }
 
-    private static IResult ExportRun(long id, bool? checkpoints, RunStore store, RunExporter exporter)
+    /// <summary>The store's zip of the run, written to a temporary file and streamed (deleted once sent).</summary>
+    private static IResult ExportRun(long id, RunStore store, RunExporter exporter)
     {
         var run = store.Find(id);
         if (run is null) return Results.NotFound();
-        string name = $"sbirlab-run-{id}-{Safe(run.Name)}.zip";
-        return Results.Stream(async stream =>
-        {
-            using var buffer = new MemoryStream();
-            exporter.WriteZip(id, buffer, checkpoints == true);
-            buffer.Position = 0;
-            await buffer.CopyToAsync(stream);
-        }, "application/zip", name);
+        string path = Path.Combine(Path.GetTempPath(), $"sbirlab-export-{Guid.NewGuid():N}.zip");
+        exporter.ExportRun(id, path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose);
+        return Results.File(stream, "application/zip", $"sbirlab-run-{id}-{Safe(run.Name)}.zip");
     }
 
     private static IResult ExportRuns(RunExporter exporter)
     {
         using var text = new StringWriter();
-        exporter.WriteRunsCsv(text);
+        exporter.ExportAllCsv(text);
         return Results.File(System.Text.Encoding.UTF8.GetBytes(text.ToString()), "text/csv", "sbirlab-runs.csv");
     }
 

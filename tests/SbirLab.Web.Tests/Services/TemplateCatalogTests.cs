@@ -1,0 +1,47 @@
+using SbirLab.Engine.Configs;
+using SbirLab.Web.Services;
+
+namespace SbirLab.Web.Tests.Services;
+
+public sealed class TemplateCatalogTests : IDisposable
+{
+    private readonly TestLab _lab = new();
+
+    [Fact]
+    public void Every_experiment_file_is_a_template_with_its_name_and_description()
+    {
+        var folder = Path.Combine(RepoRoot(), "experiments");
+        var files = Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')[..^5]).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(files, _lab.Templates.All.Select(t => t.Id));
+        var triplet = _lab.Templates.Find("fashion-mnist/triplet")!;
+        var fromFile = ConfigJson.Load(Path.Combine(folder, "fashion-mnist", "triplet.json"));
+        Assert.Equal(fromFile.Name, triplet.Name);
+        Assert.Equal(fromFile.Description, triplet.Description);
+        Assert.Equal(ConfigJson.Serialize(fromFile), ConfigJson.Serialize(TemplateCatalog.Instantiate(triplet)));
+    }
+
+    [Fact]
+    public void A_templates_folder_adds_templates_and_overrides_applied_to_a_template_are_those_of_the_command_line()
+    {
+        var extra = Path.Combine(_lab.Folder, "templates");
+        Directory.CreateDirectory(Path.Combine(extra, "mine"));
+        File.WriteAllText(Path.Combine(extra, "mine", "quick.json"), "{ // a comment\n \"name\": \"quick\", \"training\": { \"epochs\": 1 } }");
+        var catalog = new TemplateCatalog(_lab.Settings with { TemplatesFolder = extra });
+
+        Assert.Equal(1, TemplateCatalog.Instantiate(catalog.Find("mine/quick")!).Training.Epochs);
+        var overridden = TemplateCatalog.Instantiate(catalog.Find("fashion-mnist/triplet")!, ["training.epochs=2", "loss.margin=0.3"]);
+        var cli = ConfigJson.Load(Path.Combine(RepoRoot(), "experiments", "fashion-mnist", "triplet.json"), ["training.epochs=2", "loss.margin=0.3"]);
+        Assert.Equal(ConfigJson.Serialize(cli), ConfigJson.Serialize(overridden));
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SbirLab.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("SbirLab.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose() => _lab.Dispose();
+}
