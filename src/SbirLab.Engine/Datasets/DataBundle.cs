@@ -100,7 +100,7 @@ public static class DataBundles
         return taken;
     }
 
-    internal static GreyImageSet Photos(FashionMnistSplit split, int[] indices)
+    public static GreyImageSet Photos(FashionMnistSplit split, int[] indices)
     {
         int pixels = split.Height * split.Width;
         var bytes = new byte[indices.Length * pixels];
