@@ -25,7 +25,9 @@ public class TrainerTests
         Assert.True(lastLosses < firstLosses, $"loss should fall: {firstLosses:F4} → {lastLosses:F4}");
         foreach (var file in new[] { folder.Config, folder.Eval, folder.StepMetrics, folder.EpochMetrics, folder.LastCheckpoint, folder.Provenance })
             Assert.True(File.Exists(file), file);
-        foreach (var picture in new[] { "loss.png", "map.png", "pr-curve.png", "recall-ratio.png", "ranked-examples.png" })
+        Assert.True(File.Exists(Path.Combine(folder.Root, RunEmbeddingMap.FileName)));
+        Assert.True(File.Exists(GalleryIndexBuilder.IndexPath(folder)));
+        foreach (var picture in new[] { "loss.png", "map.png", "pr-curve.png", "recall-ratio.png", "ranked-examples.png", "embedding-map-tsne.png", "embedding-map-pca.png" })
             Assert.True(File.Exists(Path.Combine(folder.Pictures, picture)), picture);
         Assert.Equal(ConfigJson.Serialize(config), File.ReadAllText(folder.Config));
     }
