@@ -6,6 +6,7 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     case "train-step": TrainStepBenchmark.Run(rest); break;
+    case "store": StoreBenchmark.Run(rest); break;
     case "evaluation": EvaluationBenchmark.Run(rest); break;
     case "hnsw": HnswBenchmark.Run(rest); break;
     case "cache": CacheBenchmark.Run(rest); break;
@@ -15,5 +16,6 @@ switch (name)
         Console.WriteLine("  evaluation [queries] [gallery] [dim]         vectorised mAP and top-K vs a brute-force loop");
         Console.WriteLine("  hnsw [--million]                             HNSW recall@10 and query time vs exact search, 10k/100k × 512-D");
         Console.WriteLine("  cache                                        images/s of epoch 2 (memory-mapped cache) vs epoch 1 (decode)");
+        Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
         break;
 }

@@ -11,5 +11,6 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         ConfigCommand.Create(),
         DataCommand.Create(),
+        .. Store.StoreCommands.Create(),
     ];
 }

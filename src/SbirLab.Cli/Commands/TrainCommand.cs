@@ -13,13 +13,15 @@ internal static class TrainCommand
     {
         var file = new Argument<string>("config") { Description = "A run config (JSON), e.g. experiments/fashion-mnist/triplet.json." };
         var sets = ConfigCommand.SetOption();
-        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<name>)." };
+        var output = new Option<string?>("--out") { Description = "Train into this folder only, outside the run store (default: a new run in the store, see --data)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint." };
         var command = new Command("train", "Train a run and write its folder: config, metrics, checkpoints, eval.json, pictures.")
         {
             file, sets, output, resume,
         };
-        command.SetAction((result, token) => Run(result.GetValue(file)!, result.GetValue(sets)!, result.GetValue(output), result.GetValue(resume), token));
+        command.SetAction((result, token) => result.GetValue(output) is null && !result.GetValue(resume)
+            ? Store.StoreTraining.Run(result, result.GetValue(file)!, result.GetValue(sets)!, token)
+            : Run(result.GetValue(file)!, result.GetValue(sets)!, result.GetValue(output), result.GetValue(resume), token));
         return command;
     }
 

@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+using SbirLab.Store;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Runs;
+
+/// <summary>
+/// What the web lab and the command line call to manage runs: queue, stop, resume, clone, delete and
+/// follow a run live. It also carries out runs for <see cref="RunWorker"/> and for foreground training:
+/// it registers the run, records provenance, wires the store and the event hub to the trainer, keeps a
+/// heartbeat, turns stop requests from any process into cancellation, and records how the run ended.
+/// </summary>
+public sealed class RunService : IDisposable
+{
+    private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
+    private readonly SemaphoreSlim _workSignal = new(0);
+    private readonly Timer _heartbeat;
+    private int _heartbeatBusy;
+
+    public RunService(RunStore store, RunEventHub? events = null, TimeSpan? heartbeatInterval = null)
+    {
+        Store = store;
+        Events = events ?? new RunEventHub();
+        HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromMilliseconds(500);
+        _heartbeat = new Timer(_ => Beat(), null, HeartbeatInterval, HeartbeatInterval);
+    }
+
+    public RunStore Store { get; }
+    public RunEventHub Events { get; }
+
+    /// <summary>How often running runs are stamped and stop requests polled (a stop from another process acts within this time plus one step).</summary>
+    public TimeSpan HeartbeatInterval { get; }
+
+    /// <summary>Ids of the runs this process is training now.</summary>
+    public IReadOnlyCollection<long> ActiveRunIds => _active.Keys.ToList();
+
+    // ---- the API ---------------------------------------------------------------------------
+
+    /// <summary>Validates and queues a config; returns the run id. Throws <see cref="ConfigException"/> on an invalid config.</summary>
+    public long Queue(RunConfig config, string? name = null, string? experiment = null,
+        IEnumerable<string>? tags = null, long? parentRunId = null)
+    {
+        long id = Store.Queue(config, new RunOptions(name, experiment, tags?.ToList(), parentRunId));
+        Events.Publish(new RunStatusChanged(id, RunStatus.Queued, null));
+        _workSignal.Release();
+        return id;
+    }
+
+    /// <summary>
+    /// Stops a run: a queued run at once; a running one within one training step when this process runs
+    /// it, else within a heartbeat of the worker that does. Returns the status right after the request.
+    /// </summary>
+    public RunStatus Stop(long runId)
+    {
+        var status = Store.RequestStop(runId);
+        if (_active.TryGetValue(runId, out var run)) run.Cancel(byUser: true);
+        if (status == RunStatus.Stopped) Events.Publish(new RunStatusChanged(runId, status, "stopped before it started"));
+        return status;
+    }
+
+    /// <summary>Queues a stopped or interrupted run again; it continues from its last checkpoint.</summary>
+    public void Resume(long runId)
+    {
+        Store.Requeue(runId);
+        Events.Publish(new RunStatusChanged(runId, RunStatus.Queued, "resume"));
+        _workSignal.Release();
+    }
+
+    /// <summary>The config a run used, for a new run to start from (queue it with <c>parentRunId</c> = <paramref name="runId"/>).</summary>
+    public RunConfig Clone(long runId) => Store.Config(runId);
+
+    /// <summary>Deletes a run that is not running, with its metrics and files.</summary>
+    public void Delete(long runId)
+    {
+        if (_active.ContainsKey(runId)) throw new InvalidOperationException($"run {runId} is running; stop it first");
+        Store.Delete(runId);
+        Events.Publish(new RunDeleted(runId));
+    }
+
+    /// <summary>
+    /// Live progress of one run: step and epoch metrics, log lines, checkpoints and status changes. Runs
+    /// trained in this process stream as they happen; runs trained by a worker in another process are
+    /// followed through the database (new rows about once per <paramref name="pollInterval"/>).
+    /// </summary>
+    public async IAsyncEnumerable<RunEvent> Subscribe(long runId, TimeSpan? pollInterval = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var subscription = Events.Open(runId);
+        var follower = new StoreFollower(Store, runId, () => _active.ContainsKey(runId));
+        var interval = pollInterval ?? TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var polled in follower.Poll()) yield return polled;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(interval);
+            while (await TryWaitToRead(subscription, wait.Token))
+            {
+                while (subscription.Reader.TryRead(out var runEvent))
+                {
+                    follower.Saw(runEvent);
+                    yield return runEvent;
+                }
+            }
+        }
+    }
+
+    /// <summary>Events of every run (status changes drive list pages), as they happen in this process.</summary>
+    public async IAsyncEnumerable<RunEvent> SubscribeAll([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var subscription = Events.Open(null);
+        await foreach (var runEvent in subscription.Reader.ReadAllAsync(cancellationToken)) yield return runEvent;
+    }
+
+    /// <summary>
+    /// Trains a config in this process, recorded in the store like a queued run (the command line's
+    /// <c>train</c>). <paramref name="extra"/> receives the same events (a progress bar).
+    /// </summary>
+    public (long RunId, RunOutcome Outcome) RunInForeground(RunConfig config, IRunExecutor executor,
+        RunOptions? options = null, ITrainingObserver? extra = null, CancellationToken stop = default)
+    {
+        var run = Store.CreateRunning(config, WorkerIdentity.Current, options);
+        Events.Publish(new RunStatusChanged(run.Id, RunStatus.Running, null));
+        using var stopping = stop.Register(() => Stop(run.Id)); // Ctrl+C in the foreground is the user's stop
+        return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
+    }
+
+    // ---- carrying out a claimed run ----------------------------------------------------------
+
+    /// <summary>Waits until something is queued in this process or a local run ends, or the timeout passes.</summary>
+    internal Task<bool> WaitForWork(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _workSignal.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>
+    /// Runs a claimed run (status <c>running</c>) to its end and records the end. Never throws for a bad
+    /// config or a failing trainer: those end the run as <c>failed</c> with the reason.
+    /// </summary>
+    internal RunOutcome Execute(RunRecord run, IRunExecutor executor, string? device, CancellationToken workerStopping,
+        ITrainingObserver? extra = null)
+    {
+        var id = run.Id;
+        Events.Publish(new RunStatusChanged(id, RunStatus.Running, null));
+        RunConfig config;
+        try
+        {
+            config = ConfigJson.Parse(run.ConfigJson);
+        }
+        catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
+        {
+            return End(id, new RunOutcome(RunStatus.Failed, "config rejected: " + OneLine(e.Message), 0, 0, null));
+        }
+        if (device is not null && config.Device == "auto") config = config with { Device = device };
+
+        var folder = PrepareFolder(run);
+        var storeObserver = new StoreObserver(Store, id);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
+        var active = new ActiveRun(cancellation, storeObserver);
+        _active[id] = active;
+        RunOutcome outcome;
+        try
+        {
+            var observers = new List<ITrainingObserver> { storeObserver, new HubObserver(Events, id) };
+            if (extra is not null) observers.Add(extra);
+            var resumeFrom = ResumePoint(run, storeObserver);
+            outcome = executor.Execute(config, folder, new CompositeObserver([.. observers]), resumeFrom, cancellation.Token);
+        }
+        catch (Exception e)
+        {
+            storeObserver.OnLog("error: " + e);
+            outcome = new RunOutcome(RunStatus.Failed, OneLine(e.Message), storeObserver.Steps, storeObserver.EpochsCompleted, null);
+        }
+        finally
+        {
+            _active.TryRemove(id, out _);
+            _workSignal.Release();
+        }
+        if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser && workerStopping.IsCancellationRequested)
+            outcome = outcome with { Status = RunStatus.Interrupted, Message = "worker shut down: " + outcome.Message };
+        return End(id, outcome);
+    }
+
+    private RunFolder PrepareFolder(RunRecord run)
+    {
+        var folder = Store.Data.RunFolder(run.Id).Create();
+        File.WriteAllText(folder.Config, run.ConfigJson);
+        Store.RecordProvenance(run.Id, RunProvenance.Capture());
+        return folder;
+    }
+
+    /// <summary>The last checkpoint, when its file still exists; otherwise the run starts over (and says so in its log).</summary>
+    private CheckpointInfo? ResumePoint(RunRecord run, StoreObserver log)
+    {
+        var checkpoint = Store.LastCheckpoint(run);
+        if (checkpoint is null || File.Exists(checkpoint.Path)) return checkpoint;
+        log.OnLog($"checkpoint {checkpoint.Path} is missing; starting from step 0");
+        return null;
+    }
+
+    private RunOutcome End(long runId, RunOutcome outcome)
+    {
+        try { Store.Writer.Flush(); }
+        catch (TimeoutException) { /* the status below still records the end; points are retried by the writer */ }
+        Store.RegisterArtifacts(runId);
+        Store.Finish(runId, outcome.Status, outcome.Message, outcome.Steps > 0 || outcome.LastCheckpoint is not null ? outcome : null);
+        Events.Publish(new RunStatusChanged(runId, outcome.Status, outcome.Message));
+        return outcome;
+    }
+
+    /// <summary>Stamps this process's runs and cancels those someone asked to stop from elsewhere.</summary>
+    private void Beat()
+    {
+        if (_active.IsEmpty || Interlocked.Exchange(ref _heartbeatBusy, 1) == 1) return;
+        try
+        {
+            var progress = _active.Select(kv => kv.Value.Observer.Progress).ToList();
+            foreach (var id in Store.Heartbeat(progress))
+                if (_active.TryGetValue(id, out var run)) run.Cancel(byUser: true);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            // A busy or briefly unavailable database: the next beat tries again.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _heartbeatBusy, 0);
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings("; ");
+
+    private static async Task<bool> TryWaitToRead(RunEventHub.Subscription subscription, CancellationToken token)
+    {
+        try { return await subscription.Reader.WaitToReadAsync(token); }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    public void Dispose()
+    {
+        _heartbeat.Dispose();
+        _workSignal.Dispose();
+    }
+
+    /// <summary>A run this process is training.</summary>
+    private sealed class ActiveRun(CancellationTokenSource cancellation, StoreObserver observer)
+    {
+        public StoreObserver Observer => observer;
+        public bool StoppedByUser { get; private set; }
+
+        public void Cancel(bool byUser)
+        {
+            StoppedByUser |= byUser;
+            try { cancellation.Cancel(); }
+            catch (ObjectDisposedException) { /* the run has just ended */ }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using SbirLab.Engine.Training;
+
+namespace SbirLab.Store.Entities;
+
+/// <summary>
+/// One run: what it was asked to do (the exact resolved config), where it stands (status, progress,
+/// last checkpoint), where and with what it ran (provenance) and who is running it (worker, heartbeat).
+/// A resumed run keeps its row and id, so its curves continue; a clone is a new row whose parent is the original.
+/// </summary>
+public sealed class RunRecord
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public long? ExperimentId { get; set; }
+    public Experiment? Experiment { get; set; }
+
+    /// <summary>The resolved config as JSON (<c>ConfigJson.Serialize</c>), exactly as the run executes it.</summary>
+    public string ConfigJson { get; set; } = "{}";
+
+    public RunStatus Status { get; set; }
+
+    /// <summary>Why the run ended as it did (the error of a failed run, "stopped at step 40", ...).</summary>
+    public string? Message { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When the run last entered the queue; the queue is served oldest first.</summary>
+    public DateTime QueuedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+
+    /// <summary>Last sign of life from the worker running it (updated about once a second).</summary>
+    public DateTime? HeartbeatAt { get; set; }
+
+    /// <summary>Set by a stop request from any process; the worker running the run turns it into cancellation.</summary>
+    public bool StopRequested { get; set; }
+
+    /// <summary>How many times a worker has started (or restarted) the run.</summary>
+    public int Attempts { get; set; }
+
+    // Progress
+    public long Steps { get; set; }
+    public long TotalSteps { get; set; }
+    public int EpochsCompleted { get; set; }
+    public int Epochs { get; set; }
+
+    // Last checkpoint, where a resume starts from
+    public string? CheckpointPath { get; set; }
+    public int? CheckpointEpoch { get; set; }
+    public int? CheckpointBatch { get; set; }
+    public long? CheckpointStep { get; set; }
+
+    // Provenance
+    public string? Device { get; set; }
+    public int Seed { get; set; }
+    public string? CodeCommit { get; set; }
+    public bool? CodeDirty { get; set; }
+
+    /// <summary>Package versions as a JSON object {"TorchSharp": "0.107.0", ...}.</summary>
+    public string? PackageVersions { get; set; }
+
+    /// <summary>Machine that ran the run.</summary>
+    public string? Host { get; set; }
+
+    // Worker that holds the run while it is running
+    public string? WorkerHost { get; set; }
+    public int? WorkerPid { get; set; }
+    public DateTime? WorkerProcessStart { get; set; }
+
+    /// <summary>The run this one was cloned from or initialised from.</summary>
+    public long? ParentRunId { get; set; }
+    public RunRecord? ParentRun { get; set; }
+
+    /// <summary>Folder of the run's files, relative to the data folder (e.g. <c>runs/12</c>).</summary>
+    public string Folder { get; set; } = "";
+
+    public List<RunTag> Tags { get; set; } = [];
+    public List<RunNote> Notes { get; set; } = [];
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store;
+
+/// <summary>
+/// Exports from the store: one run as a zip (config, run summary with provenance, metrics CSVs,
+/// evaluation JSON, pictures, log) and all runs as one CSV table, one row per run, with the config's
+/// parameters and the final figures as columns, for spreadsheets and notebooks.
+/// </summary>
+public sealed class RunExporter(RunStore store)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Writes run <paramref name="runId"/> as a zip file at <paramref name="zipPath"/>; returns the entry names.</summary>
+    public IReadOnlyList<string> ExportRun(long runId, string zipPath)
+    {
+        var run = store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(zipPath))!);
+        if (File.Exists(zipPath)) File.Delete(zipPath);
+        using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
+        var entries = new List<string>();
+        void Add(string name, string text)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+            writer.Write(text);
+            entries.Add(name);
+        }
+        Add("config.json", run.ConfigJson);
+        Add("run.json", RunSummaryJson(run));
+        Add("metrics-steps.csv", MetricsCsv(store.Metrics(runId, MetricKind.Step), MetricKind.Step));
+        Add("metrics-epochs.csv", MetricsCsv(store.Metrics(runId, MetricKind.Epoch), MetricKind.Epoch));
+        if (store.Evaluations(runId).LastOrDefault() is { } evaluation) Add("eval.json", evaluation.ReportJson);
+        Add("log.txt", LogText(run));
+        var folder = store.Data.RunFolder(runId);
+        if (File.Exists(folder.Provenance)) AddFile(zip, folder.Provenance, "provenance.json", entries);
+        if (Directory.Exists(folder.Pictures))
+            foreach (var picture in Directory.EnumerateFiles(folder.Pictures).Order(StringComparer.Ordinal))
+                AddFile(zip, picture, "pictures/" + Path.GetFileName(picture), entries);
+        return entries;
+    }
+
+    /// <summary>Writes every run (or those of <paramref name="query"/>) as one CSV table.</summary>
+    public int ExportAllCsv(TextWriter output, RunQuery? query = null)
+    {
+        var rows = store.List(query).OrderBy(r => r.Id).Select(RowOf).ToList();
+        var fixedColumns = FixedColumns;
+        var extraColumns = rows.SelectMany(r => r.Keys).Where(k => !fixedColumns.Contains(k)).Distinct()
+            .OrderBy(ColumnGroup).ThenBy(k => k, StringComparer.Ordinal).ToList();
+        var columns = fixedColumns.Concat(extraColumns).ToList();
+        output.WriteLine(string.Join(',', columns.Select(Csv)));
+        foreach (var row in rows)
+            output.WriteLine(string.Join(',', columns.Select(c => Csv(row.GetValueOrDefault(c, "")))));
+        return rows.Count;
+    }
+
+    private static readonly string[] FixedColumns =
+    [
+        "id", "name", "experiment", "status", "message", "created", "started", "finished", "steps", "total_steps",
+        "epochs_completed", "device", "seed", "code_commit", "code_dirty", "host", "parent", "tags",
+    ];
+
+    private static int ColumnGroup(string column) => column.StartsWith("param.", StringComparison.Ordinal) ? 0
+        : column.StartsWith("final.", StringComparison.Ordinal) ? 1
+        : column.StartsWith("epoch.", StringComparison.Ordinal) ? 2 : 3;
+
+    private Dictionary<string, string> RowOf(RunRecord run)
+    {
+        var row = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["id"] = Invariant(run.Id),
+            ["name"] = run.Name,
+            ["experiment"] = run.Experiment?.Name ?? "",
+            ["status"] = RunStore.DisplayStatus(run.Status),
+            ["message"] = run.Message ?? "",
+            ["created"] = Time(run.CreatedAt),
+            ["started"] = Time(run.StartedAt),
+            ["finished"] = Time(run.FinishedAt),
+            ["steps"] = Invariant(run.Steps),
+            ["total_steps"] = Invariant(run.TotalSteps),
+            ["epochs_completed"] = Invariant(run.EpochsCompleted),
+            ["device"] = run.Device ?? "",
+            ["seed"] = Invariant(run.Seed),
+            ["code_commit"] = run.CodeCommit ?? "",
+            ["code_dirty"] = run.CodeDirty is { } dirty ? (dirty ? "true" : "false") : "",
+            ["host"] = run.Host ?? "",
+            ["parent"] = run.ParentRunId is { } parent ? Invariant(parent) : "",
+            ["tags"] = string.Join(';', run.Tags.Select(t => t.Name).Order(StringComparer.Ordinal)),
+        };
+        foreach (var (path, value) in ConfigParameters(run.ConfigJson)) row["param." + path] = value;
+        foreach (var (name, value) in store.LatestMetrics(run.Id, MetricKind.Step)) row["final." + name] = Invariant(value);
+        foreach (var (name, value) in store.LatestMetrics(run.Id, MetricKind.Epoch)) row["epoch." + name] = Invariant(value);
+        if (store.Evaluations(run.Id).LastOrDefault() is { } evaluation)
+            foreach (var (name, value) in EvaluationParts.Figures(evaluation.SummaryJson)) row["eval." + name] = Invariant(value);
+        return row;
+    }
+
+    /// <summary>Every leaf of the config JSON as "section.field" → text (lists joined with ';'); unreadable JSON gives none.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> ConfigParameters(string configJson)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(configJson); }
+        catch (JsonException) { yield break; }
+        foreach (var pair in Leaves(root, "")) yield return pair;
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Leaves(JsonNode? node, string prefix)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                    foreach (var leaf in Leaves(child, prefix.Length == 0 ? name : prefix + "." + name)) yield return leaf;
+                break;
+            case JsonArray array:
+                yield return new(prefix, string.Join(';', array.Select(item => item is JsonValue v ? ValueText(v) : item?.ToJsonString() ?? "")));
+                break;
+            case JsonValue value:
+                yield return new(prefix, ValueText(value));
+                break;
+        }
+    }
+
+    private static string ValueText(JsonValue value) =>
+        value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+
+    private string LogText(RunRecord run)
+    {
+        var lines = store.Log(run.Id);
+        if (lines.Count > 0) return string.Join('\n', lines.Select(l => $"{Time(l.Time)} {l.Text}")) + "\n";
+        var file = store.Data.RunFolder(run.Id).Log;
+        return File.Exists(file) ? File.ReadAllText(file) : "";
+    }
+
+    private string RunSummaryJson(RunRecord run)
+    {
+        var summary = new
+        {
+            id = run.Id,
+            name = run.Name,
+            experiment = run.Experiment?.Name,
+            status = RunStore.DisplayStatus(run.Status),
+            message = run.Message,
+            created = run.CreatedAt,
+            started = run.StartedAt,
+            finished = run.FinishedAt,
+            steps = run.Steps,
+            totalSteps = run.TotalSteps,
+            epochsCompleted = run.EpochsCompleted,
+            attempts = run.Attempts,
+            device = run.Device,
+            seed = run.Seed,
+            codeCommit = run.CodeCommit,
+            codeDirty = run.CodeDirty,
+            packages = run.PackageVersions is { } p ? JsonNode.Parse(p) : null,
+            host = run.Host,
+            parentRunId = run.ParentRunId,
+            checkpoint = run.CheckpointPath,
+            checkpointStep = run.CheckpointStep,
+            tags = run.Tags.Select(t => t.Name),
+            notes = run.Notes.Select(n => new { n.CreatedAt, n.Text }),
+            artifacts = store.Artifacts(run.Id).Select(a => new { a.Kind, a.Path, a.SizeBytes }),
+        };
+        return JsonSerializer.Serialize(summary, Indented);
+    }
+
+    /// <summary>Long-format metrics: step,epoch,name,value (steps) or epoch,step,name,value (epochs), like the run folder's files.</summary>
+    public static string MetricsCsv(IEnumerable<MetricPoint> points, MetricKind kind)
+    {
+        var text = new StringBuilder(kind == MetricKind.Step ? "step,epoch,name,value\n" : "epoch,step,name,value\n");
+        var ordered = kind == MetricKind.Step
+            ? points.OrderBy(p => p.Step).ThenBy(p => p.Name, StringComparer.Ordinal)
+            : points.OrderBy(p => p.Epoch).ThenBy(p => p.Name, StringComparer.Ordinal);
+        foreach (var p in ordered)
+        {
+            string value = p.Value is { } v ? Invariant(v) : "NaN";
+            text.Append(kind == MetricKind.Step
+                ? $"{Invariant(p.Step)},{Invariant(p.Epoch)},{Csv(p.Name)},{value}\n"
+                : $"{Invariant(p.Epoch)},{Invariant(p.Step)},{Csv(p.Name)},{value}\n");
+        }
+        return text.ToString();
+    }
+
+    private static void AddFile(ZipArchive zip, string path, string name, List<string> entries)
+    {
+        zip.CreateEntryFromFile(path, name, CompressionLevel.Fastest);
+        entries.Add(name);
+    }
+
+    /// <summary>Quotes a CSV field when it holds a comma, a quote or a line break.</summary>
+    public static string Csv(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    private static string Invariant(IFormattable value) => value switch
+    {
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.ToString(null, CultureInfo.InvariantCulture),
+    };
+
+    private static string Time(DateTime? time) => time?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "";
+}

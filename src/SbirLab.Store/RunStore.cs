@@ -1,0 +1,503 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store;
+
+/// <summary>
+/// The run store: one SQLite database (WAL) in the data folder plus the runs' files beside it.
+/// Every front end (web lab, command line, worker) goes through this class, so status changes follow
+/// one set of rules. Each call uses its own short-lived context; metric points and log lines go
+/// through <see cref="Writer"/> in batches.
+/// </summary>
+public sealed class RunStore : IDisposable
+{
+    private readonly Lazy<MetricWriter> _writer;
+    private readonly DbContextOptions<StoreDbContext> _options;
+
+    private RunStore(DataFolder data)
+    {
+        Data = data;
+        ConnectionString = SqliteSetup.ConnectionString(data.DatabasePath);
+        _options = SqliteSetup.ContextOptions(ConnectionString);
+        _writer = new Lazy<MetricWriter>(() => new MetricWriter(ConnectionString));
+    }
+
+    public DataFolder Data { get; }
+    public string ConnectionString { get; }
+
+    /// <summary>The batch writer for metric points and log lines (started on first use).</summary>
+    public MetricWriter Writer => _writer.Value;
+
+    /// <summary>Runs still marked running whose worker has given no heartbeat for this long are taken as gone.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Opens (creating when needed) the store in <paramref name="data"/> and applies pending migrations.</summary>
+    public static RunStore Open(DataFolder data)
+    {
+        data.Create();
+        var store = new RunStore(data);
+        using var db = store.CreateContext();
+        db.Database.Migrate();
+        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        return store;
+    }
+
+    public StoreDbContext CreateContext() => new(_options);
+
+    public void Dispose()
+    {
+        if (_writer.IsValueCreated) _writer.Value.Dispose();
+    }
+
+    // ---- queue ------------------------------------------------------------------------------
+
+    /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
+    public long Queue(RunConfig config, RunOptions? options = null)
+    {
+        ConfigValidator.EnsureValid(config);
+        var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
+        return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+    }
+
+    /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
+    internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null) =>
+        Insert(configJson, name, seed, options, null).Id;
+
+    /// <summary>
+    /// Records a validated config as a run that <paramref name="worker"/> runs right away (the command
+    /// line's <c>train</c>), never passing through the queue.
+    /// </summary>
+    public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
+    {
+        ConfigValidator.EnsureValid(config);
+        var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
+        return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
+            (options ?? new RunOptions()) with { Tags = tags }, worker);
+    }
+
+    private RunRecord Insert(string configJson, string name, int seed, RunOptions? options, WorkerIdentity? runningOn)
+    {
+        using var db = CreateContext();
+        var now = DateTime.UtcNow;
+        var run = new RunRecord
+        {
+            Name = name,
+            ConfigJson = configJson,
+            Status = RunStatus.Queued,
+            Seed = seed,
+            CreatedAt = now,
+            QueuedAt = now,
+            ParentRunId = options?.ParentRunId,
+            ExperimentId = options?.Experiment is { Length: > 0 } experiment ? ExperimentId(db, experiment) : null,
+        };
+        foreach (var tag in (options?.Tags ?? []).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
+            run.Tags.Add(new RunTag { Name = tag });
+        if (runningOn is not null)
+        {
+            run.Status = RunStatus.Running;
+            run.StartedAt = run.HeartbeatAt = now;
+            run.Attempts = 1;
+            (run.WorkerHost, run.WorkerPid, run.WorkerProcessStart) = (runningOn.Host, runningOn.Pid, runningOn.ProcessStart);
+        }
+        db.Runs.Add(run);
+        db.SaveChanges();
+        run.Folder = DataFolder.RelativeRunPath(run.Id);
+        db.SaveChanges();
+        return run;
+    }
+
+    /// <summary>Claims the oldest queued run for <paramref name="worker"/>; null when the queue is empty. Safe across processes.</summary>
+    public RunRecord? ClaimNext(WorkerIdentity worker)
+    {
+        using var db = CreateContext();
+        while (true)
+        {
+            long? candidate = db.Runs.Where(r => r.Status == RunStatus.Queued)
+                .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault();
+            if (candidate is not { } id) return null;
+            var now = DateTime.UtcNow;
+            int claimed = db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
+                .SetProperty(r => r.Status, RunStatus.Running)
+                .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
+                .SetProperty(r => r.HeartbeatAt, now)
+                .SetProperty(r => r.FinishedAt, (DateTime?)null)
+                .SetProperty(r => r.StopRequested, false)
+                .SetProperty(r => r.Attempts, r => r.Attempts + 1)
+                .SetProperty(r => r.WorkerHost, worker.Host)
+                .SetProperty(r => r.WorkerPid, worker.Pid)
+                .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart));
+            if (claimed == 1) return db.Runs.AsNoTracking().Single(r => r.Id == id);
+        }
+    }
+
+    /// <summary>Puts a stopped or interrupted run back in the queue; it will resume from its last checkpoint.</summary>
+    /// <exception cref="InvalidOperationException">The run is in another state.</exception>
+    public void Requeue(long runId)
+    {
+        using var db = CreateContext();
+        var run = db.Runs.Find(runId) ?? throw NotFound(runId);
+        if (run.Status is not (RunStatus.Stopped or RunStatus.Interrupted))
+            throw new InvalidOperationException($"run {runId} is {DisplayStatus(run.Status)}; only stopped or interrupted runs can be resumed");
+        run.Status = RunStatus.Queued;
+        run.QueuedAt = DateTime.UtcNow;
+        run.StopRequested = false;
+        run.Message = run.CheckpointStep is { } step ? $"queued to resume from step {step}" : "queued to restart (no checkpoint yet)";
+        db.SaveChanges();
+    }
+
+    /// <summary>
+    /// Asks a run to stop: a queued run is stopped at once, a running one gets the stop flag that its
+    /// worker polls. Returns the status after the request.
+    /// </summary>
+    public RunStatus RequestStop(long runId)
+    {
+        using var db = CreateContext();
+        var run = db.Runs.Find(runId) ?? throw NotFound(runId);
+        switch (run.Status)
+        {
+            case RunStatus.Queued:
+                run.Status = RunStatus.Stopped;
+                run.Message = "stopped before it started";
+                run.FinishedAt = DateTime.UtcNow;
+                break;
+            case RunStatus.Running:
+                run.StopRequested = true;
+                break;
+        }
+        db.SaveChanges();
+        return run.Status;
+    }
+
+    // ---- a running run ----------------------------------------------------------------------
+
+    /// <summary>Records where training (re)starts and on which device.</summary>
+    public void MarkStarted(long runId, RunStart start)
+    {
+        using var db = CreateContext();
+        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+            .SetProperty(r => r.Device, start.Device)
+            .SetProperty(r => r.TotalSteps, start.TotalSteps)
+            .SetProperty(r => r.Epochs, start.Epochs)
+            .SetProperty(r => r.Steps, start.StartStep)
+            .SetProperty(r => r.Message, start.StartStep > 0 ? $"resumed at step {start.StartStep}" : null));
+    }
+
+    /// <summary>Records where and with what the run runs: code commit and dirty tree, package versions, host.</summary>
+    public void RecordProvenance(long runId, RunProvenance provenance)
+    {
+        string packages = provenance.PackagesJson;
+        using var db = CreateContext();
+        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+            .SetProperty(r => r.CodeCommit, provenance.CodeCommit)
+            .SetProperty(r => r.CodeDirty, provenance.CodeDirty)
+            .SetProperty(r => r.PackageVersions, packages)
+            .SetProperty(r => r.Host, provenance.Host));
+    }
+
+    /// <summary>
+    /// Deletes what an earlier attempt stored past the point a (re)start continues from: step points at or
+    /// after <paramref name="startStep"/>, epoch points of epochs at or after <paramref name="startEpoch"/>,
+    /// and evaluations of those epochs, so that nothing is counted twice.
+    /// </summary>
+    public int DeleteMetricsFrom(long runId, long startStep, int startEpoch)
+    {
+        using var db = CreateContext();
+        int steps = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == MetricKind.Step && p.Step >= startStep).ExecuteDelete();
+        int epochs = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == MetricKind.Epoch && p.Epoch >= startEpoch).ExecuteDelete();
+        db.Evaluations.Where(e => e.RunId == runId && e.Epoch >= startEpoch).ExecuteDelete();
+        return steps + epochs;
+    }
+
+    /// <summary>Records the checkpoint a resume would start from, and lists the file as an artifact.</summary>
+    public void RecordCheckpoint(long runId, CheckpointInfo checkpoint)
+    {
+        using var db = CreateContext();
+        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+            .SetProperty(r => r.CheckpointPath, Data.Relative(checkpoint.Path))
+            .SetProperty(r => r.CheckpointEpoch, checkpoint.Epoch)
+            .SetProperty(r => r.CheckpointBatch, checkpoint.BatchInEpoch)
+            .SetProperty(r => r.CheckpointStep, checkpoint.Step));
+        UpsertArtifact(db, runId, "checkpoint", checkpoint.Path);
+    }
+
+    /// <summary>The checkpoint a resume starts from, with its path made absolute; null when none was saved.</summary>
+    public CheckpointInfo? LastCheckpoint(RunRecord run) =>
+        run.CheckpointPath is { } path && run.CheckpointStep is { } step
+            ? new CheckpointInfo(Data.Absolute(path), run.CheckpointEpoch ?? 0, run.CheckpointBatch ?? 0, step)
+            : null;
+
+    /// <summary>
+    /// The worker's heartbeat: stamps its running runs, writes their progress, and returns the ids among
+    /// them that someone asked to stop.
+    /// </summary>
+    public IReadOnlyList<long> Heartbeat(IReadOnlyCollection<RunProgress> runs)
+    {
+        if (runs.Count == 0) return [];
+        using var db = CreateContext();
+        var now = DateTime.UtcNow;
+        foreach (var progress in runs)
+        {
+            db.Runs.Where(r => r.Id == progress.RunId && r.Status == RunStatus.Running).ExecuteUpdate(s => s
+                .SetProperty(r => r.HeartbeatAt, now)
+                .SetProperty(r => r.Steps, progress.Steps)
+                .SetProperty(r => r.EpochsCompleted, progress.EpochsCompleted));
+        }
+        var ids = runs.Select(r => r.RunId).ToList();
+        return db.Runs.Where(r => ids.Contains(r.Id) && r.StopRequested).Select(r => r.Id).ToList();
+    }
+
+    /// <summary>Records how a run ended. Only a run that is running changes, so a late report cannot undo a delete or a restart.</summary>
+    public void Finish(long runId, RunStatus status, string message, RunOutcome? outcome = null)
+    {
+        using var db = CreateContext();
+        var run = db.Runs.Find(runId);
+        if (run is null || run.Status != RunStatus.Running) return;
+        run.Status = status;
+        run.Message = message;
+        run.FinishedAt = DateTime.UtcNow;
+        run.HeartbeatAt = run.FinishedAt;
+        run.StopRequested = false;
+        if (outcome is not null)
+        {
+            run.Steps = outcome.Steps;
+            run.EpochsCompleted = outcome.EpochsCompleted;
+        }
+        db.SaveChanges();
+        if (outcome?.LastCheckpoint is { } checkpoint) RecordCheckpoint(runId, checkpoint);
+    }
+
+    /// <summary>
+    /// Marks <c>interrupted</c> every run still <c>running</c> whose worker is gone: on this host, a worker
+    /// process that no longer exists (or is another process with a reused id); elsewhere, a heartbeat older
+    /// than <see cref="StaleAfter"/>. Returns the runs marked.
+    /// </summary>
+    public IReadOnlyList<long> RecoverOrphans()
+    {
+        using var db = CreateContext();
+        var now = DateTime.UtcNow;
+        var orphans = db.Runs.Where(r => r.Status == RunStatus.Running).AsEnumerable()
+            .Where(r => IsOrphan(r, now)).ToList();
+        foreach (var run in orphans)
+        {
+            run.Status = RunStatus.Interrupted;
+            run.Message = $"worker {run.WorkerHost}:{run.WorkerPid} is gone (last heartbeat {run.HeartbeatAt:u}); resume continues from "
+                + (run.CheckpointStep is { } step ? $"step {step}" : "the start");
+            run.FinishedAt = now;
+        }
+        db.SaveChanges();
+        return orphans.Select(r => r.Id).ToList();
+    }
+
+    private bool IsOrphan(RunRecord run, DateTime now)
+    {
+        if (run.WorkerHost == Environment.MachineName && run.WorkerPid is { } pid)
+            return !ProcessAlive(pid, run.WorkerProcessStart);
+        return run.HeartbeatAt is not { } beat || now - beat > StaleAfter;
+    }
+
+    private static bool ProcessAlive(int pid, DateTime? startedAt)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.HasExited) return false;
+            return startedAt is not { } expected || Math.Abs((process.StartTime.ToUniversalTime() - expected).TotalSeconds) < 2;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    // ---- evaluations, artifacts, tags, notes --------------------------------------------------
+
+    /// <summary>Stores an evaluation report (the engine's eval.json text) for the run.</summary>
+    public long AddEvaluation(long runId, string reportJson, int? epoch = null, long? step = null)
+    {
+        var parts = EvaluationParts.Split(reportJson);
+        using var db = CreateContext();
+        var record = new EvaluationRecord
+        {
+            RunId = runId,
+            Epoch = epoch,
+            Step = step,
+            CreatedAt = DateTime.UtcNow,
+            ReportJson = reportJson,
+            SummaryJson = parts.Summary,
+            CurvesJson = parts.Curves,
+            RankedExamplesJson = parts.RankedExamples,
+            EmbeddingMapJson = parts.EmbeddingMap,
+        };
+        db.Evaluations.Add(record);
+        db.SaveChanges();
+        return record.Id;
+    }
+
+    /// <summary>Lists the run folder's checkpoints, pictures, embeddings and reports as artifacts.</summary>
+    public int RegisterArtifacts(long runId)
+    {
+        var folder = Data.RunFolder(runId);
+        if (!Directory.Exists(folder.Root)) return 0;
+        using var db = CreateContext();
+        int count = 0;
+        foreach (var (kind, dir, pattern) in new[]
+                 {
+                     ("checkpoint", folder.Checkpoints, "*"), ("picture", folder.Pictures, "*"),
+                     ("embedding", folder.Embeddings, "*"), ("report", folder.Root, "eval*.json"),
+                 })
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFiles(dir, pattern))
+            {
+                UpsertArtifact(db, runId, kind, file);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void UpsertArtifact(StoreDbContext db, long runId, string kind, string path)
+    {
+        string relative = Data.Relative(path);
+        long size = File.Exists(path) ? new FileInfo(path).Length : 0;
+        var existing = db.Artifacts.FirstOrDefault(a => a.RunId == runId && a.Path == relative);
+        if (existing is null)
+            db.Artifacts.Add(new Artifact { RunId = runId, Kind = kind, Path = relative, SizeBytes = size, CreatedAt = DateTime.UtcNow });
+        else
+            existing.SizeBytes = size;
+        db.SaveChanges();
+    }
+
+    public void AddTag(long runId, string tag)
+    {
+        using var db = CreateContext();
+        if (db.Tags.Any(t => t.RunId == runId && t.Name == tag)) return;
+        db.Tags.Add(new RunTag { RunId = runId, Name = tag });
+        db.SaveChanges();
+    }
+
+    public void AddNote(long runId, string text)
+    {
+        using var db = CreateContext();
+        db.Notes.Add(new RunNote { RunId = runId, Text = text, CreatedAt = DateTime.UtcNow });
+        db.SaveChanges();
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    /// <summary>One run with its experiment, tags and notes; null when there is none with that id.</summary>
+    public RunRecord? Find(long runId)
+    {
+        using var db = CreateContext();
+        return db.Runs.AsNoTracking().Include(r => r.Experiment).Include(r => r.Tags).Include(r => r.Notes)
+            .SingleOrDefault(r => r.Id == runId);
+    }
+
+    /// <summary>Runs, newest first.</summary>
+    public IReadOnlyList<RunRecord> List(RunQuery? query = null)
+    {
+        using var db = CreateContext();
+        IQueryable<RunRecord> runs = db.Runs.AsNoTracking().Include(r => r.Experiment).Include(r => r.Tags);
+        if (query?.Status is { } status) runs = runs.Where(r => r.Status == status);
+        if (query?.Experiment is { } experiment) runs = runs.Where(r => r.Experiment != null && r.Experiment.Name == experiment);
+        if (query?.Tag is { } tag) runs = runs.Where(r => r.Tags.Any(t => t.Name == tag));
+        runs = runs.OrderByDescending(r => r.Id);
+        if (query?.Limit is { } limit) runs = runs.Take(limit);
+        return runs.ToList();
+    }
+
+    /// <summary>Metric points of a run in (kind, name, step) order; <paramref name="afterId"/> returns only newer rows (for polling).</summary>
+    public IReadOnlyList<MetricPoint> Metrics(long runId, MetricKind? kind = null, string? name = null, long afterId = 0)
+    {
+        using var db = CreateContext();
+        var points = db.MetricPoints.AsNoTracking().Where(p => p.RunId == runId && p.Id > afterId);
+        if (kind is { } k) points = points.Where(p => p.Kind == k);
+        if (name is not null) points = points.Where(p => p.Name == name);
+        return points.OrderBy(p => p.Kind).ThenBy(p => p.Name).ThenBy(p => p.Step).ThenBy(p => p.Id).ToList();
+    }
+
+    /// <summary>The last value of every metric name of a kind (the final loss, the last epoch's mAP, ...).</summary>
+    public IReadOnlyDictionary<string, double> LatestMetrics(long runId, MetricKind kind)
+    {
+        using var db = CreateContext();
+        var latest = db.MetricPoints.AsNoTracking()
+            .Where(p => p.RunId == runId && p.Kind == kind)
+            .GroupBy(p => p.Name)
+            .Select(g => g.OrderByDescending(p => p.Step).ThenByDescending(p => p.Id).First())
+            .ToList();
+        return latest.ToDictionary(p => p.Name, p => p.Value ?? double.NaN);
+    }
+
+    /// <summary>The newest metric point id and log line id of a run (0 when none): where a follower starts reading.</summary>
+    public (long MetricId, long LogId) LatestIds(long runId)
+    {
+        using var db = CreateContext();
+        long metric = db.MetricPoints.Where(p => p.RunId == runId).Max(p => (long?)p.Id) ?? 0;
+        long log = db.LogLines.Where(l => l.RunId == runId).Max(l => (long?)l.Id) ?? 0;
+        return (metric, log);
+    }
+
+    public IReadOnlyList<LogLine> Log(long runId, long afterId = 0, int? tail = null)
+    {
+        using var db = CreateContext();
+        var lines = db.LogLines.AsNoTracking().Where(l => l.RunId == runId && l.Id > afterId);
+        if (tail is { } n) return lines.OrderByDescending(l => l.Id).Take(n).AsEnumerable().Reverse().ToList();
+        return lines.OrderBy(l => l.Id).ToList();
+    }
+
+    public IReadOnlyList<EvaluationRecord> Evaluations(long runId)
+    {
+        using var db = CreateContext();
+        return db.Evaluations.AsNoTracking().Where(e => e.RunId == runId).OrderBy(e => e.Id).ToList();
+    }
+
+    public IReadOnlyList<Artifact> Artifacts(long runId)
+    {
+        using var db = CreateContext();
+        return db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.Kind).ThenBy(a => a.Path).ToList();
+    }
+
+    /// <summary>The stored config of a run, read without validation (a stored run keeps what it ran with).</summary>
+    public RunConfig Config(long runId)
+    {
+        var run = Find(runId) ?? throw NotFound(runId);
+        return ConfigJson.ParseUnvalidated(run.ConfigJson);
+    }
+
+    // ---- deleting ---------------------------------------------------------------------------
+
+    /// <summary>Deletes a run's rows and its folder. A running run must be stopped first.</summary>
+    public void Delete(long runId)
+    {
+        using var db = CreateContext();
+        var run = db.Runs.Find(runId) ?? throw NotFound(runId);
+        if (run.Status == RunStatus.Running)
+            throw new InvalidOperationException($"run {runId} is running; stop it first");
+        db.Runs.Where(r => r.ParentRunId == runId).ExecuteUpdate(s => s.SetProperty(r => r.ParentRunId, (long?)null));
+        db.MetricPoints.Where(p => p.RunId == runId).ExecuteDelete();
+        db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
+        db.Runs.Where(r => r.Id == runId).ExecuteDelete();
+        var folder = Data.Absolute(run.Folder);
+        if (run.Folder.Length > 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /// <summary>The lower-case name the store and the command line use for a status.</summary>
+    public static string DisplayStatus(RunStatus status) => StoreDbContext.StatusText(status);
+
+    private static long ExperimentId(StoreDbContext db, string name)
+    {
+        var experiment = db.Experiments.FirstOrDefault(e => e.Name == name);
+        if (experiment is not null) return experiment.Id;
+        experiment = new Experiment { Name = name, CreatedAt = DateTime.UtcNow };
+        db.Experiments.Add(experiment);
+        db.SaveChanges();
+        return experiment.Id;
+    }
+
+    private static KeyNotFoundException NotFound(long runId) => new($"no run with id {runId}");
+}

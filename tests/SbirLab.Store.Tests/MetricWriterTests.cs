@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store.Tests;
+
+public sealed class MetricWriterTests : IDisposable
+{
+    private readonly TempStore _temp = new();
+    private RunStore Store => _temp.Store;
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Every_point_is_committed_exactly_once_and_nan_and_infinity_survive()
+    {
+        long a = Store.Queue(TempStore.Config("a")), b = Store.Queue(TempStore.Config("b"));
+        for (int step = 0; step < 5_000; step++)
+        {
+            Store.Writer.AddMetric(a, MetricKind.Step, step, 0, "loss", step);
+            Store.Writer.AddMetric(b, MetricKind.Step, step, 0, "loss", -step);
+        }
+        Store.Writer.AddMetric(a, MetricKind.Epoch, 5_000, 0, "nan", double.NaN);
+        Store.Writer.AddMetric(a, MetricKind.Epoch, 5_000, 0, "inf", double.PositiveInfinity);
+        Store.Writer.Flush();
+
+        var pointsA = Store.Metrics(a, MetricKind.Step);
+        Assert.Equal(Enumerable.Range(0, 5_000).Select(s => (long)s), pointsA.Select(p => p.Step));
+        Assert.All(pointsA, p => Assert.Equal(p.Step, p.Value));
+        Assert.Equal(5_000, Store.Metrics(b, MetricKind.Step).Count);
+        Assert.Null(Store.Metrics(a, MetricKind.Epoch, "nan").Single().Value);
+        Assert.Equal(double.PositiveInfinity, Store.Metrics(a, MetricKind.Epoch, "inf").Single().Value);
+        Assert.True(double.IsNaN(Store.LatestMetrics(a, MetricKind.Epoch)["nan"]));
+    }
+
+    [Fact]
+    public void A_small_batch_is_committed_within_the_interval_without_a_flush()
+    {
+        long id = Store.Queue(TempStore.Config());
+        for (int step = 0; step < 10; step++) Store.Writer.AddMetric(id, MetricKind.Step, step, 0, "loss", 1);
+        var watch = Stopwatch.StartNew();
+        while (CountPoints(id) < 10 && watch.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(20);
+        Assert.Equal(10, CountPoints(id));
+        // interval 250 ms: committed by the first or second tick, well before a second has passed
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void A_reader_holding_a_snapshot_does_not_block_the_writer()
+    {
+        long id = Store.Queue(TempStore.Config());
+        Store.Writer.AddMetric(id, MetricKind.Step, 0, 0, "loss", 1);
+        Store.Writer.Flush();
+        using var reader = SqliteSetup.OpenConnection(Store.ConnectionString);
+        using var snapshot = reader.BeginTransaction(deferred: true);
+        Assert.Equal(1, Count(reader, snapshot, id)); // the read starts the snapshot and keeps it open
+
+        for (int step = 1; step <= 1_000; step++) Store.Writer.AddMetric(id, MetricKind.Step, step, 0, "loss", 1);
+        var watch = Stopwatch.StartNew();
+        Store.Writer.Flush(TimeSpan.FromSeconds(5)); // under a rollback journal this would wait for the reader
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"flush took {watch.Elapsed}");
+        Assert.Equal(1, Count(reader, snapshot, id)); // the reader still sees its snapshot
+        Assert.Equal(1_001, CountPoints(id));
+    }
+
+    [Fact]
+    public void A_reader_polling_while_a_run_writes_sees_steady_progress_and_never_stalls_it()
+    {
+        long id = Store.Queue(TempStore.Config());
+        var observer = new StoreObserver(Store, id);
+        observer.OnStart(new Engine.Training.RunStart("cpu", 0, 0, 1, 20_000, 20_000, 8, "test"));
+        using var stopReading = new CancellationTokenSource();
+        var counts = new List<long>();
+        var steps = new List<long>();
+        var reader = new Thread(() =>
+        {
+            using var store = _temp.OpenAnother();
+            long lastId = 0;
+            while (true)
+            {
+                bool last = stopReading.IsCancellationRequested; // one more poll after the run has flushed
+                var fresh = store.Metrics(id, MetricKind.Step, "loss", afterId: lastId); // how a chart polls
+                if (fresh.Count > 0) lastId = fresh.Max(p => p.Id);
+                steps.AddRange(fresh.Select(p => p.Step));
+                lock (counts) counts.Add(steps.Count);
+                store.LatestMetrics(id, MetricKind.Step);
+                if (last) break;
+            }
+        });
+        reader.Start();
+        while (!Polled(counts)) Thread.Sleep(5); // the reader is polling before the run writes
+
+        var slowest = TimeSpan.Zero;
+        var values = new Dictionary<string, double> { ["loss"] = 0, ["lr"] = 0 };
+        for (int step = 0; step < 20_000; step++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            observer.OnStep(new Engine.Training.StepMetrics(step, 0, values));
+            var took = Stopwatch.GetElapsedTime(before);
+            if (took > slowest) slowest = took;
+            if (step % 100 == 0) Thread.Sleep(1); // a training step takes time; the reader gets turns
+        }
+        observer.OnFinish(new Engine.Training.RunOutcome(Engine.Training.RunStatus.Completed, "", 20_000, 1, null));
+        stopReading.Cancel();
+        reader.Join();
+
+        Assert.Equal(20_000, Store.Metrics(id, MetricKind.Step, "loss").Count);
+        // the incremental reads, put end to end, are every step in order: no gap, no repeat at any poll
+        Assert.Equal(Enumerable.Range(0, 20_000).Select(s => (long)s), steps);
+        Assert.True(counts.Count > 3, $"the reader polled {counts.Count} times");
+        Assert.Contains(counts, c => c > 0 && c < 20_000); // it saw the run mid-way
+        Assert.True(slowest < TimeSpan.FromMilliseconds(100), $"slowest OnStep took {slowest}");
+    }
+
+    private static bool Polled(List<long> counts)
+    {
+        lock (counts) return counts.Count > 0;
+    }
+
+    private long CountPoints(long runId)
+    {
+        using var connection = SqliteSetup.OpenConnection(Store.ConnectionString);
+        return Count(connection, null, runId);
+    }
+
+    private static long Count(SqliteConnection connection, SqliteTransaction? transaction, long runId)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM MetricPoints WHERE RunId = $run";
+        command.Parameters.AddWithValue("$run", runId);
+        return (long)command.ExecuteScalar()!;
+    }
+}

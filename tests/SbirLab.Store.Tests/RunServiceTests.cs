@@ -1,0 +1,258 @@
+using SbirLab.Engine.Training;
+using SbirLab.Runs;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store.Tests;
+
+public sealed class RunServiceTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly TempStore _temp = new();
+    private readonly RunService _service;
+
+    public RunServiceTests() => _service = new RunService(_temp.Store, heartbeatInterval: TimeSpan.FromMilliseconds(100));
+
+    private RunStore Store => _temp.Store;
+
+    public void Dispose()
+    {
+        _service.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task The_worker_serves_the_queue_first_in_first_out_one_run_at_a_time()
+    {
+        var executor = new ScriptedExecutor(epochs: 1, stepsPerEpoch: 3) { StepTime = TimeSpan.FromMilliseconds(5) };
+        long[] ids = [_service.Queue(TempStore.Config("a")), _service.Queue(TempStore.Config("b")), _service.Queue(TempStore.Config("c"))];
+
+        await RunUntilIdle(executor);
+
+        Assert.Equal(["a", "b", "c"], executor.Starts.Select(s => s.Name));
+        Assert.Equal(1, executor.PeakConcurrency);
+        var runs = ids.Select(id => Store.Find(id)!).ToList();
+        Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
+        for (int i = 1; i < runs.Count; i++) Assert.True(runs[i - 1].FinishedAt <= runs[i].StartedAt);
+    }
+
+    [Fact]
+    public async Task Two_slots_train_two_runs_at_once()
+    {
+        using var both = new Barrier(2);
+        var executor = new ScriptedExecutor(1, 2) { AfterStep = (_, step) => { if (step == 0) both.SignalAndWait(Patience); } };
+        _service.Queue(TempStore.Config("a"));
+        _service.Queue(TempStore.Config("b"));
+
+        await RunUntilIdle(executor, concurrency: 2);
+
+        Assert.Equal(2, executor.PeakConcurrency);
+    }
+
+    [Fact]
+    public async Task Stop_ends_the_run_within_one_step_and_resume_continues_with_every_step_once()
+    {
+        long id = 0;
+        var executor = new ScriptedExecutor(epochs: 3, stepsPerEpoch: 4)
+        {
+            AfterStep = (_, step) => { if (step == 5) _service.Stop(id); }, // mid epoch 1
+        };
+        id = _service.Queue(TempStore.Config());
+
+        await RunUntilIdle(executor);
+
+        var stopped = Store.Find(id)!;
+        Assert.Equal(RunStatus.Stopped, stopped.Status);
+        Assert.Equal(6, stopped.CheckpointStep); // the stop came after step 5; step 6 never ran
+        Assert.Equal(6, stopped.Steps);
+        Assert.Equal(Enumerable.Range(0, 6).Select(s => (long)s), Steps(id));
+
+        _service.Resume(id);
+        await RunUntilIdle(executor);
+
+        var done = Store.Find(id)!;
+        Assert.Equal(RunStatus.Completed, done.Status);
+        Assert.Equal(2, done.Attempts);
+        Assert.Equal(6, executor.Starts[^1].StartStep);
+        Assert.Equal(Enumerable.Range(0, 12).Select(s => (long)s), Steps(id));
+        Assert.All(Store.Metrics(id, MetricKind.Step, "loss"), p => Assert.Equal(1.0 / (p.Step + 1), p.Value));
+        Assert.Equal([0, 1, 2], Store.Metrics(id, MetricKind.Epoch, "loss").Select(p => p.Epoch));
+    }
+
+    [Fact]
+    public async Task A_stop_asked_for_by_another_process_acts_within_a_heartbeat()
+    {
+        using var otherProcess = _temp.OpenAnother();
+        var executor = new ScriptedExecutor(1, 1_000) { StepTime = TimeSpan.FromMilliseconds(10) };
+        long id = _service.Queue(TempStore.Config());
+        var worker = Task.Run(() => RunUntilIdle(executor));
+        await WaitFor(() => Store.Find(id)!.Steps >= 5);
+
+        var asked = DateTime.UtcNow;
+        Assert.Equal(RunStatus.Running, otherProcess.RequestStop(id));
+        await worker;
+
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Stopped, run.Status);
+        Assert.True(run.FinishedAt!.Value - asked < TimeSpan.FromSeconds(1), $"stopped {run.FinishedAt - asked} after the request");
+        Assert.True(run.Steps < 1_000);
+    }
+
+    [Fact]
+    public async Task A_broken_config_fails_its_run_with_a_clear_message_and_the_worker_goes_on()
+    {
+        var executor = new ScriptedExecutor(1, 2);
+        long unreadable = Store.QueueJson("{ \"model\": { \"backbone\": ", "cut-off", 1);
+        long invalid = Store.QueueJson("""{ "name": "bad", "model": { "backbone": "vgg19" } }""", "bad", 1);
+        long good = _service.Queue(TempStore.Config("good"));
+
+        await RunUntilIdle(executor);
+
+        var first = Store.Find(unreadable)!;
+        Assert.Equal(RunStatus.Failed, first.Status);
+        Assert.StartsWith("config rejected: (file) = line", first.Message);
+        var second = Store.Find(invalid)!;
+        Assert.Equal(RunStatus.Failed, second.Status);
+        Assert.Equal("config rejected: model.backbone = \"vgg19\": one of convnet, resnet18, resnet34, resnet50", second.Message);
+        Assert.Equal(RunStatus.Completed, Store.Find(good)!.Status);
+        Assert.Equal(["good"], executor.Starts.Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task A_failing_trainer_fails_the_run_and_keeps_the_error_in_its_log()
+    {
+        var executor = new ScriptedExecutor(1, 5) { AfterStep = (_, step) => { if (step == 2) throw new InvalidOperationException("out of memory"); } };
+        long id = _service.Queue(TempStore.Config());
+
+        await RunUntilIdle(executor);
+
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("out of memory", run.Message);
+        Assert.Contains(Store.Log(id), l => l.Text.StartsWith("error: System.InvalidOperationException: out of memory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Shutting_the_worker_down_leaves_the_run_interrupted_and_resumable()
+    {
+        var executor = new ScriptedExecutor(1, 1_000) { StepTime = TimeSpan.FromMilliseconds(5) };
+        long id = _service.Queue(TempStore.Config());
+        using var worker = new RunWorker(_service, executor, new RunWorkerOptions());
+        await worker.StartAsync(CancellationToken.None);
+        await WaitFor(() => Store.Find(id)!.Steps >= 3);
+
+        await worker.StopAsync(CancellationToken.None);
+
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Interrupted, run.Status);
+        Assert.StartsWith("worker shut down: stopped at step", run.Message);
+        Assert.Equal(run.Steps, run.CheckpointStep);
+        _service.Resume(id);
+        Assert.Equal(RunStatus.Queued, Store.Find(id)!.Status);
+    }
+
+    [Fact]
+    public async Task Subscribers_see_every_step_and_the_status_changes_of_a_local_run()
+    {
+        var executor = new ScriptedExecutor(2, 5);
+        long id = _service.Queue(TempStore.Config());
+        using var cancel = new CancellationTokenSource(Patience);
+        var events = new List<RunEvent>();
+        var listening = Task.Run(async () =>
+        {
+            await foreach (var e in _service.Subscribe(id, cancellationToken: cancel.Token))
+            {
+                events.Add(e);
+                if (e is RunStatusChanged { Status: RunStatus.Completed }) break;
+            }
+        });
+        await WaitFor(() => events.Count > 0); // the first poll reports the current status: queued
+
+        await RunUntilIdle(executor);
+        await listening;
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(s => (long)s), events.OfType<RunStepEvent>().Select(e => e.Metrics.Step));
+        Assert.Equal([0, 1], events.OfType<RunEpochEvent>().Select(e => e.Metrics.Epoch));
+        var statuses = events.OfType<RunStatusChanged>().Select(e => e.Status).ToList();
+        Assert.Equal([RunStatus.Queued, RunStatus.Running, RunStatus.Completed], statuses.Distinct());
+        Assert.Equal(RunStatus.Completed, statuses[^1]);
+    }
+
+    [Fact]
+    public async Task Subscribers_follow_a_run_trained_by_another_process_through_the_store()
+    {
+        using var otherProcess = _temp.OpenAnother();
+        long id = otherProcess.Queue(TempStore.Config());
+        otherProcess.ClaimNext(new WorkerIdentity("gpu-box", 99, DateTime.UtcNow));
+        using var cancel = new CancellationTokenSource(Patience);
+        var events = new List<RunEvent>();
+        var listening = Task.Run(async () =>
+        {
+            await foreach (var e in _service.Subscribe(id, TimeSpan.FromMilliseconds(50), cancel.Token))
+            {
+                events.Add(e);
+                if (e is RunStatusChanged { Status: RunStatus.Completed }) break;
+            }
+        });
+        await WaitFor(() => events.Count > 0); // the first poll reports the current status
+
+        var observer = new StoreObserver(otherProcess, id);
+        observer.OnStart(new RunStart("cuda:0", 0, 0, 1, 4, 4, 8, "test"));
+        for (int step = 0; step < 4; step++) observer.OnStep(new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = step }));
+        observer.OnLog("epoch 1/1");
+        observer.OnFinish(new RunOutcome(RunStatus.Completed, "completed", 4, 1, null));
+        otherProcess.Finish(id, RunStatus.Completed, "completed");
+        await listening;
+
+        Assert.Equal(RunStatus.Running, ((RunStatusChanged)events[0]).Status);
+        Assert.Equal([0L, 1, 2, 3], events.OfType<RunStepEvent>().Select(e => e.Metrics.Step));
+        Assert.Equal(2.0, events.OfType<RunStepEvent>().Single(e => e.Metrics.Step == 2).Metrics.Values["loss"]);
+        Assert.Contains(events, e => e is RunLogEvent { Line: "epoch 1/1" });
+    }
+
+    [Fact]
+    public void A_foreground_run_is_recorded_like_a_queued_one()
+    {
+        var executor = new ScriptedExecutor(1, 3);
+        var (id, outcome) = _service.RunInForeground(TempStore.Config("here"), executor, new RunOptions(Experiment: "cli"));
+
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal("cli", run.Experiment!.Name);
+        Assert.Equal(3, Store.Metrics(id, MetricKind.Step, "loss").Count);
+        Assert.Equal(Environment.MachineName, run.Host);
+        Assert.Contains("Microsoft.EntityFrameworkCore", run.PackageVersions);
+        Assert.Contains(Store.Artifacts(id), a => a.Kind == "checkpoint" && a.Path == $"runs/{id}/checkpoints/epoch-001.safetensors");
+    }
+
+    [Fact]
+    public void Clone_returns_the_stored_config_and_delete_refuses_a_run_in_training()
+    {
+        var config = TempStore.Config("orig", seed: 5) with { Loss = new Engine.Configs.LossConfig { Embedding = "triplet", Margin = 0.3 } };
+        long id = _service.Queue(config);
+        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), Engine.Configs.ConfigJson.Serialize(_service.Clone(id)));
+        long child = _service.Queue(_service.Clone(id) with { Seed = 6 }, parentRunId: id);
+        Assert.Equal(id, Store.Find(child)!.ParentRunId);
+        _service.Delete(child);
+        Assert.Null(Store.Find(child));
+    }
+
+    private IEnumerable<long> Steps(long id) => Store.Metrics(id, MetricKind.Step, "loss").Select(p => p.Step);
+
+    private async Task RunUntilIdle(IRunExecutor executor, int concurrency = 1)
+    {
+        using var worker = new RunWorker(_service, executor, new RunWorkerOptions { ExitWhenIdle = true, MaxConcurrentRuns = concurrency });
+        await worker.StartAsync(CancellationToken.None);
+        await worker.ExecuteTask!.WaitAsync(Patience);
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using SbirLab.Engine.Training;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store.Tests;
+
+public sealed class RunStoreTests : IDisposable
+{
+    private readonly TempStore _temp = new();
+    private RunStore Store => _temp.Store;
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Opening_applies_the_migration_in_wal_mode_and_can_be_repeated()
+    {
+        using var db = Store.CreateContext();
+        Assert.Empty(db.Database.GetPendingMigrations());
+        Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
+        using var again = _temp.OpenAnother();
+        Assert.Empty(again.List());
+    }
+
+    [Fact]
+    public void Queue_records_the_exact_config_experiment_and_tags()
+    {
+        var config = TempStore.Config("margin-0.3", seed: 7) with { Tags = ["triplet"] };
+        long id = Store.Queue(config, new RunOptions(Experiment: "sweep", Tags: ["a", "triplet"]));
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Queued, run.Status);
+        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), run.ConfigJson);
+        Assert.Equal(7, run.Seed);
+        Assert.Equal("sweep", run.Experiment!.Name);
+        Assert.Equal(["a", "triplet"], run.Tags.Select(t => t.Name).Order());
+        Assert.Equal($"runs/{id}", run.Folder);
+    }
+
+    [Fact]
+    public void Queue_is_served_oldest_first()
+    {
+        long[] ids = [Store.Queue(TempStore.Config("a")), Store.Queue(TempStore.Config("b")), Store.Queue(TempStore.Config("c"))];
+        var claimed = Enumerable.Range(0, 3).Select(_ => Store.ClaimNext(WorkerIdentity.Current)!.Id).ToArray();
+        Assert.Equal(ids, claimed);
+        Assert.Null(Store.ClaimNext(WorkerIdentity.Current));
+    }
+
+    [Fact]
+    public async Task Workers_claiming_at_once_never_take_the_same_run()
+    {
+        var ids = Enumerable.Range(0, 24).Select(i => Store.Queue(TempStore.Config($"r{i}"))).ToHashSet();
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            using var store = _temp.OpenAnother();
+            while (store.ClaimNext(WorkerIdentity.Current) is { } run) claimed.Add(run.Id);
+        })).ToArray();
+        await Task.WhenAll(workers);
+        Assert.Equal(24, claimed.Count);
+        Assert.True(ids.SetEquals(claimed));
+    }
+
+    [Fact]
+    public void Stopping_a_queued_run_is_immediate_and_a_running_run_gets_the_flag()
+    {
+        long queued = Store.Queue(TempStore.Config("q"));
+        long running = Store.Queue(TempStore.Config("r"));
+        Store.ClaimNext(WorkerIdentity.Current); // claims "q"
+        Assert.Equal(RunStatus.Running, Store.RequestStop(queued));
+        Assert.Equal(RunStatus.Stopped, Store.RequestStop(running));
+        Assert.True(Store.Find(queued)!.StopRequested);
+        Assert.Equal("stopped before it started", Store.Find(running)!.Message);
+        Assert.Equal([queued], Store.Heartbeat([new RunProgress(queued, 3, 0)]));
+        Assert.Equal(3, Store.Find(queued)!.Steps);
+    }
+
+    [Fact]
+    public void Only_stopped_or_interrupted_runs_go_back_in_the_queue()
+    {
+        long id = Store.Queue(TempStore.Config());
+        Assert.Throws<InvalidOperationException>(() => Store.Requeue(id));
+        Store.ClaimNext(WorkerIdentity.Current);
+        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(_temp.Root, "runs", $"{id}", "checkpoints", "last.safetensors"), 1, 2, 12));
+        Store.Finish(id, RunStatus.Stopped, "stopped at step 12");
+        Store.Requeue(id);
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Queued, run.Status);
+        Assert.Equal("queued to resume from step 12", run.Message);
+        Assert.Equal($"runs/{id}/checkpoints/last.safetensors", run.CheckpointPath);
+        Assert.Equal(new CheckpointInfo(Path.Combine(_temp.Root, run.CheckpointPath!), 1, 2, 12), Store.LastCheckpoint(run));
+    }
+
+    [Fact]
+    public void Recovery_marks_interrupted_exactly_the_runs_whose_worker_is_gone()
+    {
+        var dead = FinishedProcessIdentity();
+        var alive = WorkerIdentity.Current;
+        var remote = new WorkerIdentity("other-host", 4242, DateTime.UtcNow);
+        long deadRun = Claim(dead), aliveRun = Claim(alive), staleRemote = Claim(remote), freshRemote = Claim(remote);
+        using (var db = Store.CreateContext())
+            db.Runs.Where(r => r.Id == staleRemote).ExecuteUpdate(s => s.SetProperty(r => r.HeartbeatAt, DateTime.UtcNow.AddMinutes(-5)));
+
+        var recovered = Store.RecoverOrphans();
+
+        Assert.Equal([deadRun, staleRemote], recovered.Order());
+        Assert.Equal(RunStatus.Interrupted, Store.Find(deadRun)!.Status);
+        Assert.Contains("is gone", Store.Find(deadRun)!.Message);
+        Assert.Equal(RunStatus.Running, Store.Find(aliveRun)!.Status);
+        Assert.Equal(RunStatus.Running, Store.Find(freshRemote)!.Status);
+    }
+
+    [Fact]
+    public void A_restart_deletes_only_what_lies_past_the_restart_point()
+    {
+        long id = Store.Queue(TempStore.Config());
+        // steps 0..9 of epochs 0 (steps 0-4) and 1 (steps 5-9); epoch figures for epochs 0 and 1
+        for (int s = 0; s < 10; s++) Store.Writer.AddMetric(id, MetricKind.Step, s, s / 5, "loss", s);
+        Store.Writer.AddMetric(id, MetricKind.Epoch, 5, 0, "loss", 0.5);
+        Store.Writer.AddMetric(id, MetricKind.Epoch, 10, 1, "loss", 0.25);
+        Store.Writer.Flush();
+
+        int deleted = Store.DeleteMetricsFrom(id, startStep: 7, startEpoch: 1); // resume mid-epoch 1 at step 7
+
+        Assert.Equal(3 + 1, deleted); // steps 7, 8, 9 and epoch 1's figure
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], Store.Metrics(id, MetricKind.Step).Select(p => p.Step));
+        Assert.Equal([0], Store.Metrics(id, MetricKind.Epoch).Select(p => p.Epoch));
+    }
+
+    [Fact]
+    public void Deleting_a_run_removes_its_rows_and_folder_but_not_other_runs()
+    {
+        long keep = Store.Queue(TempStore.Config("keep"));
+        long gone = Store.Queue(TempStore.Config("gone"));
+        long child = Store.Queue(TempStore.Config("child"), new RunOptions(ParentRunId: gone));
+        foreach (var id in new[] { keep, gone }) Store.Writer.AddMetric(id, MetricKind.Step, 0, 0, "loss", 1);
+        Store.Writer.AddLog(gone, "hello", DateTime.UtcNow);
+        Store.Writer.Flush();
+        Store.AddNote(gone, "note");
+        var folder = _temp.Data.RunFolder(gone).Create();
+
+        Store.Delete(gone);
+
+        Assert.Null(Store.Find(gone));
+        Assert.False(Directory.Exists(folder.Root));
+        Assert.Empty(Store.Metrics(gone));
+        Assert.Empty(Store.Log(gone));
+        Assert.Single(Store.Metrics(keep));
+        Assert.Null(Store.Find(child)!.ParentRunId);
+    }
+
+    [Fact]
+    public void A_running_run_cannot_be_deleted()
+    {
+        long id = Store.Queue(TempStore.Config());
+        Store.ClaimNext(WorkerIdentity.Current);
+        Assert.Throws<InvalidOperationException>(() => Store.Delete(id));
+    }
+
+    [Fact]
+    public void The_data_folder_comes_from_the_option_else_the_environment_else_dot_data()
+    {
+        string? saved = Environment.GetEnvironmentVariable(DataFolder.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(DataFolder.EnvironmentVariable, "/tmp/from-env");
+            Assert.Equal("/tmp/from-option", DataFolder.Resolve("/tmp/from-option").Root);
+            Assert.Equal("/tmp/from-env", DataFolder.Resolve(null).Root);
+            Environment.SetEnvironmentVariable(DataFolder.EnvironmentVariable, null);
+            Assert.Equal(Path.Combine(Environment.CurrentDirectory, "data"), DataFolder.Resolve(" ").Root);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(DataFolder.EnvironmentVariable, saved);
+        }
+    }
+
+    private long Claim(WorkerIdentity worker)
+    {
+        Store.Queue(TempStore.Config());
+        return Store.ClaimNext(worker)!.Id;
+    }
+
+    /// <summary>The identity of a process that has already exited.</summary>
+    private static WorkerIdentity FinishedProcessIdentity()
+    {
+        using var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        var started = process.StartTime.ToUniversalTime();
+        process.Kill();
+        process.WaitForExit();
+        return new WorkerIdentity(Environment.MachineName, process.Id, started);
+    }
+}

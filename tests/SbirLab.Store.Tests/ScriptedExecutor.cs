@@ -1,0 +1,93 @@
+using System.Globalization;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+using SbirLab.Runs;
+
+namespace SbirLab.Store.Tests;
+
+/// <summary>
+/// Test double of the trainer with the trainer's contract: steps numbered from the checkpoint it resumes
+/// from, the stop token checked before every step (then a checkpoint at that step and
+/// <see cref="RunStatus.Stopped"/>), a checkpoint at every epoch end (epoch + 1, batch 0), epoch figures
+/// after it. The loss of step s is 1 / (s + 1), so a test can tell every stored value from its step.
+/// </summary>
+internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExecutor
+{
+    private int _running;
+    private int _peak;
+
+    public TimeSpan StepTime { get; init; }
+
+    /// <summary>Called on the training thread after each step is reported, with the run's config name and the step.</summary>
+    public Action<string, long>? AfterStep { get; init; }
+
+    public int PeakConcurrency => Volatile.Read(ref _peak);
+
+    public List<(string Name, long StartStep)> Starts { get; } = [];
+
+    public RunOutcome Execute(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
+    {
+        int now = Interlocked.Increment(ref _running);
+        InterlockedMax(ref _peak, now);
+        try { return Train(config, folder, observer, resumeFrom, stop); }
+        finally { Interlocked.Decrement(ref _running); }
+    }
+
+    private RunOutcome Train(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
+    {
+        folder.Create();
+        var start = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Read(resumeFrom.Path);
+        lock (Starts) Starts.Add((config.Name, start.Step));
+        observer.OnStart(new RunStart("scripted", start.Epoch, start.Step, epochs, stepsPerEpoch, (long)epochs * stepsPerEpoch, 8, "scripted"));
+        long step = start.Step;
+        CheckpointInfo? last = resumeFrom;
+        for (int epoch = start.Epoch; epoch < epochs; epoch++)
+        {
+            for (int batch = epoch == start.Epoch ? start.BatchInEpoch : 0; batch < stepsPerEpoch; batch++, step++)
+            {
+                if (stop.IsCancellationRequested)
+                {
+                    last = Save(folder, observer, epoch, batch, step);
+                    return Finish(observer, RunStatus.Stopped, $"stopped at step {step}", step, epoch, last);
+                }
+                observer.OnStep(new StepMetrics(step, epoch, new Dictionary<string, double> { ["loss"] = 1.0 / (step + 1), ["lr"] = 0.1 }));
+                AfterStep?.Invoke(config.Name, step);
+                if (StepTime > TimeSpan.Zero) Thread.Sleep(StepTime);
+            }
+            last = Save(folder, observer, epoch + 1, 0, step);
+            observer.OnEpoch(new EpochMetrics(epoch, step, new Dictionary<string, double> { ["loss"] = 1.0 / step }));
+        }
+        observer.OnLog("done");
+        return Finish(observer, RunStatus.Completed, "completed", step, epochs, last);
+    }
+
+    private static RunOutcome Finish(ITrainingObserver observer, RunStatus status, string message, long steps, int epochs, CheckpointInfo? last)
+    {
+        var outcome = new RunOutcome(status, message, steps, epochs, last);
+        observer.OnFinish(outcome);
+        return outcome;
+    }
+
+    private static CheckpointInfo Save(RunFolder folder, ITrainingObserver observer, int epoch, int batch, long step)
+    {
+        Directory.CreateDirectory(folder.Checkpoints);
+        string path = batch == 0 && epoch > 0 ? folder.EpochCheckpoint(epoch) : folder.LastCheckpoint;
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"{epoch} {batch} {step}"));
+        var info = new CheckpointInfo(path, epoch, batch, step);
+        observer.OnCheckpoint(info);
+        return info;
+    }
+
+    /// <summary>Reads the position from the checkpoint file itself, as the trainer does.</summary>
+    private static CheckpointInfo Read(string path)
+    {
+        var parts = File.ReadAllText(path).Split(' ').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return new CheckpointInfo(path, (int)parts[0], (int)parts[1], parts[2]);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using SbirLab.Engine.Configs;
+using SbirLab.Engine.Training;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Store.Tests;
+
+/// <summary>
+/// The worker as a separate process (the built <c>sbirlab.dll</c> run with <c>dotnet</c>), training a
+/// real tiny FashionMNIST run with the engine, against the store's SQLite file.
+/// </summary>
+public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private const int Epochs = 3;
+    private const int StepsPerEpoch = 10;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly TempStore _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void A_worker_killed_mid_run_leaves_it_interrupted_and_the_resumed_run_has_every_step_exactly_once()
+    {
+        long id = _temp.Store.Queue(TinyRun());
+        using (var worker = Sbirlab("worker"))
+        {
+            // kill once the run is past its first epoch checkpoint (step 10) and a few steps into the second epoch
+            WaitFor(() => _temp.Store.Metrics(id, MetricKind.Step, "loss").Any(p => p.Step >= StepsPerEpoch + 3), worker);
+            worker.Kill(); // SIGKILL: no chance to record anything
+            worker.WaitForExit();
+        }
+        var killed = _temp.Store.Find(id)!;
+        Assert.Equal(RunStatus.Running, killed.Status);
+        long lastStepBeforeKill = _temp.Store.Metrics(id, MetricKind.Step, "loss").Max(p => p.Step);
+        Assert.InRange(lastStepBeforeKill, StepsPerEpoch + 3, Epochs * StepsPerEpoch - 2);
+        output.WriteLine($"killed with steps 0..{lastStepBeforeKill} stored, last checkpoint at step {killed.CheckpointStep}");
+
+        using (var restarted = Sbirlab("worker")) // a new worker finds the run's worker gone
+        {
+            WaitFor(() => _temp.Store.Find(id)!.Status != RunStatus.Running, restarted);
+            var interrupted = _temp.Store.Find(id)!;
+            Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+            Assert.Contains("is gone", interrupted.Message);
+            Assert.Equal(StepsPerEpoch, interrupted.CheckpointStep); // the end of epoch 1
+
+            _temp.Store.Requeue(id); // what `sbirlab runs resume` and the web lab's resume button do
+            WaitFor(() => _temp.Store.Find(id)!.Status is not (RunStatus.Queued or RunStatus.Running), restarted);
+            restarted.Kill();
+            restarted.WaitForExit();
+        }
+
+        var done = _temp.Store.Find(id)!;
+        Assert.Equal(RunStatus.Completed, done.Status);
+        Assert.Equal(2, done.Attempts);
+        var losses = _temp.Store.Metrics(id, MetricKind.Step, "loss");
+        Assert.Equal(Enumerable.Range(0, Epochs * StepsPerEpoch).Select(s => (long)s), losses.Select(p => p.Step));
+        // steps 0-9 are the first attempt's rows (kept), steps 10.. were written again after the resume
+        Assert.True(losses.Take(StepsPerEpoch).Max(p => p.Id) < losses.Skip(StepsPerEpoch).Min(p => p.Id));
+        foreach (var name in _temp.Store.Metrics(id, MetricKind.Step).Select(p => p.Name).Distinct())
+            Assert.Equal(Epochs * StepsPerEpoch, _temp.Store.Metrics(id, MetricKind.Step, name).Select(p => p.Step).Distinct().Count());
+        Assert.Equal([0, 1, 2], _temp.Store.Metrics(id, MetricKind.Epoch, "loss").Select(p => p.Epoch));
+        Assert.Single(_temp.Store.Evaluations(id));
+        output.WriteLine($"resumed from step {StepsPerEpoch}; completed with {losses.Count} loss points for steps 0..{losses[^1].Step}, each once; {done.Message}");
+    }
+
+    [Fact]
+    public void Runs_stop_from_the_command_line_stops_a_run_that_a_worker_process_trains()
+    {
+        long id = _temp.Store.Queue(TinyRun() with { Training = TinyRun().Training with { Epochs = 50 } });
+        using var worker = Sbirlab("worker", "--exit-when-idle");
+        WaitFor(() => _temp.Store.Metrics(id, MetricKind.Step, "loss").Count >= 3, worker);
+
+        RunToExit("runs", "stop", $"{id}");
+        Assert.True(worker.WaitForExit(Patience), "the worker did not stop the run");
+
+        var run = _temp.Store.Find(id)!;
+        Assert.Equal(RunStatus.Stopped, run.Status);
+        Assert.Equal(run.Steps, run.CheckpointStep);
+        Assert.True(run.Steps < 50 * StepsPerEpoch);
+        Assert.Equal(Enumerable.Range(0, (int)run.Steps).Select(s => (long)s), _temp.Store.Metrics(id, MetricKind.Step, "loss").Select(p => p.Step));
+    }
+
+    /// <summary>Seed 004's ConvNet on 500 FashionMNIST images, batches of 20: 10 steps per epoch, a small evaluation at the end.</summary>
+    private static RunConfig TinyRun() => new()
+    {
+        Name = "tiny",
+        Batch = new BatchConfig { Size = 20 },
+        Optimizer = new OptimizerConfig { LearningRate = 0.05 },
+        Training = new TrainingConfig { Epochs = Epochs, MaxStepsPerEpoch = StepsPerEpoch, EvaluateEvery = 0 },
+        Data = new DataConfig { TrainLimit = 500, Workers = 0 },
+        Evaluation = new EvaluationConfig { PerClass = 5, Queries = 10, PrecisionAtK = [1, 5] },
+    };
+
+    private Process Sbirlab(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(CliPath());
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.ArgumentList.Add("--data");
+        start.ArgumentList.Add(_temp.Root);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private void RunToExit(params string[] arguments)
+    {
+        using var process = Sbirlab(arguments);
+        Assert.True(process.WaitForExit(Patience), $"sbirlab {string.Join(' ', arguments)} did not finish");
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    private static void WaitFor(Func<bool> condition, Process worker)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.False(worker.HasExited, $"the worker exited early with code {(worker.HasExited ? worker.ExitCode : 0)}");
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>The built command line: src/SbirLab.Cli/bin/&lt;configuration&gt;/net10.0/sbirlab.dll beside this test's build.</summary>
+    private static string CliPath()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/SbirLab.Store.Tests/bin/<configuration>/<tfm>/
+        string tfm = testBin.Name, configuration = testBin.Parent!.Name;
+        var root = testBin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "SbirLab.sln"))) root = root.Parent;
+        Assert.NotNull(root);
+        string path = Path.Combine(root.FullName, "src", "SbirLab.Cli", "bin", configuration, tfm, "sbirlab.dll");
+        Assert.True(File.Exists(path), $"build the CLI first: {path}");
+        return path;
+    }
+}
