@@ -14,8 +14,8 @@ switch (name)
         Console.WriteLine("usage: dotnet run -c Release --project benchmarks/SbirLab.Benchmarks -- <benchmark> [options]");
         Console.WriteLine("  train-step [--steps N] [--loss ce|triplet]   seed-004 ConvNet step time vs PyTorch (python3-torch)");
         Console.WriteLine("  evaluation [queries] [gallery] [dim]         vectorised mAP and top-K vs a brute-force loop");
-        Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
         Console.WriteLine("  hnsw [--million]                             HNSW recall@10 and query time vs exact search, 10k/100k × 512-D");
         Console.WriteLine("  cache                                        images/s of epoch 2 (memory-mapped cache) vs epoch 1 (decode)");
+        Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
         break;
 }

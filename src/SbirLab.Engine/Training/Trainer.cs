@@ -99,8 +99,8 @@ public sealed class Trainer : IDisposable
                 last = Save(epoch, state.BatchInEpoch, state.Step);
                 return Finish(RunStatus.Stopped, $"stopped at step {state.Step}", state.Step, epoch, last);
             }
+            EndEpoch(epoch, state); // figures first: a checkpoint then marks an epoch whose figures are all written
             last = Save(epoch + 1, 0, state.Step);
-            EndEpoch(epoch, state);
         }
         _evaluator.WriteFinalReport(_model, _folder, _observer);
         return Finish(RunStatus.Completed, "completed", state.Step, _config.Training.Epochs, last);
