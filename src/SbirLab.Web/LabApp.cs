@@ -35,6 +35,7 @@ public static class LabApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapLabEndpoints();
+        app.MapSketchSearch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -53,6 +54,7 @@ public static class LabApp
         services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
+        services.AddSingleton<SearchService>();
         return services;
     }
 
