@@ -12,7 +12,7 @@ public sealed class RunViewTests : ComponentTest
         long id = Lab.Service.Queue(Lab.Triplet("name=\"live\""));
         var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
         Assert.Equal("0", LossPoints(cut));
-        Thread.Sleep(300); // the feed subscribes
+        Assert.Equal(1, Lab.Service.Events.SubscriberCount); // the page subscribed before it rendered
 
         for (int step = 0; step < 30; step++)
             Lab.Service.Events.Publish(new RunStepEvent(id, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 1.0 / (step + 1), ["lr"] = 0.05 })));
