@@ -53,6 +53,7 @@ public static class LabApp
         services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
+        services.AddSingleton<EmbeddingMaps>();
         return services;
     }
 

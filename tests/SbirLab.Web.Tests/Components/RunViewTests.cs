@@ -65,7 +65,7 @@ public sealed class RunViewTests : ComponentTest
         Thread.Sleep(500); // let the feed's first batch (the current status) render before clicking
         cut.Find(".run-stop").Click();
 
-        Assert.Equal(RunStatus.Stopped, Lab.Store.Find(id)!.Status);
+        cut.WaitForAssertion(() => Assert.Equal(RunStatus.Stopped, Lab.Store.Find(id)!.Status));
         cut.WaitForAssertion(() => Assert.Equal("stopped", cut.Find(".run-header .status-chip").GetAttribute("data-status")));
         Assert.False(cut.Find(".run-resume").HasAttribute("disabled"));
     }
