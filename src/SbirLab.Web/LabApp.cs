@@ -54,6 +54,7 @@ public static class LabApp
         services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
+        services.AddSingleton<EmbeddingMaps>();
         services.AddSingleton<SearchService>();
         return services;
     }

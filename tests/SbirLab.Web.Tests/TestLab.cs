@@ -55,6 +55,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton(new RunExporter(Store));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
+        services.AddSingleton<EmbeddingMaps>();
     }
 
     /// <summary>

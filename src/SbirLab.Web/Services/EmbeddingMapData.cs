@@ -10,6 +10,9 @@ namespace SbirLab.Web.Services;
 public sealed record EmbeddingMapData(double[] X, double[] Y, int[] Labels, string[]? ClassNames = null, bool[]? IsSketch = null,
     string[]? Sets = null, int[]? Indices = null)
 {
+    /// <summary>"pca" or "tsne" when known.</summary>
+    public string? Projection { get; init; }
+
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>The map in <paramref name="json"/>; null when there is none or it is not a map.</summary>

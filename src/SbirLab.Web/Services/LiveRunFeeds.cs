@@ -83,8 +83,9 @@ public sealed class LiveRunFeeds(RunService runs, LabSettings settings) : IDispo
         private readonly CancellationTokenSource _stop = new();
         private volatile Watcher[] _watchers = [];
 
+        /// <summary>Subscribes at once: the run service opens its channel before the constructor returns, so nothing published after it is missed.</summary>
         public Upstream(Func<CancellationToken, IAsyncEnumerable<RunEvent>> subscribe) =>
-            _ = Task.Run(() => Pump(subscribe(_stop.Token)));
+            _ = Pump(subscribe(_stop.Token));
 
         public int Count => _watchers.Length;
 
@@ -113,19 +114,24 @@ public sealed class LiveRunFeeds(RunService runs, LabSettings settings) : IDispo
         }
     }
 
-    /// <summary>One browser's queue, flushed by a timer at most once per interval.</summary>
+    /// <summary>
+    /// One browser's queue. A one-shot timer flushes it and is re-armed only when the batch has been handed
+    /// over, so two batches are always at least one interval apart, however late the thread pool runs.
+    /// </summary>
     private sealed class Watcher : IDisposable
     {
         private readonly Lock _lock = new();
         private readonly Func<IReadOnlyList<RunEvent>, Task> _onBatch;
+        private readonly TimeSpan _interval;
         private readonly Timer _timer;
         private List<RunEvent> _pending = [];
-        private int _busy;
+        private volatile bool _disposed;
 
         public Watcher(Func<IReadOnlyList<RunEvent>, Task> onBatch, TimeSpan interval)
         {
             _onBatch = onBatch;
-            _timer = new Timer(_ => _ = Flush(), null, interval, interval);
+            _interval = interval;
+            _timer = new Timer(_ => _ = Flush(), null, interval, Timeout.InfiniteTimeSpan);
         }
 
         public void Enqueue(RunEvent runEvent)
@@ -139,16 +145,11 @@ public sealed class LiveRunFeeds(RunService runs, LabSettings settings) : IDispo
 
         private async Task Flush()
         {
-            if (Interlocked.Exchange(ref _busy, 1) == 1) return; // the previous batch is still being drawn
             try
             {
                 List<RunEvent> batch;
-                lock (_lock)
-                {
-                    if (_pending.Count == 0) return;
-                    (batch, _pending) = (_pending, []);
-                }
-                await _onBatch(batch);
+                lock (_lock) (batch, _pending) = (_pending, []);
+                if (batch.Count > 0 && !_disposed) await _onBatch(batch);
             }
             catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or TaskCanceledException)
             {
@@ -156,10 +157,15 @@ public sealed class LiveRunFeeds(RunService runs, LabSettings settings) : IDispo
             }
             finally
             {
-                Interlocked.Exchange(ref _busy, 0);
+                lock (_lock)
+                    if (!_disposed) _timer.Change(_interval, Timeout.InfiniteTimeSpan);
             }
         }
 
-        public void Dispose() => _timer.Dispose();
+        public void Dispose()
+        {
+            lock (_lock) _disposed = true;
+            _timer.Dispose();
+        }
     }
 }

@@ -56,12 +56,15 @@ public sealed class RunReader(RunStore store)
     public RunEvaluation? Evaluation(long runId)
     {
         var record = store.Evaluations(runId).LastOrDefault();
-        if (record is not null && Parse(record.ReportJson) is { } file) return new RunEvaluation(file, record.EmbeddingMapJson, record.CreatedAt);
+        string? madeMap = File.Exists(MapPath(runId)) ? File.ReadAllText(MapPath(runId)) : null;
+        if (record is not null && Parse(record.ReportJson) is { } file) return new RunEvaluation(file, record.EmbeddingMapJson ?? madeMap, record.CreatedAt);
         var path = store.Data.RunFolder(runId).Eval;
         return File.Exists(path) && Parse(File.ReadAllText(path)) is { } fromFolder
-            ? new RunEvaluation(fromFolder, null, File.GetLastWriteTimeUtc(path))
+            ? new RunEvaluation(fromFolder, madeMap, File.GetLastWriteTimeUtc(path))
             : null;
     }
+
+    private string MapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, EmbeddingMaps.FileName);
 
     /// <summary>Code commit, seed, device, packages, host and timing of a run.</summary>
     public IReadOnlyList<ProvenanceItem> Provenance(RunRecord run)

@@ -63,7 +63,7 @@ public sealed class NewRunPageTests : ComponentTest
         Field(cut, "training.epochs").Input("3");
         Field(cut, "name").Input("my-run");
         cut.WaitForAssertion(() => Assert.Contains("\"epochs\": 3", cut.Find(".config-json").TextContent));
-        cut.WaitForAssertion(() => Assert.Contains("\"name\": \"my-run\"", cut.Find(".config-json").TextContent)); // text fields wait 200 ms
+        cut.WaitForAssertion(() => Assert.Contains("\"name\": \"my-run\"", cut.Find(".config-json").TextContent));
 
         cut.Find(".queue-button").Click();
 

@@ -12,7 +12,7 @@ public sealed class RunViewTests : ComponentTest
         long id = Lab.Service.Queue(Lab.Triplet("name=\"live\""));
         var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
         Assert.Equal("0", LossPoints(cut));
-        Thread.Sleep(300); // the feed subscribes
+        Assert.Equal(1, Lab.Service.Events.SubscriberCount); // the page subscribed before it rendered
 
         for (int step = 0; step < 30; step++)
             Lab.Service.Events.Publish(new RunStepEvent(id, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 1.0 / (step + 1), ["lr"] = 0.05 })));
@@ -65,7 +65,7 @@ public sealed class RunViewTests : ComponentTest
         Thread.Sleep(500); // let the feed's first batch (the current status) render before clicking
         cut.Find(".run-stop").Click();
 
-        Assert.Equal(RunStatus.Stopped, Lab.Store.Find(id)!.Status);
+        cut.WaitForAssertion(() => Assert.Equal(RunStatus.Stopped, Lab.Store.Find(id)!.Status));
         cut.WaitForAssertion(() => Assert.Equal("stopped", cut.Find(".run-header .status-chip").GetAttribute("data-status")));
         Assert.False(cut.Find(".run-resume").HasAttribute("disabled"));
     }

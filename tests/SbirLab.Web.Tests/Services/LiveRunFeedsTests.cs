@@ -23,7 +23,7 @@ public sealed class LiveRunFeedsTests : IDisposable
             batches.Enqueue((clock.Elapsed, events));
             return Task.CompletedTask;
         });
-        await Task.Delay(300); // the feed subscribes to the run service
+        Assert.Equal(1, _lab.Service.Events.SubscriberCount); // subscribed before Watch returned
 
         // 1,000 steps in about 0.8 s: over a thousand events a second.
         var publishStart = clock.Elapsed;
@@ -56,11 +56,11 @@ public sealed class LiveRunFeedsTests : IDisposable
         })).ToList();
         Assert.Equal(1, feeds.UpstreamCount);
         Assert.Equal(20, feeds.WatcherCount);
-        await Task.Delay(300);
+        Assert.Equal(1, _lab.Service.Events.SubscriberCount);
 
         for (int step = 0; step < 30; step++)
             _lab.Service.Events.Publish(new RunStepEvent(runId, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 1 })));
-        await WaitFor(() => received.All(n => Volatile.Read(ref n) == 30));
+        await WaitFor(() => received.All(n => n == 30), () => string.Join(",", received));
 
         foreach (var watch in watches) watch.Dispose();
         Assert.Equal(0, feeds.UpstreamCount);
@@ -70,11 +70,11 @@ public sealed class LiveRunFeedsTests : IDisposable
     private static List<long> Steps(IEnumerable<(TimeSpan, IReadOnlyList<RunEvent> Events)> batches) =>
         batches.SelectMany(b => b.Events).OfType<RunStepEvent>().Select(e => e.Metrics.Step).ToList();
 
-    private static async Task WaitFor(Func<bool> condition)
+    private static async Task WaitFor(Func<bool> condition, Func<string>? state = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.True(condition(), "timed out");
+        Assert.True(condition(), "timed out " + state?.Invoke());
     }
 
     public void Dispose() => _lab.Dispose();
