@@ -1,6 +1,6 @@
-using SbirLab.Engine.Models;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Imaging;
+using SbirLab.Engine.Models;
 
 namespace SbirLab.Engine.Datasets;
 

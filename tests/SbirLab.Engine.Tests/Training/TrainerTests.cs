@@ -96,4 +96,23 @@ public class TrainerTests
         Trainer.Run(config with { Seed = 8 }, new RunFolder(RepoPaths.TempFolder("seed-c")), other, null, CancellationToken.None);
         Assert.NotEqual(a.Steps.Select(s => s.Values["loss"]), other.Steps.Select(s => s.Values["loss"]));
     }
+
+    [Fact]
+    public void InitFromAnotherRunStartsFromItsWeights()
+    {
+        // Seed 004's option: the triplet run may start from the classification run. With zero epochs the
+        // initialised network must rank exactly as the classification run's final network does.
+        var classification = new RunFolder(RepoPaths.TempFolder("cls"));
+        var recorder = new TinyRuns.Recorder();
+        Trainer.Run(TinyRuns.Config("none", epochs: 1, steps: 6), classification, recorder, null, CancellationToken.None);
+        double classificationMap = recorder.Epochs[^1].Values["map"];
+
+        var initialised = new RunFolder(RepoPaths.TempFolder("init"));
+        var config = TinyRuns.Config("triplet", epochs: 0) with { Model = new ModelConfig { InitFrom = classification.Root } };
+        var log = new TinyRuns.Recorder();
+        Assert.Equal(RunStatus.Completed, Trainer.Run(config, initialised, log, null, CancellationToken.None).Status);
+        Assert.Contains(log.Log, line => line.StartsWith("initialised from", StringComparison.Ordinal));
+        using var eval = System.Text.Json.JsonDocument.Parse(File.ReadAllText(initialised.Eval));
+        Assert.Equal(classificationMap, eval.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble(), 9);
+    }
 }
