@@ -1,18 +1,17 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
-using SbirLab.Web.Services;
+using SbirLab.Web.Tests.EndToEnd;
+using SbirLab.Web.Tests.Services;
 
 namespace SbirLab.Web.Tests.Search;
 
 /// <summary>
-/// The web lab serving a data folder that holds one small trained FashionMNIST pseudo-sketch run (searchable) and one
-/// queued run (not searchable), on a free loopback port, with headless Chromium for the page tests. Built once for
-/// the search tests (a collection fixture): the training is the slow part.
+/// The web lab (its own process, started as the end-to-end tests start it) serving a data folder that holds one
+/// small trained FashionMNIST pseudo-sketch run (searchable) and one queued run (not searchable), with headless
+/// Chromium for the page tests. Built once for the search tests (a collection fixture): the training is the slow part.
 /// </summary>
 public sealed class SearchLab : IAsyncLifetime
 {
@@ -28,10 +27,7 @@ public sealed class SearchLab : IAsyncLifetime
         "evaluation.perClass=900", "evaluation.queries=50", "evaluation.mapPoints=0",
     ];
 
-    public static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
-    private WebApplication? _app;
+    private LabServer? _server;
     private IPlaywright? _playwright;
 
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "sbirlab-web-tests", "search-" + Guid.NewGuid().ToString("N")[..8]);
@@ -40,7 +36,6 @@ public sealed class SearchLab : IAsyncLifetime
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
     public HttpClient Http { get; private set; } = new();
     public IBrowser Browser { get; private set; } = default!;
-    public SearchService Service => _app!.Services.GetRequiredService<SearchService>();
 
     public async Task InitializeAsync()
     {
@@ -48,7 +43,7 @@ public sealed class SearchLab : IAsyncLifetime
         using (var store = RunStore.Open(data))
         using (var service = new RunService(store))
         {
-            var config = ConfigJson.Load(Path.Combine(RepoRoot(), "experiments", "sbir", "fm-sketch-triplet.json"), Overrides);
+            var config = ConfigJson.Load(Path.Combine(TemplateCatalogTests.RepoRoot(), "experiments", "sbir", "fm-sketch-triplet.json"), Overrides);
             var (runId, outcome) = service.RunInForeground(config, new EngineRunExecutor());
             if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException("the test run did not complete: " + outcome.Message);
             RunId = runId;
@@ -56,12 +51,10 @@ public sealed class SearchLab : IAsyncLifetime
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        _app = LabApp.Build(["--urls", "http://127.0.0.1:0", "--data", Folder, "--worker", "false"]);
-        await _app.StartAsync();
-        BaseUrl = new Uri(_app.Urls.First().TrimEnd('/') + "/");
+        _server = await LabServer.StartAsync(Folder, "--worker", "false");
+        BaseUrl = new Uri(_server.BaseUrl);
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Args = ChromiumArgs, Headless = true });
+        (_playwright, Browser) = await EndToEnd.Browser.LaunchAsync();
     }
 
     /// <summary>A fresh browser page at <paramref name="path"/> with a 1400×900 viewport.</summary>
@@ -73,26 +66,18 @@ public sealed class SearchLab : IAsyncLifetime
         return page;
     }
 
+    /// <summary>What the lab printed (for failure messages).</summary>
+    public string ServerOutput => _server?.Output ?? "";
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         Http.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        _server?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(Folder, recursive: true); }
         catch (IOException) { /* the temp folder is cleaned later */ }
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SbirLab.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("SbirLab.sln not found above the test binaries");
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
+using SbirLab.Web.Tests.EndToEnd;
 
 namespace SbirLab.Web.Tests.Search;
 
@@ -9,8 +10,6 @@ namespace SbirLab.Web.Tests.Search;
 [Collection(SearchLabCollection.Name)]
 public sealed class SearchPageTests(SearchLab lab)
 {
-    public const string ScreenshotFolder = "/tmp/search-screens";
-
     [Fact]
     public async Task MouseStrokesOnTheCanvasBringRankedPhotosThatUndoAndClearUpdate()
     {
@@ -34,8 +33,7 @@ public sealed class SearchPageTests(SearchLab lab)
         await Expect(page.Locator(".result-card img").First).ToHaveJSPropertyAsync("naturalWidth", 28);
         double strokeToResults = await page.EvaluateAsync<double>("performance.getEntriesByName('sketch:stroke-to-results').length");
         Assert.True(strokeToResults >= 1, "every shown stroke-end answer is timed");
-        Directory.CreateDirectory(ScreenshotFolder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, "test-drawing-results.png"), FullPage = true });
+        await Browser.ScreenshotAsync(page, "search-drawing-results");
 
         string seqBefore = (await results.GetAttributeAsync("data-answer-seq"))!;
         await page.Locator(".undo-button").ClickAsync();
