@@ -52,12 +52,15 @@ public static partial class SketchSearchBenchmark
         using var lab = await LabProcess.StartAsync(data);
         Console.WriteLine($"lab at {lab.BaseUrl}, run {runId} ({config.Data.Dataset})");
 
-        var page = await PageLatency(lab.BaseUrl, runId, drawings.Take(queries).ToList(), screens);
-        Console.WriteLine();
-        Console.WriteLine($"stroke end → results on the page, Chromium, {page.ToResults.Count} drawings (goal p95 < 150 ms)");
-        Print("results shown (DOM)", page.ToResults);
-        Print("photos loaded", page.ToImages);
-        Print("server search time", page.Server);
+        if (queries > 0)
+        {
+            var page = await PageLatency(lab.BaseUrl, runId, drawings.Take(queries).ToList(), screens);
+            Console.WriteLine();
+            Console.WriteLine($"stroke end → results on the page, Chromium, {page.ToResults.Count} drawings (goal p95 < 150 ms)");
+            Print("results shown (DOM)", page.ToResults);
+            Print("photos loaded", page.ToImages);
+            Print("server search time", page.Server);
+        }
         Console.WriteLine();
         Console.WriteLine($"server throughput: {clients} concurrent HTTP clients on loopback, at most {requests} requests or {seconds:0} s per index");
         foreach (var index in new[] { "exact", "hnsw" })
@@ -166,6 +169,7 @@ public static partial class SketchSearchBenchmark
         var bodies = drawings.Select(d => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(d.Query(index), Web)).ToList();
         (await http.PostAsync($"api/runs/{runId}/search", Json(bodies[0]))).EnsureSuccessStatusCode();
         int issued = 0, failed = 0;
+        string? firstFailure = null;
         var latencies = new List<double>[clients];
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
@@ -178,14 +182,16 @@ public static partial class SketchSearchBenchmark
                 var body = Json(bodies[n % bodies.Count]);
                 long start = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsync($"api/runs/{runId}/search", body);
-                await response.Content.ReadAsByteArrayAsync();
+                string text = await response.Content.ReadAsStringAsync();
                 latencies[c].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failed);
+                if (!response.IsSuccessStatusCode && Interlocked.Increment(ref failed) == 1)
+                    firstFailure = $"{(int)response.StatusCode} {text[..Math.Min(300, text.Length)]}";
             }
         }));
         double elapsed = watch.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).ToList();
         Console.WriteLine($"  {index,-5}: {all.Count} requests in {elapsed:0.0} s = {all.Count / elapsed:0} queries/s; latency p50 {Percentile(all, 50):0.0} ms, p95 {Percentile(all, 95):0.0} ms, p99 {Percentile(all, 99):0.0} ms; {failed} failed");
+        if (firstFailure is not null) Console.WriteLine($"         first failure: {firstFailure}");
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
@@ -242,7 +248,12 @@ public static partial class SketchSearchBenchmark
             info.Environment["Logging__LogLevel__Default"] = "Warning";
             var process = Process.Start(info)!;
             var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null && Listening().Match(e.Data) is { Success: true } m) address.TrySetResult(m.Groups[1].Value); };
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                if (Listening().Match(e.Data) is { Success: true } m) address.TrySetResult(m.Groups[1].Value);
+                else if (address.Task.IsCompleted) Console.WriteLine("lab: " + e.Data); // warnings and errors after the start
+            };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("lab: " + e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();

@@ -133,9 +133,6 @@ public sealed class SketchSearcher : IDisposable
         return SketchRenderer.Render(strokes, size, width, new SketchRenderOptions { Normalise = true, Margin = Margin });
     }
 
-    /// <summary>Searches with an input image already rendered (grey bytes of the gallery's size).</summary>
-    internal SearchAnswer SearchRendered(byte[] grey, int k, string? index = null) => SearchPixels(grey, k, index, Stopwatch.StartNew());
-
     private SearchAnswer SearchPixels(byte[] grey, int k, string? index, Stopwatch watch)
     {
         k = Math.Clamp(k, 1, Math.Min(MaxResults, Gallery.Count));

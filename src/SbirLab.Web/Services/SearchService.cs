@@ -3,6 +3,7 @@ using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Web.Services;
 
@@ -30,7 +31,7 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
         store.List()
             .Where(run => run.Status == RunStatus.Completed && HasIndex(run.Id))
             .OrderByDescending(run => run.Id)
-            .Select(run => Describe(run.Id, run.Name))
+            .Select(Describe)
             .ToList();
 
     /// <summary>Whether the run's folder holds a checkpoint and a gallery index.</summary>
@@ -86,12 +87,12 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
         return PngWriter.Encode(gallery.Pixels(galleryIndex), gallery.Size, gallery.Size);
     }
 
-    private SearchableRun Describe(long runId, string name)
+    private SearchableRun Describe(RunRecord run)
     {
-        var config = store.Config(runId);
-        var report = reader.Evaluation(runId)?.File;
-        return new SearchableRun(runId, name, config.Data.Dataset, report?.Report.GalleryCount, report?.Report.MeanAveragePrecision,
-            config.Evaluation.Index, store.Find(runId)?.FinishedAt);
+        var config = store.Config(run.Id);
+        var report = reader.Evaluation(run.Id)?.File;
+        return new SearchableRun(run.Id, run.Name, config.Data.Dataset, report?.Report.GalleryCount, report?.Report.MeanAveragePrecision,
+            config.Evaluation.Index, run.FinishedAt);
     }
 
     private SketchSearcher Load(long runId) => SketchSearcher.Open(store.Data.RunFolder(runId).Root);

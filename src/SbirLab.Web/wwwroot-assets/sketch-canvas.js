@@ -83,19 +83,6 @@ class SketchCanvas {
         this.changed('clear');
     }
 
-    /** Replaces the drawing with Quick, Draw! strokes (used by tests and by "draw this example"). */
-    load(strokes) {
-        this.remember();
-        this.strokes = strokes.map(s => ({ xs: s[0].slice(), ys: s[1].slice(), ts: (s[2] || s[0].map((_, i) => i)).slice(), width: this.options.penWidth }));
-        this.changed('load');
-    }
-
-    /** The drawing in Quick, Draw!'s raw format, rounded to 0.1 unit. */
-    quickDraw() {
-        const round = v => Math.round(v * 10) / 10;
-        return this.strokes.map(s => [s.xs.map(round), s.ys.map(round), s.ts.map(Math.round)]);
-    }
-
     searchNow() {
         return this.search('button');
     }

@@ -39,7 +39,6 @@ public partial class Search
 
     private string? SearchUrl => _runId is { } id ? $"api/runs/{id.ToString(CultureInfo.InvariantCulture)}/search" : null;
     private string? UploadUrl => SearchUrl is { } url ? url + "/image" : null;
-    private string SourceText => _source;
 
     protected override void OnInitialized() => _runs = Service.Runs();
 
