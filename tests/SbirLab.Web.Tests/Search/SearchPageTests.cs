@@ -11,7 +11,7 @@ namespace SbirLab.Web.Tests.Search;
 public sealed class SearchPageTests(SearchLab lab)
 {
     [Fact]
-    public async Task MouseStrokesOnTheCanvasBringRankedPhotosThatUndoAndClearUpdate()
+    public async Task MouseStrokesOnTheCanvasBringRankedPhotosThatUndoRedoAndClearUpdate()
     {
         var page = await lab.OpenAsync($"search?run={lab.RunId}");
         await Expect(page.Locator(".run-state")).ToContainTextAsync("ready", new() { Timeout = 60_000 });
@@ -41,6 +41,12 @@ public sealed class SearchPageTests(SearchLab lab)
         await Expect(results).Not.ToHaveAttributeAsync("data-answer-seq", seqBefore); // the two-stroke drawing was searched again
         await Expect(page.Locator(".result-card")).ToHaveCountAsync(10);
 
+        await page.Locator(".redo-button").ClickAsync();
+        await Expect(canvas).ToHaveAttributeAsync("data-strokes", "3");
+        await canvas.FocusAsync();
+        await page.Keyboard.PressAsync("Control+z");
+        await Expect(canvas).ToHaveAttributeAsync("data-strokes", "2");
+
         await page.Locator(".clear-button").ClickAsync();
         await Expect(canvas).ToHaveAttributeAsync("data-strokes", "0");
         await Expect(page.Locator(".result-card")).ToHaveCountAsync(0);
@@ -57,6 +63,7 @@ public sealed class SearchPageTests(SearchLab lab)
 
         await input.SetInputFilesAsync(new FilePayload { Name = "notes.png", MimeType = "image/png", Buffer = "not an image"u8.ToArray() });
         await Expect(page.Locator(".search-error")).ToContainTextAsync("not a readable image");
+        await Browser.ScreenshotAsync(page, "search-upload-refused");
 
         int trouser = SketchDrawings.FirstOf(1);
         var sketch = PseudoSketch.FromImage(SketchDrawings.TestSplit.Image(trouser).ToArray(), 28, 28, 280, strokeWidth: 6);
@@ -64,6 +71,7 @@ public sealed class SearchPageTests(SearchLab lab)
         await Expect(page.Locator(".result-card")).ToHaveCountAsync(10);
         await Expect(page.Locator(".timing")).ToContainTextAsync("upload trouser.png");
         await Expect(page.Locator(".search-error")).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "search-upload-results");
 
         await DrawAsync(page, page.Locator("canvas.sketch-canvas"), SketchDrawings.Strokes(trouser).Take(2).ToList());
         await Expect(page.Locator(".timing")).ToContainTextAsync("drawing");
