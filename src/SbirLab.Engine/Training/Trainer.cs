@@ -145,7 +145,7 @@ public sealed class Trainer : IDisposable
     {
         PreparedBatch Prepare(int number, int[] indices, CancellationToken _)
         {
-            var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(HashCode.Combine(_config.Seed, firstStep + number))) : null;
+            var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(StableSeed.Derive(_config.Seed, firstStep + number))) : null;
             return new PreparedBatch(indices, _data.Train.Batch(indices, augmentation).DetachFromDisposeScope());
         }
         if (_config.Data.Workers == 0)

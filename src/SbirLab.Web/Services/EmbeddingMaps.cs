@@ -63,7 +63,8 @@ public sealed class EmbeddingMaps(RunStore store)
             data.ClassNames.ToArray(),
             points.Select(p => p.Sketch).ToArray(),
             points.Select(p => p.Set == ImageSetKind.Query ? "query" : "gallery").ToArray(),
-            points.Select(p => p.Index).ToArray()) { Projection = projection.ToString().ToLowerInvariant() };
+            points.Select(p => p.Index).ToArray())
+        { Projection = projection.ToString().ToLowerInvariant() };
         File.WriteAllText(PathOf(runId), JsonSerializer.Serialize(map, Json));
         return map;
     }
