@@ -8,10 +8,12 @@ switch (name)
     case "train-step": TrainStepBenchmark.Run(rest); break;
     case "store": StoreBenchmark.Run(rest); break;
     case "evaluation": EvaluationBenchmark.Run(rest); break;
+    case "web-watchers": WebWatchersBenchmark.Run(rest); break;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project benchmarks/SbirLab.Benchmarks -- <benchmark> [options]");
         Console.WriteLine("  train-step [--steps N] [--loss ce|triplet]   seed-004 ConvNet step time vs PyTorch (python3-torch)");
         Console.WriteLine("  evaluation [queries] [gallery] [dim]         vectorised mAP and top-K vs a brute-force loop");
+        Console.WriteLine("  web-watchers [--watchers 20] [--steps 150] [--repeats 2] [--no-pin] [--out dir]   training slowdown and lab memory with browsers watching");
         Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
         break;
 }
