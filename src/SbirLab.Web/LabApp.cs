@@ -56,6 +56,7 @@ public static class LabApp
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
         services.AddSingleton<SearchService>();
+        services.AddHostedService<MemoryTrimmer>();
         return services;
     }
 

@@ -11,7 +11,7 @@ public sealed record ChartLine(string Name, double[] X, double[] Y, string Color
 /// <summary>Turns metric series into chart lines: a faint raw curve with its smoothed curve on top, thinned for the browser.</summary>
 public static class ChartLines
 {
-    /// <summary>Points sent to the browser per line at most; longer series are thinned evenly (the last point is kept).</summary>
+    /// <summary>Points sent to the browser per line at most; longer series are thinned (see <see cref="Thin"/>).</summary>
     public const int MaxPoints = 1500;
 
     public static readonly string[] Palette =
@@ -35,12 +35,18 @@ public static class ChartLines
         yield return Thin(new ChartLine(name, x, ExponentialSmoothing.Ema(y, smoothing), color, Dashed: dashed, Group: name));
     }
 
-    /// <summary>Keeps at most <see cref="MaxPoints"/> points, evenly spaced, always the last one.</summary>
+    /// <summary>
+    /// Keeps at most <see cref="MaxPoints"/> points: every s-th point, s the smallest power of two that fits.
+    /// As a series grows the kept points only gain new ones at the end (until s doubles), so a live chart can
+    /// send just the new points. A thinned series ends at the last multiple of s (at most s − 1 steps behind).
+    /// </summary>
     public static ChartLine Thin(ChartLine line)
     {
         int n = line.X.Length;
         if (n <= MaxPoints) return line;
-        var keep = Enumerable.Range(0, MaxPoints).Select(i => (int)((long)i * (n - 1) / (MaxPoints - 1))).Distinct().ToArray();
+        int stride = 2;
+        while ((n + stride - 1) / stride > MaxPoints) stride *= 2;
+        var keep = Enumerable.Range(0, (n + stride - 1) / stride).Select(i => i * stride).ToArray();
         return line with { X = keep.Select(i => line.X[i]).ToArray(), Y = keep.Select(i => line.Y[i]).ToArray() };
     }
 }

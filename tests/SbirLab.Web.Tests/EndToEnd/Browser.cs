@@ -22,7 +22,7 @@ public static class Browser
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var options = new PageScreenshotOptions { FullPage = fullPage };
-        await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the fixed app bar stays at the top of a full-page picture
+        if (fullPage) await page.EvaluateAsync("() => window.scrollTo(0, 0)"); // the fixed app bar stays at the top of a full-page picture
         foreach (var folder in ScreenshotFolders())
         {
             Directory.CreateDirectory(folder);

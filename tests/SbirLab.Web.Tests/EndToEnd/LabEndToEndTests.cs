@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SbirLab.Engine.Configs;
 using static Microsoft.Playwright.Assertions;
@@ -54,7 +55,7 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         await _page.GotoAsync(_lab.BaseUrl + "runs");
         await Expect(_page.GetByText("No runs yet")).ToBeVisibleAsync();
         await _page.Locator(".mud-main-content a:has-text('New run')").ClickAsync();
-        await _page.WaitForURLAsync("**/runs/new");
+        await Expect(_page).ToHaveURLAsync(new Regex(@"runs/new$"));
         await Expect(_page.Locator("input[data-field='name']")).ToHaveValueAsync("fm-triplet");
     }
 
@@ -79,7 +80,7 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         await Browser.ScreenshotAsync(_page, "02-new-run");
 
         await _page.Locator(".queue-button").ClickAsync();
-        await _page.WaitForURLAsync("**/runs/1");
+        await Expect(_page).ToHaveURLAsync(new Regex(@"runs/1$"));
     }
 
     private async Task<int> WatchItGrowThenStopIt()
@@ -136,13 +137,13 @@ public sealed class LabEndToEndTests : IAsyncLifetime
     {
         await _page.Locator(".mud-tab:has-text('Training')").ClickAsync();
         await _page.Locator(".run-clone").ClickAsync();
-        await _page.WaitForURLAsync("**/runs/new?clone=1");
+        await Expect(_page).ToHaveURLAsync(new Regex(@"runs/new\?clone=1$"));
         await Expect(_page.Locator("input[data-field='name']")).ToHaveValueAsync("e2e-first-clone");
         await Expect(_page.Locator("input[data-field='training.epochs']")).ToHaveValueAsync("2");
         await Fill("loss.margin", "0.1");
         await Expect(_page.Locator(".config-json")).ToContainTextAsync("\"margin\": 0.1");
         await _page.Locator(".queue-button").ClickAsync();
-        await _page.WaitForURLAsync("**/runs/2");
+        await Expect(_page).ToHaveURLAsync(new Regex(@"runs/2$"));
         await Expect(Status()).ToHaveAttributeAsync("data-status", "running", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
 
         // The runs table while it trains: a live progress bar with its ETA.
@@ -165,7 +166,7 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         await _page.Locator("tr.run-row[data-run-id='1'] .select-run input").CheckAsync();
         await _page.Locator("tr.run-row[data-run-id='2'] .select-run input").CheckAsync();
         await _page.Locator(".compare-button").ClickAsync();
-        await _page.WaitForURLAsync("**/compare?runs=1,2");
+        await Expect(_page).ToHaveURLAsync(new Regex(@"compare\?runs=1,2$"));
         await Expect(_page.Locator(".final-metrics tbody tr")).ToHaveCountAsync(2);
         Assert.True(await _page.Locator(".final-metrics .best-value").CountAsync() > 0);
         var fields = await _page.Locator(".config-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.field)");
