@@ -61,10 +61,22 @@ public class WeakenGlibcxxRequirement : Task
             int changed = MarkWeak(elf, offset, strings);
             if (changed < 0) return $"{Version} already weak";
             if (changed == 0) return $"{Version} not required";
-            File.WriteAllBytes(path, elf);
+            ReplaceFile(path, elf);
             return $"{Version} requirement marked weak";
         }
         return "no .gnu.version_r section";
+    }
+
+    /// <summary>
+    /// Writes a new file and moves it over the old one, never writing through the old inode: output
+    /// folders hard-link the library to the NuGet cache, which must stay as the package shipped it.
+    /// </summary>
+    private static void ReplaceFile(string path, byte[] contents)
+    {
+        var temporary = path + ".weakened";
+        File.WriteAllBytes(temporary, contents);
+        File.Delete(path);
+        File.Move(temporary, path);
     }
 
     /// <returns>entries changed; -1 when the entry was already weak.</returns>
