@@ -54,6 +54,7 @@ public static class LabApp
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
+        services.AddScoped<ChartScript>();
         services.AddHostedService<MemoryTrimmer>();
         return services;
     }
