@@ -30,3 +30,20 @@ export function extend(extensions) {
         if (element) chain(element, () => Plotly.extendTraces(element, { x: e.x, y: e.y }, e.indices));
     }
 }
+
+/**
+ * One live update of a run page in one call: new chart points, and the progress bar and line
+ * ({ fill, width, text, value }). The text node Blazor rendered is edited in place, so a later render
+ * of the page still owns it.
+ */
+export function update(extensions, progress) {
+    if (extensions && extensions.length) extend(extensions);
+    if (!progress) return;
+    const fill = document.getElementById(progress.fill);
+    if (fill) fill.style.width = progress.width;
+    const text = document.getElementById(progress.text);
+    if (text) {
+        if (text.firstChild && text.firstChild.nodeType === Node.TEXT_NODE) text.firstChild.nodeValue = progress.value;
+        else text.textContent = progress.value;
+    }
+}

@@ -63,8 +63,11 @@ public partial class LineChart : IDisposable
     public ChartExtension? Accept(IReadOnlyList<ChartLine> lines, long version)
     {
         if (version == _drawnVersion) return null;
+        bool wasEmpty = _lines.Count == 0;
         var extension = Take(lines, version);
-        StateHasChanged();
+        // The markup changes only between empty and not: a live update otherwise renders nothing here
+        // (data-points then says what the last render had; PointCount is always current).
+        if (wasEmpty != (lines.Count == 0)) StateHasChanged();
         return extension;
     }
 
