@@ -8,11 +8,17 @@ switch (name)
     case "train-step": TrainStepBenchmark.Run(rest); break;
     case "store": StoreBenchmark.Run(rest); break;
     case "evaluation": EvaluationBenchmark.Run(rest); break;
+    case "hnsw": HnswBenchmark.Run(rest); break;
+    case "cache": CacheBenchmark.Run(rest); break;
+    case "search": SketchSearchBenchmark.Run(rest); break;
     case "web-watchers": WebWatchersBenchmark.Run(rest); break;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project benchmarks/SbirLab.Benchmarks -- <benchmark> [options]");
         Console.WriteLine("  train-step [--steps N] [--loss ce|triplet]   seed-004 ConvNet step time vs PyTorch (python3-torch)");
         Console.WriteLine("  evaluation [queries] [gallery] [dim]         vectorised mAP and top-K vs a brute-force loop");
+        Console.WriteLine("  hnsw [--million]                             HNSW recall@10 and query time vs exact search, 10k/100k × 512-D");
+        Console.WriteLine("  cache                                        images/s of epoch 2 (memory-mapped cache) vs epoch 1 (decode)");
+        Console.WriteLine("  search [--queries 200] [--clients 20] [--data DIR]  stroke end → results on the page (Chromium) p50/p95; server queries/s with 20 clients");
         Console.WriteLine("  web-watchers [--watchers 20] [--steps 150] [--repeats 2] [--no-pin] [--out dir]   training slowdown and lab memory with browsers watching");
         Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
         break;

@@ -186,11 +186,21 @@ public static partial class WebWatchersBenchmark
 
         var summary = new
         {
-            watchers, pinned = pin, cpus = Environment.ProcessorCount, medianStepMsAlone = stepAlone, medianStepMsWatched = stepWatched,
-            slowdownPercent = slowdown * 100, cpuMsPerStepAlone = cpuAlone, cpuMsPerStepWatched = cpuWatched,
-            servingCpuMsPerStepAlone = servingAlone, servingCpuMsPerStepWatched = servingWatched, servingCostPercentOfTraining = servingShare * 100,
+            watchers,
+            pinned = pin,
+            cpus = Environment.ProcessorCount,
+            medianStepMsAlone = stepAlone,
+            medianStepMsWatched = stepWatched,
+            slowdownPercent = slowdown * 100,
+            cpuMsPerStepAlone = cpuAlone,
+            cpuMsPerStepWatched = cpuWatched,
+            servingCpuMsPerStepAlone = servingAlone,
+            servingCpuMsPerStepWatched = servingWatched,
+            servingCostPercentOfTraining = servingShare * 100,
             loadAverage = File.ReadAllText("/proc/loadavg").Trim(),
-            peakResidentMibWatched = peakWatched, labVmHwmMib = labPeakMib, trials,
+            peakResidentMibWatched = peakWatched,
+            labVmHwmMib = labPeakMib,
+            trials,
         };
         File.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         var series = trials.Select((t, i) => new Series($"{t.Name} (median {t.MedianStepMs:F0} ms)",

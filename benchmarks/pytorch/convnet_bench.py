@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Peer of SbirLab's training-step benchmark: seed 004's ConvNet in PyTorch, same data, batch size,
 thread count, optimizer and loss, timed over a fixed number of steps. Prints one JSON line."""
-import argparse, gzip, json, os, resource, time
+import argparse, gzip, json, os, time
 
 import numpy as np
 import torch
@@ -91,7 +91,9 @@ def main():
     for i in range(a.steps):
         step(a.warmup + i)
     ms = (time.perf_counter() - start) * 1000 / a.steps
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of a big parent would report the parent's peak.
+    with open("/proc/self/status") as status:
+        peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     print(json.dumps({"ms_per_step": ms, "peak_rss_mib": peak_kib / 1024, "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 

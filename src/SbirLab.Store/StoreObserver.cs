@@ -7,14 +7,12 @@ namespace SbirLab.Store;
 /// Records a run's progress in the store. Step and epoch figures and log lines go to the batch writer
 /// (the training thread only appends to a queue); the rare events (start, checkpoint, evaluation)
 /// are written at once, after the pending points, so the database never holds a checkpoint whose
-/// metrics are missing. An end-of-epoch checkpoint is recorded only after that epoch's figures (the
-/// trainer saves it before it evaluates), so a process killed in between resumes from the previous
-/// epoch instead of skipping an epoch's figures. On start it deletes whatever an earlier attempt
-/// stored past the restart point.
+/// metrics are missing. The trainer reports an epoch's figures before it saves the epoch's
+/// checkpoint, so a process killed in between resumes from the previous epoch instead of skipping an
+/// epoch's figures. On start it deletes whatever an earlier attempt stored past the restart point.
 /// </summary>
 public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserver
 {
-    private CheckpointInfo? _epochCheckpoint;
     private long _lastStep = -1;
     private int _epochsCompleted;
 
@@ -48,23 +46,14 @@ public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserve
         foreach (var (name, value) in epoch.Values)
             store.Writer.AddMetric(runId, MetricKind.Epoch, epoch.Step, epoch.Epoch, name, value);
         Volatile.Write(ref _epochsCompleted, epoch.Epoch + 1);
-        if (_epochCheckpoint is { } checkpoint && checkpoint.Epoch == epoch.Epoch + 1) Record(checkpoint);
     }
 
     public void OnLog(string line) => store.Writer.AddLog(runId, line, DateTime.UtcNow);
 
     public void OnCheckpoint(CheckpointInfo checkpoint)
     {
-        bool endOfEpoch = checkpoint.BatchInEpoch == 0 && checkpoint.Epoch > 0;
-        if (endOfEpoch) _epochCheckpoint = checkpoint;
-        else Record(checkpoint);
-    }
-
-    private void Record(CheckpointInfo checkpoint)
-    {
         store.Writer.Flush();
         store.RecordCheckpoint(runId, checkpoint);
-        _epochCheckpoint = null;
     }
 
     public void OnEvaluation(string evalJsonPath)
@@ -73,9 +62,5 @@ public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserve
         store.AddEvaluation(runId, File.ReadAllText(evalJsonPath), EpochsCompleted - 1, Steps);
     }
 
-    public void OnFinish(RunOutcome outcome)
-    {
-        if (_epochCheckpoint is { } checkpoint) Record(checkpoint);
-        store.Writer.Flush();
-    }
+    public void OnFinish(RunOutcome outcome) => store.Writer.Flush();
 }

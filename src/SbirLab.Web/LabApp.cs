@@ -35,6 +35,7 @@ public static class LabApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapLabEndpoints();
+        app.MapSketchSearch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -55,6 +56,7 @@ public static class LabApp
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
         services.AddScoped<ChartScript>();
+        services.AddSingleton<SearchService>();
         services.AddHostedService<MemoryTrimmer>();
         return services;
     }

@@ -128,6 +128,7 @@ public static class ConfigValidator
         check.Range("evaluation.queries", evaluation.Queries, 1, 1_000_000);
         check.Range("evaluation.exampleTopK", evaluation.ExampleTopK, 1, 100);
         check.OneOf("evaluation.index", evaluation.Index, Indexes);
+        check.Range("evaluation.mapPoints", evaluation.MapPoints, 0, Projection.Tsne.MaxPoints);
         foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
     }
 

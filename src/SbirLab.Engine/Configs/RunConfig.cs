@@ -192,6 +192,9 @@ public sealed record EvaluationConfig
     /// <summary>Results shown per class in the ranked grid.</summary>
     public int ExampleTopK { get; init; } = 10;
 
-    /// <summary>"exact" or "hnsw".</summary>
+    /// <summary>The gallery index searches use by default: "exact" or "hnsw" (both are saved with the run).</summary>
     public string Index { get; init; } = "exact";
+
+    /// <summary>Points of the t-SNE / PCA embedding map (0: no map); exact t-SNE costs O(N²).</summary>
+    public int MapPoints { get; init; } = 1000;
 }

@@ -1,6 +1,6 @@
-using SbirLab.Engine.Models;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Imaging;
+using SbirLab.Engine.Models;
 
 namespace SbirLab.Engine.Datasets;
 
@@ -29,7 +29,11 @@ public static class DataBundles
     public const float FashionMnistMean = 0.2860f;
     public const float FashionMnistStd = 0.3530f;
 
-    public static DataBundle Load(RunConfig config, Action<string>? log = null) => config.Data.Dataset switch
+    /// <summary>Loads a run's data; without <paramref name="withTraining"/> only the evaluation sets are read (for search).</summary>
+    public static DataBundle Load(RunConfig config, Action<string>? log = null, bool withTraining = true) =>
+        LoadSets(withTraining ? config : config with { Data = config.Data with { TrainLimit = 1 } }, log);
+
+    private static DataBundle LoadSets(RunConfig config, Action<string>? log) => config.Data.Dataset switch
     {
         "fashion-mnist" => FashionMnistPhotos(config),
         "fashion-mnist-sketch" => FashionMnistSketches(config),
@@ -100,7 +104,7 @@ public static class DataBundles
         return taken;
     }
 
-    internal static GreyImageSet Photos(FashionMnistSplit split, int[] indices)
+    public static GreyImageSet Photos(FashionMnistSplit split, int[] indices)
     {
         int pixels = split.Height * split.Width;
         var bytes = new byte[indices.Length * pixels];

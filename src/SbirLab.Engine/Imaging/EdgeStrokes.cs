@@ -56,6 +56,20 @@ public static class EdgeStrokes
     }
 
     /// <summary>
+    /// Traces a mask of one-pixel-wide lines (an edge map, or a drawing thinned by <see cref="ZhangSuenThinning"/>)
+    /// into strokes in [0, 1] coordinates, as <see cref="FromImage"/> does after its edge detection.
+    /// </summary>
+    public static IReadOnlyList<Stroke> FromLines(bool[] lines, int width, int height)
+    {
+        if (lines.Length != width * height)
+        {
+            throw new ArgumentException($"Expected {width}×{height} pixels, got {lines.Length}.", nameof(lines));
+        }
+
+        return ToStrokes(Trace(lines, width, height), width, height);
+    }
+
+    /// <summary>
     /// Sobel magnitude (borders replicated) thresholded at a fraction of its maximum, with optional hysteresis
     /// down to <paramref name="lowThreshold"/>; all false for a flat image.
     /// </summary>

@@ -29,7 +29,7 @@ public static class ModelFactory
     {
         var tensors = WeightFiles.Read(path);
         var report = model.LoadBackboneState(domain, tensors);
-        log($"{domain.ToString().ToLowerInvariant()} backbone from {path}: {report.Describe()}");
+        log($"{domain.ToString().ToLowerInvariant()} backbone from {path}: {report.ToText()}");
     }
 
     /// <summary>Starts from another run's weights (its last checkpoint, or a given checkpoint file).</summary>

@@ -128,10 +128,11 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
     }
 
     /// <summary>
-    /// Loads a backbone state dict (torchvision names such as "conv1.weight", without a prefix) into the backbone of
-    /// <paramref name="domain"/> (the shared backbone in shared-weight mode) and reports what did not match.
+    /// Loads a backbone state dict (torchvision or timm names such as "conv1.weight"; with <paramref name="prefix"/>,
+    /// only names under it, prefix removed) into the backbone of <paramref name="domain"/> (the shared backbone in
+    /// shared-weight mode) and reports what did not match, through the one importer of <see cref="Weights"/>.
     /// An ImageNet checkpoint reports its "fc.*" as unexpected in head mode, where the backbones have no fc.
     /// </summary>
-    public StateLoadReport LoadBackboneState(Domain domain, IDictionary<string, Tensor> state) =>
-        StateDictLoader.Load(BackboneFor(domain).AsModule(), state);
+    public Weights.ImportReport LoadBackboneState(Domain domain, IDictionary<string, Tensor> state, string? prefix = null) =>
+        Weights.StateDictImporter.Apply(BackboneFor(domain).AsModule(), state, prefix, Weights.StateDictImporter.TimmHeadRenames);
 }

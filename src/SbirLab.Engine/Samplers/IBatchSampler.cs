@@ -1,3 +1,5 @@
+using SbirLab.Engine;
+
 namespace SbirLab.Engine.Samplers;
 
 /// <summary>
@@ -15,5 +17,5 @@ public interface IBatchSampler
 internal static class SamplerRandom
 {
     /// <summary>A random source for one epoch, independent of how many numbers earlier epochs drew.</summary>
-    public static Random ForEpoch(int seed, int epoch, int salt) => new(HashCode.Combine(seed, epoch, salt) & int.MaxValue);
+    public static Random ForEpoch(int seed, int epoch, int salt) => new(StableSeed.Derive(seed, epoch, salt));
 }

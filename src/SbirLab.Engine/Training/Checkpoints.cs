@@ -78,9 +78,9 @@ public static class Checkpoints
 
     private static string LoadModel(Dictionary<string, Tensor> tensors, SiameseNetwork model, bool strict)
     {
-        var report = StateDictLoader.Load(model, StateDictLoader.SelectPrefix(tensors, ModelPrefix));
-        if (strict && !report.IsExact) throw new InvalidDataException("checkpoint does not fit the model: " + report.Describe());
-        return report.Describe();
+        var report = StateDictImporter.Apply(model, tensors, ModelPrefix);
+        if (strict && !report.IsComplete) throw new InvalidDataException("checkpoint does not fit the model: " + report.ToText());
+        return $"{report.Loaded.Count} tensors loaded" + (report.IsComplete ? "" : "; " + report.ToText());
     }
 
     private static CheckpointInfo Position(string path, IReadOnlyDictionary<string, string> metadata)

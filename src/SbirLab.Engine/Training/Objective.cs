@@ -35,7 +35,7 @@ public sealed class Objective
     /// <summary>Computes the loss of a batch; <paramref name="step"/> re-seeds the miner so a resumed run mines the same triplets.</summary>
     public StepLoss Compute(SiameseNetwork model, Tensor images, Tensor labels, Domain[] domains, long step)
     {
-        _generator.manual_seed(HashCode.Combine(_seed, step) & 0x7fffffff);
+        _generator.manual_seed(StableSeed.Derive(_seed, step));
         var (embeddings, logits) = Encode(model, images, domains);
         var total = zeros(1, device: images.device).squeeze();
         double embeddingValue = 0, ceValue = 0, accuracy = double.NaN, active = double.NaN;

@@ -32,6 +32,7 @@ public sealed class Optimizer : IDisposable
     public void Step(double learningRate)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope(); // one scope for the whole update: its temporaries die together
         _steps++;
         foreach (var (name, p) in _parameters)
         {
@@ -44,7 +45,6 @@ public sealed class Optimizer : IDisposable
 
     private void SgdStep(string name, Tensor p, Tensor grad, double lr)
     {
-        using var scope = NewDisposeScope();
         var d = _config.WeightDecay > 0 ? grad.add(p, alpha: _config.WeightDecay) : grad;
         if (_config.Momentum > 0)
         {
@@ -63,7 +63,6 @@ public sealed class Optimizer : IDisposable
     private void AdamStep(string name, Tensor p, Tensor grad, double lr)
     {
         const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-        using var scope = NewDisposeScope();
         var d = _config.WeightDecay > 0 ? grad.add(p, alpha: _config.WeightDecay) : grad;
         var m = State(name + ".exp_avg", p);
         var v = State(name + ".exp_avg_sq", p);

@@ -16,7 +16,8 @@ public sealed record EvaluationFile(
     int Epochs,
     string Data,
     IReadOnlyList<string> ClassNames,
-    RetrievalReport Report);
+    RetrievalReport Report,
+    GalleryIndexFigures? Index = null);
 
 /// <summary>
 /// Embeds a run's queries and gallery with the current model and measures retrieval; writes the
@@ -90,10 +91,18 @@ public sealed class RunEvaluator(RunConfig config, DataBundle data, Device devic
     /// <summary>Evaluates, writes eval.json and the pictures, and tells the observer.</summary>
     public RetrievalReport WriteFinalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
     {
-        var report = Evaluate(model);
-        var file = new EvaluationFile(config.Name, config.Training.Epochs, data.Description, data.ClassNames, report);
+        using var scope = NewDisposeScope();
+        var (queries, gallery) = Embed(model);
+        var report = RetrievalEvaluator.Evaluate(queries, Labels(data.Queries), gallery, Labels(data.Gallery), Options);
+        var (queryRows, galleryRows) = (Rows(queries), Rows(gallery));
+        var index = GalleryIndexBuilder.Build(folder, queryRows, galleryRows, config.Evaluation.Index, config.Seed);
+        observer.OnLog(string.Create(CultureInfo.InvariantCulture,
+            $"gallery index: HNSW recall@10 {index.HnswRecallAt10:F3} against exact search; {index.HnswMsPerQuery:F3} ms vs {index.ExactMsPerQuery:F3} ms per query"));
+        var file = new EvaluationFile(config.Name, config.Training.Epochs, data.Description, data.ClassNames, report, index);
         File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.Write(folder, data, report);
+        if (config.Evaluation.MapPoints > 0)
+            RunEmbeddingMap.Write(folder, data, queryRows, galleryRows, config.Evaluation.MapPoints, config.Seed);
         observer.OnLog(string.Create(CultureInfo.InvariantCulture,
             $"evaluation: mAP {report.MeanAveragePrecision:F4} over {report.QueryCount} queries and {report.GalleryCount} gallery items"));
         observer.OnEvaluation(folder.Eval);
@@ -111,6 +120,14 @@ public sealed class RunEvaluator(RunConfig config, DataBundle data, Device devic
         NpyWriter.Write(Path.Combine(folder, "query-labels.npy"), Labels(data.Queries), data.Queries.Count);
         NpyWriter.Write(Path.Combine(folder, "gallery-labels.npy"), Labels(data.Gallery), data.Gallery.Count);
         if (data.QuerySelfIndex is { } self) NpyWriter.Write(Path.Combine(folder, "query-self-index.npy"), self, self.Length);
+    }
+
+    private static float[][] Rows(Tensor matrix)
+    {
+        var cpu = matrix.cpu().contiguous();
+        int n = (int)cpu.shape[0], d = (int)cpu.shape[1];
+        var flat = cpu.data<float>().ToArray();
+        return Enumerable.Range(0, n).Select(i => flat.AsSpan(i * d, d).ToArray()).ToArray();
     }
 
     private static void WriteMatrix(string path, Tensor matrix)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Datasets;
+using SbirLab.Engine.Datasets.Folders;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Samplers;
 using TorchSharp;
@@ -99,8 +100,8 @@ public sealed class Trainer : IDisposable
                 last = Save(epoch, state.BatchInEpoch, state.Step);
                 return Finish(RunStatus.Stopped, $"stopped at step {state.Step}", state.Step, epoch, last);
             }
+            EndEpoch(epoch, state); // figures first: a checkpoint then marks an epoch whose figures are all written
             last = Save(epoch + 1, 0, state.Step);
-            EndEpoch(epoch, state);
         }
         _evaluator.WriteFinalReport(_model, _folder, _observer);
         return Finish(RunStatus.Completed, "completed", state.Step, _config.Training.Epochs, last);
@@ -115,26 +116,54 @@ public sealed class Trainer : IDisposable
     {
         SetTrainMode();
         state.StartEpoch();
-        int batchIndex = 0;
-        foreach (var batch in _sampler.Epoch(epoch).Take(StepsPerEpoch))
+        state.BatchInEpoch = skip;
+        var batches = _sampler.Epoch(epoch).Take(StepsPerEpoch).Skip(skip).ToList();
+        foreach (var batch in PreparedBatches(batches, state.Step))
         {
-            if (batchIndex++ < skip) continue;
-            if (stop.IsCancellationRequested)
+            using (batch)
             {
-                state.BatchInEpoch = batchIndex - 1;
-                return RunStatus.Stopped;
+                if (stop.IsCancellationRequested) return RunStatus.Stopped;
+                if (!TrainStep(batch, epoch, state)) return RunStatus.Diverged;
+                state.BatchInEpoch++;
             }
-            if (!TrainStep(batch, epoch, state)) return RunStatus.Diverged;
         }
         return RunStatus.Running;
     }
 
-    private bool TrainStep(int[] batch, int epoch, LoopState state)
+    /// <summary>A batch read, augmented and converted to a tensor ahead of its step.</summary>
+    private sealed record PreparedBatch(int[] Indices, Tensor Images) : IDisposable
+    {
+        public void Dispose() => Images.Dispose();
+    }
+
+    /// <summary>
+    /// The epoch's batches, prepared on <c>data.workers</c> background threads (none: on this thread) so the
+    /// model does not wait for data. Each batch's augmentation draws from a random source seeded by its
+    /// step, so the order of preparation never changes what is trained.
+    /// </summary>
+    private IEnumerable<PreparedBatch> PreparedBatches(List<int[]> batches, long firstStep)
+    {
+        PreparedBatch Prepare(int number, int[] indices, CancellationToken _)
+        {
+            var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(StableSeed.Derive(_config.Seed, firstStep + number))) : null;
+            return new PreparedBatch(indices, _data.Train.Batch(indices, augmentation).DetachFromDisposeScope());
+        }
+        if (_config.Data.Workers == 0)
+        {
+            for (int i = 0; i < batches.Count; i++) yield return Prepare(i, batches[i], CancellationToken.None);
+            yield break;
+        }
+        // The stop is honoured between steps (with a checkpoint), not by cancelling the prefetcher mid-batch.
+        using var prefetcher = new BatchPrefetcher<PreparedBatch>(batches, Prepare, depth: _config.Data.Workers + 1);
+        foreach (var batch in prefetcher.Consume()) yield return batch;
+    }
+
+    private bool TrainStep(PreparedBatch prepared, int epoch, LoopState state)
     {
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(HashCode.Combine(_config.Seed, state.Step))) : null;
-        var images = _data.Train.Batch(batch, augmentation).to(_device);
+        var batch = prepared.Indices;
+        var images = prepared.Images.to(_device);
         var labels = tensor(batch.Select(i => _data.Train.Labels[i]).ToArray(), device: _device);
         var domains = batch.Select(i => _data.Train.Domains[i]).ToArray();
         double rate = _schedule.At(state.Step);

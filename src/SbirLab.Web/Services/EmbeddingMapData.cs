@@ -21,12 +21,29 @@ public sealed record EmbeddingMapData(double[] X, double[] Y, int[] Labels, stri
         if (string.IsNullOrWhiteSpace(json)) return null;
         try
         {
-            var map = JsonSerializer.Deserialize<EmbeddingMapData>(json, Options);
+            var map = FromEngineReport(json) ?? JsonSerializer.Deserialize<EmbeddingMapData>(json, Options);
             return map is { X: not null, Y: not null, Labels: not null } && map.X.Length == map.Y.Length && map.X.Length == map.Labels.Length && map.X.Length > 0
                 ? map
                 : null;
         }
         catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// The map the engine writes at evaluation (<see cref="SbirLab.Engine.Training.EmbeddingMapFile"/>: points with
+    /// t-SNE and PCA coordinates); its t-SNE view, with every point's image for the thumbnails. Null for other JSON.
+    /// </summary>
+    private static EmbeddingMapData? FromEngineReport(string json)
+    {
+        if (!json.Contains("\"points\"", StringComparison.Ordinal)) return null;
+        var file = JsonSerializer.Deserialize<SbirLab.Engine.Training.EmbeddingMapFile>(json, Options);
+        if (file is null || file.Points.Count == 0) return null;
+        var points = file.Points;
+        return new EmbeddingMapData(
+            points.Select(p => p.TsneX).ToArray(), points.Select(p => p.TsneY).ToArray(), points.Select(p => (int)p.Label).ToArray(),
+            file.ClassNames.ToArray(), points.Select(p => p.Domain == "sketch").ToArray(),
+            points.Select(p => p.Set).ToArray(), points.Select(p => p.Index).ToArray())
+        { Projection = "tsne" };
     }
 
     public bool HasThumbnails => Sets?.Length == X.Length && Indices?.Length == X.Length;

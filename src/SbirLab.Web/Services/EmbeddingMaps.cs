@@ -20,19 +20,25 @@ public enum MapProjection
 /// <summary>
 /// Embedding maps of finished runs, made on request: the run's last checkpoint embeds its evaluation images
 /// (the engine's <see cref="RunEvaluator.Embed"/>), the engine's <see cref="Pca"/> or <see cref="Tsne"/> projects
-/// them to 2-D, and the map is kept as <c>embedding-map.json</c> in the run's folder with, per point, the image it
+/// them to 2-D, and the map is kept as <c>embedding-map-ui.json</c> in the run's folder with, per point, the image it
 /// shows (for thumbnails on hover) and its domain (sketch or photo).
 /// </summary>
 public sealed class EmbeddingMaps(RunStore store)
 {
-    public const string FileName = "embedding-map.json";
+    /// <summary>Maps computed on request; the engine's own map (written at evaluation) keeps its name, embedding-map.json.</summary>
+    public const string FileName = "embedding-map-ui.json";
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public string PathOf(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, FileName);
 
     /// <summary>The map made earlier for this run, as JSON; null when there is none.</summary>
-    public string? Stored(long runId) => File.Exists(PathOf(runId)) ? File.ReadAllText(PathOf(runId)) : null;
+    public string? Stored(long runId)
+    {
+        if (File.Exists(PathOf(runId))) return File.ReadAllText(PathOf(runId));
+        string engineMap = Path.Combine(store.Data.RunFolder(runId).Root, SbirLab.Engine.Training.RunEmbeddingMap.FileName);
+        return File.Exists(engineMap) ? File.ReadAllText(engineMap) : null;
+    }
 
     /// <summary>The checkpoint a map would be made from, or null when the run has none yet.</summary>
     public string? Checkpoint(long runId)
@@ -63,7 +69,8 @@ public sealed class EmbeddingMaps(RunStore store)
             data.ClassNames.ToArray(),
             points.Select(p => p.Sketch).ToArray(),
             points.Select(p => p.Set == ImageSetKind.Query ? "query" : "gallery").ToArray(),
-            points.Select(p => p.Index).ToArray()) { Projection = projection.ToString().ToLowerInvariant() };
+            points.Select(p => p.Index).ToArray())
+        { Projection = projection.ToString().ToLowerInvariant() };
         File.WriteAllText(PathOf(runId), JsonSerializer.Serialize(map, Json));
         return map;
     }

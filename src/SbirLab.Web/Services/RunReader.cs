@@ -56,7 +56,8 @@ public sealed class RunReader(RunStore store)
     public RunEvaluation? Evaluation(long runId)
     {
         var record = store.Evaluations(runId).LastOrDefault();
-        string? madeMap = File.Exists(MapPath(runId)) ? File.ReadAllText(MapPath(runId)) : null;
+        string? madeMap = File.Exists(MapPath(runId)) ? File.ReadAllText(MapPath(runId))
+            : File.Exists(EngineMapPath(runId)) ? File.ReadAllText(EngineMapPath(runId)) : null;
         if (record is not null && Parse(record.ReportJson) is { } file) return new RunEvaluation(file, record.EmbeddingMapJson ?? madeMap, record.CreatedAt);
         var path = store.Data.RunFolder(runId).Eval;
         return File.Exists(path) && Parse(File.ReadAllText(path)) is { } fromFolder
@@ -65,6 +66,9 @@ public sealed class RunReader(RunStore store)
     }
 
     private string MapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, EmbeddingMaps.FileName);
+
+    /// <summary>The map the engine writes when it evaluates a run (t-SNE and PCA of both domains).</summary>
+    private string EngineMapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, SbirLab.Engine.Training.RunEmbeddingMap.FileName);
 
     /// <summary>Code commit, seed, device, packages, host and timing of a run.</summary>
     public IReadOnlyList<ProvenanceItem> Provenance(RunRecord run)

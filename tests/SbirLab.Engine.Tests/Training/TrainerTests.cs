@@ -25,7 +25,9 @@ public class TrainerTests
         Assert.True(lastLosses < firstLosses, $"loss should fall: {firstLosses:F4} → {lastLosses:F4}");
         foreach (var file in new[] { folder.Config, folder.Eval, folder.StepMetrics, folder.EpochMetrics, folder.LastCheckpoint, folder.Provenance })
             Assert.True(File.Exists(file), file);
-        foreach (var picture in new[] { "loss.png", "map.png", "pr-curve.png", "recall-ratio.png", "ranked-examples.png" })
+        Assert.True(File.Exists(Path.Combine(folder.Root, RunEmbeddingMap.FileName)));
+        Assert.True(File.Exists(GalleryIndexBuilder.IndexPath(folder)));
+        foreach (var picture in new[] { "loss.png", "map.png", "pr-curve.png", "recall-ratio.png", "ranked-examples.png", "embedding-map-tsne.png", "embedding-map-pca.png" })
             Assert.True(File.Exists(Path.Combine(folder.Pictures, picture)), picture);
         Assert.Equal(ConfigJson.Serialize(config), File.ReadAllText(folder.Config));
     }
@@ -93,5 +95,24 @@ public class TrainerTests
         var other = new TinyRuns.Recorder();
         Trainer.Run(config with { Seed = 8 }, new RunFolder(RepoPaths.TempFolder("seed-c")), other, null, CancellationToken.None);
         Assert.NotEqual(a.Steps.Select(s => s.Values["loss"]), other.Steps.Select(s => s.Values["loss"]));
+    }
+
+    [Fact]
+    public void InitFromAnotherRunStartsFromItsWeights()
+    {
+        // Seed 004's option: the triplet run may start from the classification run. With zero epochs the
+        // initialised network must rank exactly as the classification run's final network does.
+        var classification = new RunFolder(RepoPaths.TempFolder("cls"));
+        var recorder = new TinyRuns.Recorder();
+        Trainer.Run(TinyRuns.Config("none", epochs: 1, steps: 6), classification, recorder, null, CancellationToken.None);
+        double classificationMap = recorder.Epochs[^1].Values["map"];
+
+        var initialised = new RunFolder(RepoPaths.TempFolder("init"));
+        var config = TinyRuns.Config("triplet", epochs: 0) with { Model = new ModelConfig { InitFrom = classification.Root } };
+        var log = new TinyRuns.Recorder();
+        Assert.Equal(RunStatus.Completed, Trainer.Run(config, initialised, log, null, CancellationToken.None).Status);
+        Assert.Contains(log.Log, line => line.StartsWith("initialised from", StringComparison.Ordinal));
+        using var eval = System.Text.Json.JsonDocument.Parse(File.ReadAllText(initialised.Eval));
+        Assert.Equal(classificationMap, eval.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble(), 9);
     }
 }

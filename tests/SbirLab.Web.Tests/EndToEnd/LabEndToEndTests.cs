@@ -120,13 +120,11 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         await _page.WaitForFunctionAsync("() => [...document.querySelectorAll('.ranked-grid img')].every(i => i.complete && i.naturalWidth === 28)");
         string mapText = await _page.Locator(".figure-map").InnerTextAsync();
         Assert.InRange(double.Parse(mapText, System.Globalization.CultureInfo.InvariantCulture), 0.0, 1.0);
-        await Expect(_page.Locator(".no-map")).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(_page, "06-evaluation");
 
-        // The embedding map, made from the last checkpoint: 200 gallery points, a thumbnail on hover.
-        await _page.Locator(".make-pca-map").ClickAsync();
+        // The embedding map the engine wrote when it evaluated the run (t-SNE of queries and gallery), a thumbnail on hover.
         await Expect(_page.Locator(".embedding-map .js-plotly-plot")).ToBeVisibleAsync(new() { Timeout = 120_000 });
-        await Expect(_page.Locator(".embedding-map")).ToContainTextAsync("PCA projection of 200 evaluation embeddings");
+        await Expect(_page.Locator(".embedding-map")).ToContainTextAsync("t-SNE projection of");
         await _page.Locator(".embedding-map .scatterlayer path.point").Nth(17).HoverAsync(new() { Force = true });
         await _page.WaitForFunctionAsync("() => { const i = document.querySelector('.embedding-map img.map-hover'); return i && i.complete && i.naturalWidth === 28; }");
         await _page.Locator(".embedding-map").ScrollIntoViewIfNeededAsync();

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using SbirLab.Store;
+using SbirLab.Web.Services;
+using SearchPage = SbirLab.Web.Components.Pages.Search;
+
+namespace SbirLab.Web.Tests.Search;
+
+/// <summary>The search service over the lab's data folder: which runs it offers, and one searcher per run kept in memory.</summary>
+[Collection(SearchLabCollection.Name)]
+public sealed class SearchServiceTests(SearchLab lab) : IDisposable
+{
+    private readonly RunStore _store = RunStore.Open(new DataFolder(lab.Folder));
+
+    [Fact]
+    public void OnlyCompletedRunsWithAGalleryIndexAreOffered()
+    {
+        using var service = new SearchService(_store, new RunReader(_store));
+        var run = Assert.Single(service.Runs());
+        Assert.Equal(lab.RunId, run.Id);
+        Assert.Equal("fashion-mnist-sketch", run.Dataset);
+        Assert.Equal(1000, run.GallerySize); // 10,000 test photos less 900 per class held out as queries
+        Assert.InRange(run.Map!.Value, 0, 1);
+        Assert.False(service.HasIndex(lab.QueuedRunId));
+    }
+
+    [Fact]
+    public async Task TheSearcherIsLoadedOnFirstUseOnceAndKept()
+    {
+        using var service = new SearchService(_store, new RunReader(_store));
+        Assert.False(service.IsLoaded(lab.RunId));
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => service.SearcherAsync(lab.RunId)));
+        var later = await service.SearcherAsync(lab.RunId);
+
+        Assert.All(concurrent, searcher => Assert.Same(concurrent[0], searcher));
+        Assert.Same(concurrent[0], later);
+        Assert.True(service.IsLoaded(lab.RunId));
+        await Assert.ThrowsAsync<RunNotSearchableException>(() => service.SearcherAsync(lab.QueuedRunId));
+        Assert.False(service.IsLoaded(lab.QueuedRunId));
+    }
+
+    [Fact]
+    public async Task ThePageExplainsWhatToDoWhenNoRunCanBeSearched()
+    {
+        using var empty = new TestLab();
+        await using var context = new BunitContext();
+        empty.Register(context);
+        context.Services.AddSingleton(new SearchService(empty.Store, empty.Reader));
+
+        var page = context.Render<SearchPage>();
+
+        Assert.Contains("No completed run has a gallery index yet", page.Find(".no-runs").TextContent);
+        Assert.Empty(page.FindAll("canvas"));
+    }
+
+    public void Dispose() => _store.Dispose();
+}
