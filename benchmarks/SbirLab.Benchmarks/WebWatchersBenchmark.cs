@@ -39,9 +39,10 @@ public static partial class WebWatchersBenchmark
         string output = Output = Path.GetFullPath(ArgText(args, "--out", Path.Combine("artifacts", "web-watchers")));
         Directory.CreateDirectory(output);
         string data = Path.Combine(Path.GetTempPath(), "sbirlab-web-bench", Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"web watchers: {watchers} Chromium pages vs none, {steps} training steps per run, {repeats} pairs, pinned {pin}, {Environment.ProcessorCount} CPUs");
+        Console.WriteLine($"web watchers: {watchers} Chromium pages vs none, {steps} training steps per run, {repeats} pairs, pinned {pin}, {Environment.ProcessorCount} CPUs, live interval {Arg(args, "--live-interval-ms", 250)} ms");
 
-        using var lab = await Lab.StartAsync(data, pin);
+        int liveInterval = Arg(args, "--live-interval-ms", 250);
+        using var lab = await Lab.StartAsync(data, pin, liveInterval);
         Console.WriteLine($"lab {lab.Url} (pid {lab.Pid}), data {data}");
         using var store = RunStore.Open(new DataFolder(data));
         var (playwright, browser) = await LaunchChromium(pin);
@@ -103,7 +104,7 @@ public static partial class WebWatchersBenchmark
         if (pages.Count > 0) await pages[0].ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Output, $"{name}-page.png"), FullPage = true });
         foreach (var page in pages)
         {
-            charted += await page.EvaluateAsync<int>("() => { const d = document.querySelector(\".chart-box[data-chart^='Loss'] .js-plotly-plot\"); return d && d.data ? Math.max(0, ...d.data.map(t => t.x.length)) : 0; }");
+            charted += await page.EvaluateAsync<int>("() => { const d = document.querySelector(\".chart-box[data-chart^='Loss'] > div[id]\"); return d && d.data ? Math.max(0, ...d.data.map(t => t.x.length)) : 0; }");
             await page.CloseAsync();
         }
         var run = store.Find(id)!;
@@ -247,12 +248,13 @@ public static partial class WebWatchersBenchmark
         public string Url { get; private set; } = "";
         public int Pid => _process.Id;
 
-        public static async Task<Lab> StartAsync(string data, bool pin)
+        public static async Task<Lab> StartAsync(string data, bool pin, int liveIntervalMs)
         {
             Directory.CreateDirectory(data);
             string dll = Path.Combine(RepoRoot(), "src", "SbirLab.Web", "bin", Configuration(), "net10.0", "SbirLab.Web.dll");
             var info = new ProcessStartInfo(pin ? "taskset" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = data };
-            foreach (var arg in (string[])[.. pin ? ["-c", "0", "dotnet"] : Array.Empty<string>(), dll, "--urls", "http://127.0.0.1:0", "--data", data])
+            foreach (var arg in (string[])[.. pin ? ["-c", "0", "dotnet"] : Array.Empty<string>(), dll, "--urls", "http://127.0.0.1:0", "--data", data,
+                         "--live-interval-ms", liveIntervalMs.ToString(CultureInfo.InvariantCulture)])
                 info.ArgumentList.Add(arg);
             if (pin) info.Environment["OMP_NUM_THREADS"] = "1";
             info.Environment["Logging__LogLevel__Default"] = "Warning";

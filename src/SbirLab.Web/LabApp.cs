@@ -55,6 +55,7 @@ public static class LabApp
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
+        services.AddScoped<ChartScript>();
         services.AddSingleton<SearchService>();
         services.AddHostedService<MemoryTrimmer>();
         return services;

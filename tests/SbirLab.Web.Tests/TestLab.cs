@@ -56,6 +56,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
+        services.AddScoped<ChartScript>();
     }
 
     /// <summary>

@@ -6,9 +6,9 @@ namespace SbirLab.Web.Services;
 public sealed record LiveChanges(bool Curves, bool Log, bool Status, bool Epoch, bool Evaluation, bool Deleted);
 
 /// <summary>
-/// The live part of a run page: curves, log tail, rate and ETA. The page applies each batch of events once;
-/// the components that draw this state (charts, progress, log) redraw themselves on <see cref="Changed"/>,
-/// so a live update re-renders those few components, not the whole page.
+/// The live part of a run page: curves, log tail, rate and ETA. The page applies each batch of events once,
+/// then sends the charts' new points and the progress line to the browser in one call; only the log, when it
+/// grew, re-renders (its components listen to <see cref="Changed"/>).
 /// </summary>
 public sealed class LiveRunState(MetricHistory history, IEnumerable<string> log, int logLines)
 {
@@ -21,7 +21,7 @@ public sealed class LiveRunState(MetricHistory history, IEnumerable<string> log,
     /// <summary>Total steps of the run as its last start announced them (0 before it starts).</summary>
     public long TotalSteps { get; set; }
 
-    /// <summary>Raised (on the page's renderer) after a batch changed the state.</summary>
+    /// <summary>Raised (on the page's renderer) after a batch brought new log lines.</summary>
     public event Action? Changed;
 
     public LiveChanges Apply(IReadOnlyList<RunEvent> events)
@@ -45,7 +45,7 @@ public sealed class LiveRunState(MetricHistory history, IEnumerable<string> log,
         return new LiveChanges(curves, log, status, epoch, evaluation, deleted);
     }
 
-    /// <summary>Tells the components drawing this state to redraw.</summary>
+    /// <summary>Tells the components showing the log to redraw.</summary>
     public void Notify() => Changed?.Invoke();
 
     /// <summary>

@@ -1,8 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Plotly.Blazor;
-using Plotly.Blazor.LayoutLib;
-using Plotly.Blazor.Traces;
-using Plotly.Blazor.Traces.ScatterLib;
+using Microsoft.JSInterop;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Components.Shared;
@@ -11,24 +9,22 @@ namespace SbirLab.Web.Components.Shared;
 public sealed record ChartExtension(string Id, double[][] X, object?[][] Y, int[] Indices);
 
 /// <summary>
-/// A line chart drawn by Plotly in the browser. Given new lines (by parameters with a new <see cref="Version"/>, or
-/// by a live owner through <see cref="Accept"/>), it works out whether every line only grew: then just the new
-/// points go to the browser (Plotly.extendTraces), else the whole chart (Plotly.react).
+/// A line chart drawn by plotly.js (the Plotly.Blazor package's copy) through the lab's small chart module.
+/// Given new lines (by parameters with a new <see cref="Version"/>, or by a live owner through <see cref="Accept"/>)
+/// it works out whether every line only grew: then only the new points go to the browser, else the chart is
+/// drawn whole. Live charts thus cost a few numbers per update, whatever the length of the curves.
 /// </summary>
-public partial class LineChart
+public partial class LineChart : IDisposable
 {
     private static int _counter;
     private readonly string _id = "chart-" + Interlocked.Increment(ref _counter);
-    private readonly Config _config = new() { Responsive = true, DisplayLogo = false, DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False };
     private readonly List<(string Name, int Count, double LastX, double LastY)> _sent = [];
-    private PlotlyChart? _chart;
-    private IList<ITrace> _data = new List<ITrace>();
-    private Plotly.Blazor.Layout _layout = new();
     private IReadOnlyList<ChartLine> _lines = [];
     private long _drawnVersion = -1;
-    private bool _rendered;
-    private bool _pendingReact;
-    private ChartExtension? _pendingExtension;
+    private bool _drawn;
+    private bool _disposed;
+
+    [Inject] private ChartScript Script { get; set; } = default!;
 
     [Parameter, EditorRequired] public IReadOnlyList<ChartLine> Lines { get; set; } = [];
     [Parameter] public string Title { get; set; } = "";
@@ -48,63 +44,67 @@ public partial class LineChart
     protected override void OnParametersSet()
     {
         if (Version == _drawnVersion) return;
-        Take(Lines, Version);
-        if (_pendingExtension is not null) _ = SendPendingExtension();
+        if (Take(Lines, Version) is { } extension) _ = Send(module => module.InvokeVoidAsync("extend", [new[] { Payload(extension) }]));
+    }
+
+    /// <summary>The first draw, once the chart's element is in the page.</summary>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        try { await Script.Module; }
+        catch (Exception e) when (e is JSDisconnectedException or JSException or TaskCanceledException) { return; }
+        if (!_drawn) await Draw();
     }
 
     /// <summary>
-    /// New lines from a live owner, outside a render of its own. Returns the points to append (the owner sends
-    /// those of all its charts in one call) or null when this chart will redraw whole after its next render.
+    /// New lines from a live owner. Returns the points to append (the owner sends those of all its charts in one
+    /// call), or null when there is nothing to append or the chart was redrawn whole.
     /// </summary>
     public ChartExtension? Accept(IReadOnlyList<ChartLine> lines, long version)
     {
         if (version == _drawnVersion) return null;
-        Take(lines, version);
-        var extension = _pendingExtension;
-        _pendingExtension = null;
-        if (extension is not null) Remember(lines);
-        StateHasChanged();
+        bool wasEmpty = _lines.Count == 0;
+        var extension = Take(lines, version);
+        // The markup changes only between empty and not: a live update otherwise renders nothing here
+        // (data-points then says what the last render had; PointCount is always current).
+        if (wasEmpty != (lines.Count == 0)) StateHasChanged();
         return extension;
     }
 
-    private void Take(IReadOnlyList<ChartLine> lines, long version)
+    /// <summary>Keeps the lines; returns what to append, or draws the chart whole (or later, before the first draw).</summary>
+    private ChartExtension? Take(IReadOnlyList<ChartLine> lines, long version)
     {
         _drawnVersion = version;
         _lines = lines;
-        _pendingExtension = _rendered && !_pendingReact ? Extension(lines) : null;
-        if (_pendingExtension is null)
+        if (!_drawn || Script.Loaded is null) return null; // the first draw will show them
+        if (Extension(lines) is not { } extension)
         {
-            Build();
-            _pendingReact = _rendered;
+            _ = Draw();
+            return null;
         }
+        Remember(lines);
+        return extension.Indices.Length > 0 ? extension : null;
     }
 
-    /// <summary>Parameter path: the new points go through Plotly.Blazor's own extendTraces.</summary>
-    private async Task SendPendingExtension()
+    private Task Draw()
     {
-        var extension = _pendingExtension;
-        _pendingExtension = null;
-        if (extension is null || _chart is null) return;
+        _drawn = true;
         Remember(_lines);
-        await _chart.ExtendTraces(extension.X.Select(x => x.Cast<object>()), extension.Y.Select(y => y.Cast<object>()), extension.Indices);
+        var (traces, layout) = (_lines.Select(Trace).ToArray(), Layout());
+        return Send(module => module.InvokeVoidAsync("draw", _id, traces, layout, Config));
     }
 
-    /// <summary>Plotly.react runs after the render that handed the chart its new lines.</summary>
-    protected override async Task OnAfterRenderAsync(bool firstRender)
+    private async Task Send(Func<IJSObjectReference, ValueTask> call)
     {
-        if (firstRender)
+        if (_disposed || Script.Loaded is not { } module) return;
+        try { await call(module); }
+        catch (Exception e) when (e is JSDisconnectedException or JSException or TaskCanceledException or ObjectDisposedException)
         {
-            _rendered = true;
-            Remember(_lines);
-            return;
-        }
-        if (_pendingReact && _chart is not null)
-        {
-            _pendingReact = false;
-            Remember(_lines);
-            await _chart.React();
+            // the tab closed or the chart left the page
         }
     }
+
+    public static object Payload(ChartExtension e) => new { id = e.Id, x = e.X, y = e.Y, indices = e.Indices };
 
     private void Remember(IReadOnlyList<ChartLine> lines)
     {
@@ -115,7 +115,7 @@ public partial class LineChart
 
     /// <summary>
     /// The points each line gained since the last send, or null when a line changed otherwise (a new line,
-    /// a shorter line, another smoothing, a re-thinned series): then the chart is sent whole.
+    /// a shorter line, another smoothing, a re-thinned series): then the chart is drawn whole.
     /// </summary>
     private ChartExtension? Extension(IReadOnlyList<ChartLine> lines)
     {
@@ -131,48 +131,59 @@ public partial class LineChart
             if (count > 0 && !(line.X[count - 1].Equals(lastX) && line.Y[count - 1].Equals(lastY))) return null;
             if (line.X.Length == count) continue;
             x.Add(line.X[count..]);
-            y.Add(line.Y[count..].Select(Value).ToArray());
+            y.Add(Values(line.Y[count..]));
             indices.Add(i);
         }
         return new ChartExtension(_id, [.. x], [.. y], [.. indices]);
     }
 
-    private static object? Value(double value) => double.IsFinite(value) ? value : null;
+    private static object?[] Values(double[] values) => values.Select(v => double.IsFinite(v) ? (object?)v : null).ToArray();
+
+    private static readonly object Config = new { responsive = true, displaylogo = false, displayModeBar = false };
 
     private bool LegendShown => _lines.Count(l => l.ShowInLegend) > 1;
 
-    private void Build()
+    private object Layout() => new
     {
-        _data = _lines.Select(Trace).ToList();
-        _layout = new Plotly.Blazor.Layout
+        title = new { text = Title },
+        height = Height,
+        margin = new { l = 56, r = 16, t = 40, b = LegendShown ? 70 : 44 },
+        xaxis = Axis(XTitle, LogX),
+        yaxis = Axis(YTitle, LogY),
+        showlegend = LegendShown,
+        legend = new { orientation = "h", y = -0.3, yanchor = "top" },
+        uirevision = "keep", // zoom and hidden lines survive updates
+    };
+
+    private Dictionary<string, object?> Axis(string title, bool log)
+    {
+        var axis = new Dictionary<string, object?>
         {
-            Title = new Plotly.Blazor.LayoutLib.Title { Text = Title },
-            Height = Height,
-            Margin = new Margin { L = 56, R = 16, T = 40, B = LegendShown ? 70 : 44 },
-            XAxis = [new XAxis { Visible = _lines.Count > 0, Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = XTitle }, Type = LogX ? Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Log : Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Linear, DTick = LogX ? "D2" : null }],
-            YAxis = [new YAxis { Visible = _lines.Count > 0, Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = YTitle }, Type = LogY ? Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log : Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Linear }],
-            ShowLegend = LegendShown,
-            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.3m, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Top }],
-            UiRevision = "keep", // zoom and hidden lines survive live updates
+            ["title"] = new { text = title },
+            ["type"] = log ? "log" : "linear",
+            ["visible"] = _lines.Count > 0,
         };
+        if (log) axis["dtick"] = "D2";
+        return axis;
     }
 
-    private static ITrace Trace(ChartLine line) => new Scatter
+    private static object Trace(ChartLine line) => new
     {
-        Name = line.Name,
-        Mode = line.Mode == "markers" ? ModeFlag.Markers : line.Mode == "lines+markers" ? ModeFlag.Lines | ModeFlag.Markers : ModeFlag.Lines,
-        X = line.X.Cast<object>().ToList(),
-        Y = line.Y.Select(v => Value(v)!).ToList(),
-        Line = new Plotly.Blazor.Traces.ScatterLib.Line
-        {
-            Color = line.Color,
-            Width = line.Faint ? 1 : 2,
-            Dash = line.Dashed ? "dash" : "solid",
-        },
-        Marker = new Marker { Color = line.Color, Size = 7 },
-        Opacity = line.Faint ? 0.25m : 1m,
-        LegendGroup = line.Group,
-        ShowLegend = line.ShowInLegend,
-        HoverInfo = line.Faint ? HoverInfoFlag.Skip : HoverInfoFlag.All,
+        type = "scatter",
+        name = line.Name,
+        mode = line.Mode,
+        x = line.X,
+        y = Values(line.Y),
+        line = new { color = line.Color, width = line.Faint ? 1 : 2, dash = line.Dashed ? "dash" : "solid" },
+        marker = new { color = line.Color, size = 7 },
+        opacity = line.Faint ? 0.25 : 1.0,
+        legendgroup = line.Group ?? line.Name,
+        showlegend = line.ShowInLegend,
+        hoverinfo = line.Faint ? "skip" : "all",
     };
+
+    public void Dispose() => _disposed = true;
+
+    /// <summary>For messages: the chart's id and title.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_id} {Title}");
 }

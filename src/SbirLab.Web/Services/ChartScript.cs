@@ -1,0 +1,23 @@
+using Microsoft.JSInterop;
+
+namespace SbirLab.Web.Services;
+
+/// <summary>The browser side of the line charts (wwwroot/live-charts.js), imported once per browser tab.</summary>
+public sealed class ChartScript(IJSRuntime js) : IAsyncDisposable
+{
+    private Task<IJSObjectReference>? _module;
+
+    public Task<IJSObjectReference> Module => _module ??= js.InvokeAsync<IJSObjectReference>("import", "./live-charts.js").AsTask();
+
+    /// <summary>The module when it has loaded, else null (nothing waits for it).</summary>
+    public IJSObjectReference? Loaded => _module is { IsCompletedSuccessfully: true } task ? task.Result : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_module is { IsCompletedSuccessfully: true } task)
+        {
+            try { await task.Result.DisposeAsync(); }
+            catch (JSDisconnectedException) { /* the tab closed */ }
+        }
+    }
+}
