@@ -15,14 +15,28 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
     private const int StepsPerEpoch = 10;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly TempStore _temp = new();
+    private readonly List<Process> _started = [];
 
-    public void Dispose() => _temp.Dispose();
+    /// <summary>Kills any worker a failed assertion left running, so no test leaves a process behind.</summary>
+    public void Dispose()
+    {
+        foreach (var process in _started)
+        {
+            try
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException) { /* already gone */ }
+            process.Dispose();
+        }
+        _temp.Dispose();
+    }
 
     [Fact]
     public void A_worker_killed_mid_run_leaves_it_interrupted_and_the_resumed_run_has_every_step_exactly_once()
     {
         long id = _temp.Store.Queue(TinyRun());
-        using (var worker = Sbirlab("worker"))
+        var worker = Sbirlab("worker"); // killed and disposed by Dispose if an assertion fails first
         {
             // kill once the run is past its first epoch checkpoint (step 10) and a few steps into the second epoch
             WaitFor(() => _temp.Store.Metrics(id, MetricKind.Step, "loss").Any(p => p.Step >= StepsPerEpoch + 3), worker);
@@ -40,7 +54,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.InRange(checkpoint, StepsPerEpoch, (Epochs - 1) * StepsPerEpoch);
         output.WriteLine($"killed with steps 0..{lastStepBeforeKill} stored, last checkpoint at step {checkpoint}");
 
-        using (var restarted = Sbirlab("worker")) // a new worker finds the run's worker gone
+        var restarted = Sbirlab("worker"); // a new worker finds the run's worker gone
         {
             WaitFor(() => _temp.Store.Find(id)!.Status != RunStatus.Running, restarted);
             var interrupted = _temp.Store.Find(id)!;
@@ -72,7 +86,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
     public void Runs_stop_from_the_command_line_stops_a_run_that_a_worker_process_trains()
     {
         long id = _temp.Store.Queue(TinyRun() with { Training = TinyRun().Training with { Epochs = 50 } });
-        using var worker = Sbirlab("worker", "--exit-when-idle");
+        var worker = Sbirlab("worker", "--exit-when-idle");
         WaitFor(() => _temp.Store.Metrics(id, MetricKind.Step, "loss").Count >= 3, worker);
 
         RunToExit("runs", "stop", $"{id}");
@@ -104,6 +118,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(_temp.Root);
         var process = Process.Start(start)!;
+        _started.Add(process);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
