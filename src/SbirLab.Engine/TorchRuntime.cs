@@ -31,6 +31,7 @@ public static class TorchRuntime
 
     private static torch.Device Initialise()
     {
+        NativeAllocator.KeepFreedMemory();
         torch.set_num_threads(Environment.ProcessorCount);
         return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
     }

@@ -1,5 +1,5 @@
 using System.Runtime;
-using System.Runtime.InteropServices;
+using SbirLab.Engine;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 
@@ -32,14 +32,7 @@ public sealed class MemoryTrimmer(RunEventHub events, ILogger<MemoryTrimmer> log
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        if (OperatingSystem.IsLinux())
-        {
-            try { _ = MallocTrim(0); }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { /* not glibc */ }
-        }
+        NativeAllocator.Trim();
         logger.LogInformation("run ended: resident memory {Before} MiB → {After} MiB", before >> 20, Environment.WorkingSet >> 20);
     }
-
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int MallocTrim(nuint pad);
 }
