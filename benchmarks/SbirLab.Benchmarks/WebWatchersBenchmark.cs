@@ -39,10 +39,12 @@ public static partial class WebWatchersBenchmark
         string output = Output = Path.GetFullPath(ArgText(args, "--out", Path.Combine("artifacts", "web-watchers")));
         Directory.CreateDirectory(output);
         string data = Path.Combine(Path.GetTempPath(), "sbirlab-web-bench", Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"web watchers: {watchers} Chromium pages vs none, {steps} training steps per run, {repeats} pairs, pinned {pin}, {Environment.ProcessorCount} CPUs, live interval {Arg(args, "--live-interval-ms", 250)} ms");
-
         int liveInterval = Arg(args, "--live-interval-ms", 250);
-        using var lab = await Lab.StartAsync(data, pin, liveInterval);
+        int budget = Arg(args, "--live-updates-per-s", 40);
+        Console.WriteLine($"web watchers: {watchers} Chromium pages vs none, {steps} training steps per run, {repeats} pairs, pinned {pin}, {Environment.ProcessorCount} CPUs, " +
+                          $"live interval {liveInterval} ms, live updates budget {budget}/s (each of {watchers} pages: every {(budget > 0 ? Math.Max(liveInterval, 1000.0 * watchers / budget) : liveInterval):F0} ms)");
+
+        using var lab = await Lab.StartAsync(data, pin, liveInterval, budget);
         Console.WriteLine($"lab {lab.Url} (pid {lab.Pid}), data {data}");
         using var store = RunStore.Open(new DataFolder(data));
         var (playwright, browser) = await LaunchChromium(pin);
@@ -51,7 +53,7 @@ public static partial class WebWatchersBenchmark
         var clock = Stopwatch.StartNew();
         try
         {
-            await Measure(lab, store, browser, 0, steps, "warm-up", memory, clock); // loads data, JIT, page cache
+            await Measure(lab, store, browser, watchers, steps, "warm-up", memory, clock); // loads data, page cache, and JIT-compiles the serving code as well as the training
             for (int r = 0; r < repeats; r++)
             {
                 results.Add(await Measure(lab, store, browser, 0, steps, $"alone-{r}", memory, clock));
@@ -248,13 +250,13 @@ public static partial class WebWatchersBenchmark
         public string Url { get; private set; } = "";
         public int Pid => _process.Id;
 
-        public static async Task<Lab> StartAsync(string data, bool pin, int liveIntervalMs)
+        public static async Task<Lab> StartAsync(string data, bool pin, int liveIntervalMs, int liveUpdatesPerSecond)
         {
             Directory.CreateDirectory(data);
             string dll = Path.Combine(RepoRoot(), "src", "SbirLab.Web", "bin", Configuration(), "net10.0", "SbirLab.Web.dll");
             var info = new ProcessStartInfo(pin ? "taskset" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = data };
             foreach (var arg in (string[])[.. pin ? ["-c", "0", "dotnet"] : Array.Empty<string>(), dll, "--urls", "http://127.0.0.1:0", "--data", data,
-                         "--live-interval-ms", liveIntervalMs.ToString(CultureInfo.InvariantCulture)])
+                         "--live-interval-ms", liveIntervalMs.ToString(CultureInfo.InvariantCulture), "--live-updates-per-s", liveUpdatesPerSecond.ToString(CultureInfo.InvariantCulture)])
                 info.ArgumentList.Add(arg);
             if (pin) info.Environment["OMP_NUM_THREADS"] = "1";
             info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -18,10 +18,10 @@ namespace SbirLab.Web.Tests;
 /// </summary>
 public sealed class TestLab : IDisposable
 {
-    public TestLab(TimeSpan? liveInterval = null)
+    public TestLab(TimeSpan? liveInterval = null, int liveUpdatesPerSecond = 40)
     {
         Folder = Path.Combine(Path.GetTempPath(), "sbirlab-web-tests", Guid.NewGuid().ToString("N"));
-        Settings = new LabSettings(new DataFolder(Folder), null, RunWorker: false, liveInterval ?? TimeSpan.FromMilliseconds(100));
+        Settings = new LabSettings(new DataFolder(Folder), null, RunWorker: false, liveInterval ?? TimeSpan.FromMilliseconds(100), liveUpdatesPerSecond);
         Store = RunStore.Open(Settings.Data);
         Service = new RunService(Store, new RunEventHub());
         Templates = new TemplateCatalog(Settings);

@@ -22,6 +22,11 @@ public sealed class RunViewTests : ComponentTest
             Lab.Service.Events.Publish(new RunStepEvent(id, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 0.01 })));
         Eventually(() => LossPoints(cut) == "45");
         Assert.Equal(30, Chart(cut, "Learning rate").PointCount); // the later steps logged no rate
+        // Live updates append points; no chart is drawn whole again, not even the ones with nothing to show yet
+        // (no accuracy, no epoch evaluated): each of the four is drawn when it first appears and again when its
+        // first points come, at most.
+        Assert.InRange(Context.JSInterop.Invocations["draw"].Count, 1, 8);
+        Assert.NotEmpty(Context.JSInterop.Invocations["update"]);
     }
 
     [Fact]

@@ -67,6 +67,78 @@ public sealed class LiveRunFeedsTests : IDisposable
         Assert.Equal(0, feeds.WatcherCount);
     }
 
+    [Fact]
+    public async Task A_slow_browser_gets_every_event_later_in_order_and_does_not_hold_up_a_fast_one()
+    {
+        long runId = _lab.Service.Queue(_lab.Triplet());
+        using var feeds = new LiveRunFeeds(_lab.Service, _lab.Settings);
+        var stuck = new TaskCompletionSource();
+        var slow = new ConcurrentQueue<long>();
+        var fast = new ConcurrentQueue<long>();
+        using var slowWatch = feeds.Watch(runId, async events =>
+        {
+            foreach (var e in events.OfType<RunStepEvent>()) slow.Enqueue(e.Metrics.Step);
+            await stuck.Task; // this browser stops taking renders
+        });
+        using var fastWatch = feeds.Watch(runId, events =>
+        {
+            foreach (var e in events.OfType<RunStepEvent>()) fast.Enqueue(e.Metrics.Step);
+            return Task.CompletedTask;
+        });
+
+        Publish(runId, 0, 10);
+        await WaitFor(() => fast.Count == 10 && !slow.IsEmpty);
+        Publish(runId, 10, 20);
+        await WaitFor(() => fast.Count == 20);
+        Assert.True(slow.Count < 20, $"the stuck browser took {slow.Count} steps");
+
+        stuck.SetResult();
+        await WaitFor(() => slow.Count == 20, () => string.Join(",", slow));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), slow);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), fast);
+    }
+
+    [Fact]
+    public async Task With_many_browsers_each_gets_fewer_updates_so_that_all_together_keep_to_the_budget()
+    {
+        using var lab = new TestLab(Interval, liveUpdatesPerSecond: 20); // 20 browsers: one batch a second each
+        long runId = lab.Service.Queue(lab.Triplet());
+        using var feeds = new LiveRunFeeds(lab.Service, lab.Settings);
+        var batches = new int[20];
+        var steps = new ConcurrentQueue<long>[20];
+        var watches = Enumerable.Range(0, 20).Select(i =>
+        {
+            steps[i] = new ConcurrentQueue<long>();
+            return feeds.Watch(runId, events =>
+            {
+                Interlocked.Increment(ref batches[i]);
+                foreach (var e in events.OfType<RunStepEvent>()) steps[i].Enqueue(e.Metrics.Step);
+                return Task.CompletedTask;
+            });
+        }).ToList();
+        Assert.Equal(TimeSpan.FromSeconds(1), feeds.CurrentInterval);
+
+        var clock = Stopwatch.StartNew();
+        for (int step = 0; step < 25; step++)
+        {
+            lab.Service.Events.Publish(new RunStepEvent(runId, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 1 })));
+            await Task.Delay(60); // 1.5 s of steps: 15 intervals of 100 ms, but only one or two seconds
+        }
+        await WaitFor(() => steps.All(s => s.Count == 25), () => string.Join(",", steps.Select(s => s.Count)));
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        Assert.All(steps, s => Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), s));
+        Assert.All(batches, n => Assert.InRange(n, 1, (int)Math.Ceiling(seconds) + 1));
+        foreach (var watch in watches) watch.Dispose();
+        Assert.Equal(Interval, feeds.CurrentInterval); // alone again: the shortest interval
+    }
+
+    private void Publish(long runId, int from, int to)
+    {
+        for (int step = from; step < to; step++)
+            _lab.Service.Events.Publish(new RunStepEvent(runId, new StepMetrics(step, 0, new Dictionary<string, double> { ["loss"] = 1 })));
+    }
+
     private static List<long> Steps(IEnumerable<(TimeSpan, IReadOnlyList<RunEvent> Events)> batches) =>
         batches.SelectMany(b => b.Events).OfType<RunStepEvent>().Select(e => e.Metrics.Step).ToList();
 

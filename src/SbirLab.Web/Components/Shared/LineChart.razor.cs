@@ -75,8 +75,10 @@ public partial class LineChart : IDisposable
     private ChartExtension? Take(IReadOnlyList<ChartLine> lines, long version)
     {
         _drawnVersion = version;
+        bool stillEmpty = lines.Count == 0 && _lines.Count == 0;
         _lines = lines;
         if (!_drawn || Script.Loaded is null) return null; // the first draw will show them
+        if (stillEmpty) return null; // a chart with nothing yet (no epoch evaluated): nothing to redraw
         if (Extension(lines) is not { } extension)
         {
             _ = Draw();
