@@ -20,9 +20,9 @@ public static class NativeAllocator
     private const int MmapThreshold = 32 << 20;
 
     /// <summary>Free memory at the top of the heap is returned to the system only beyond this.</summary>
-    private const int TrimThreshold = 512 << 20;
+    private const int TrimThreshold = 128 << 20;
 
-    private const int TopPad = 64 << 20;
+    private const int TopPad = 16 << 20;
 
     private static int _tuned;
 
