@@ -57,6 +57,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
         services.AddScoped<ChartScript>();
+        services.AddSingleton<SearchService>();
     }
 
     /// <summary>

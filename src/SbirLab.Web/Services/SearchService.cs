@@ -56,8 +56,10 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
         {
             return await lazy.Value;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not (RunNotSearchableException or OperationCanceledException))
         {
+            // A damaged checkpoint or index fails in many ways (I/O, format, torch): all of them mean "cannot be
+            // searched", with the reason, and the next attempt loads again.
             _searchers.TryRemove(new KeyValuePair<long, Lazy<Task<SketchSearcher>>>(runId, lazy));
             throw new RunNotSearchableException($"run {runId} could not be loaded for search: {e.Message}");
         }

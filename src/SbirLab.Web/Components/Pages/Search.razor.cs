@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using SbirLab.Runs;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
@@ -12,7 +13,7 @@ namespace SbirLab.Web.Components.Pages;
 /// refresh while drawing, at every stroke end and on demand; exact or HNSW search. The run is named in the address
 /// (<c>/search?run=12</c>); its model and index are loaded as soon as it is picked and kept by <see cref="SearchService"/>.
 /// </summary>
-public partial class Search
+public partial class Search : IDisposable
 {
     /// <summary>The choices of the top-K picker.</summary>
     public static readonly int[] KChoices = [5, 10, 20, 50, 100];
@@ -30,8 +31,10 @@ public partial class Search
     private string _source = "";
     private bool _searching;
     private string? _error;
+    private IDisposable? _feed;
 
     [Inject] private SearchService Service { get; set; } = default!;
+    [Inject] private LiveRunFeeds Feeds { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>The run to search, from the address.</summary>
@@ -40,7 +43,27 @@ public partial class Search
     private string? SearchUrl => _runId is { } id ? $"api/runs/{id.ToString(CultureInfo.InvariantCulture)}/search" : null;
     private string? UploadUrl => SearchUrl is { } url ? url + "/image" : null;
 
-    protected override void OnInitialized() => _runs = Service.Runs();
+    protected override void OnInitialized()
+    {
+        _runs = Service.Runs();
+        _feed = Feeds.WatchAll(OnRunEvents);
+    }
+
+    /// <summary>A run finished its evaluation, or went away: the run picker follows without a reload.</summary>
+    private Task OnRunEvents(IReadOnlyList<RunEvent> events)
+    {
+        if (!events.Any(e => e is RunEvaluationEvent or RunDeleted or RunStatusChanged)) return Task.CompletedTask;
+        return InvokeAsync(async () =>
+        {
+            var runs = Service.Runs();
+            if (runs.Select(r => r.Id).SequenceEqual(_runs.Select(r => r.Id))) return;
+            _runs = runs;
+            if (_runId is null || _runs.All(r => r.Id != _runId)) await OnParametersSetAsync(); // pick one now
+            StateHasChanged();
+        });
+    }
+
+    public void Dispose() => _feed?.Dispose();
 
     protected override async Task OnParametersSetAsync()
     {
