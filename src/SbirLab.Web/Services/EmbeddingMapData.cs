@@ -13,6 +13,22 @@ public sealed record EmbeddingMapData(double[] X, double[] Y, int[] Labels, stri
     /// <summary>"pca" or "tsne" when known.</summary>
     public string? Projection { get; init; }
 
+    /// <summary>The same points in another projection (the engine's map holds both t-SNE and PCA), else null.</summary>
+    public EmbeddingMapData? OtherView { get; init; }
+
+    /// <summary>For a PCA view: the share of the variance each of its two axes explains.</summary>
+    public double[]? ExplainedVariance { get; init; }
+
+    /// <summary>A caption such as "t-SNE" or "PCA (axes explain 41 % + 18 % of the variance)".</summary>
+    public string ProjectionTitle => Projection switch
+    {
+        "tsne" => "t-SNE",
+        "pca" when ExplainedVariance is [var first, var second, ..] =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PCA (axes explain {first * 100:F0} % + {second * 100:F0} % of the variance)"),
+        "pca" => "PCA",
+        _ => "2-D",
+    };
+
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>The map in <paramref name="json"/>; null when there is none or it is not a map.</summary>
@@ -31,7 +47,8 @@ public sealed record EmbeddingMapData(double[] X, double[] Y, int[] Labels, stri
 
     /// <summary>
     /// The map the engine writes at evaluation (<see cref="SbirLab.Engine.Training.EmbeddingMapFile"/>: points with
-    /// t-SNE and PCA coordinates); its t-SNE view, with every point's image for the thumbnails. Null for other JSON.
+    /// t-SNE and PCA coordinates): its t-SNE view, with the PCA view as <see cref="OtherView"/>, and every point's
+    /// image for the thumbnails. Null for other JSON.
     /// </summary>
     private static EmbeddingMapData? FromEngineReport(string json)
     {
@@ -39,11 +56,12 @@ public sealed record EmbeddingMapData(double[] X, double[] Y, int[] Labels, stri
         var file = JsonSerializer.Deserialize<SbirLab.Engine.Training.EmbeddingMapFile>(json, Options);
         if (file is null || file.Points.Count == 0) return null;
         var points = file.Points;
-        return new EmbeddingMapData(
-            points.Select(p => p.TsneX).ToArray(), points.Select(p => p.TsneY).ToArray(), points.Select(p => (int)p.Label).ToArray(),
+        EmbeddingMapData View(Func<SbirLab.Engine.Training.MapPoint, double> x, Func<SbirLab.Engine.Training.MapPoint, double> y) => new(
+            points.Select(x).ToArray(), points.Select(y).ToArray(), points.Select(p => (int)p.Label).ToArray(),
             file.ClassNames.ToArray(), points.Select(p => p.Domain == "sketch").ToArray(),
-            points.Select(p => p.Set).ToArray(), points.Select(p => p.Index).ToArray())
-        { Projection = "tsne" };
+            points.Select(p => p.Set).ToArray(), points.Select(p => p.Index).ToArray());
+        var pca = View(p => p.PcaX, p => p.PcaY) with { Projection = "pca", ExplainedVariance = file.PcaExplainedVariance };
+        return View(p => p.TsneX, p => p.TsneY) with { Projection = "tsne", OtherView = pca };
     }
 
     public bool HasThumbnails => Sets?.Length == X.Length && Indices?.Length == X.Length;

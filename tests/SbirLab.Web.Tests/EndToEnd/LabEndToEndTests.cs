@@ -129,6 +129,11 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         await _page.WaitForFunctionAsync("() => { const i = document.querySelector('.embedding-map img.map-hover'); return i && i.complete && i.naturalWidth === 28; }");
         await _page.Locator(".embedding-map").ScrollIntoViewIfNeededAsync();
         await Browser.ScreenshotAsync(_page, "06-embedding-map", fullPage: false);
+        // The same points in the engine's PCA projection, one click away.
+        await _page.Locator(".map-view-picker").GetByText("PCA").ClickAsync();
+        await Expect(_page.Locator(".embedding-map .map-caption")).ToContainTextAsync("PCA (axes explain");
+        await Expect(_page.Locator(".embedding-map .js-plotly-plot")).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(_page, "06-embedding-map-pca", fullPage: false);
     }
 
     private async Task CloneItWithAnotherMargin()

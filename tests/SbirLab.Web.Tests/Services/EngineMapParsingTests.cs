@@ -23,5 +23,13 @@ public class EngineMapParsingTests
         Assert.True(map.HasThumbnails);
         Assert.Equal((ImageSetKind.Gallery, 7), map.ImageOf(1));
         Assert.Equal("tsne", map.Projection);
+
+        var pca = map.OtherView;
+        Assert.NotNull(pca);
+        Assert.Equal("pca", pca!.Projection);
+        Assert.Equal([0.1, 0.3], pca.X);
+        Assert.Equal([0.2, 0.4], pca.Y);
+        Assert.Equal((ImageSetKind.Query, 3), pca.ImageOf(0));
+        Assert.Equal("PCA (axes explain 70 % + 20 % of the variance)", pca.ProjectionTitle);
     }
 }
