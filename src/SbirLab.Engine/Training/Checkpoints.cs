@@ -16,7 +16,8 @@ public static class Checkpoints
     private const string ModelPrefix = "model.";
     private const string OptimizerPrefix = "optimizer.";
 
-    public static CheckpointInfo Save(RunFolder folder, SiameseNetwork model, Optimizer optimizer, int epoch, int batchInEpoch, long step, RunConfig config)
+    public static CheckpointInfo Save(RunFolder folder, SiameseNetwork model, Optimizer optimizer, int epoch, int batchInEpoch, long step, RunConfig config,
+        EpochProgress? progress = null)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, t) in model.state_dict()) tensors[ModelPrefix + name] = t;
@@ -29,6 +30,7 @@ public static class Checkpoints
             ["step"] = step.ToString(CultureInfo.InvariantCulture),
             ["config"] = ConfigJson.Serialize(config),
         };
+        if (progress is not null) metadata["epoch_progress"] = System.Text.Json.JsonSerializer.Serialize(progress);
         Directory.CreateDirectory(folder.Checkpoints);
         // Written aside and moved into place, so a crash mid-write never leaves a half checkpoint.
         string temporary = folder.LastCheckpoint + ".tmp";
@@ -40,7 +42,7 @@ public static class Checkpoints
             path = folder.EpochCheckpoint(epoch);
             File.Copy(folder.LastCheckpoint, path, overwrite: true);
         }
-        return new CheckpointInfo(path, epoch, batchInEpoch, step);
+        return new CheckpointInfo(path, epoch, batchInEpoch, step) { Progress = progress };
     }
 
     /// <summary>Where a checkpoint stands, read from its metadata alone.</summary>
@@ -88,6 +90,7 @@ public static class Checkpoints
         if (!metadata.TryGetValue("format", out var format) || !format.StartsWith("sbirlab-checkpoint", StringComparison.Ordinal))
             throw new InvalidDataException($"{path} is not an SbirLab checkpoint");
         int Int(string key) => int.Parse(metadata[key], CultureInfo.InvariantCulture);
-        return new CheckpointInfo(path, Int("epoch"), Int("batch_in_epoch"), long.Parse(metadata["step"], CultureInfo.InvariantCulture));
+        var progress = metadata.TryGetValue("epoch_progress", out var json) ? System.Text.Json.JsonSerializer.Deserialize<EpochProgress>(json) : null;
+        return new CheckpointInfo(path, Int("epoch"), Int("batch_in_epoch"), long.Parse(metadata["step"], CultureInfo.InvariantCulture)) { Progress = progress };
     }
 }

@@ -30,7 +30,14 @@ public sealed record StepMetrics(long Step, int Epoch, IReadOnlyDictionary<strin
 public sealed record EpochMetrics(int Epoch, long Step, IReadOnlyDictionary<string, double> Values);
 
 /// <summary>A saved checkpoint: where training can resume from.</summary>
-public sealed record CheckpointInfo(string Path, int Epoch, int BatchInEpoch, long Step);
+public sealed record CheckpointInfo(string Path, int Epoch, int BatchInEpoch, long Step)
+{
+    /// <summary>For a checkpoint inside an epoch: the running sums of that epoch so far, so a resumed epoch's means cover all of it.</summary>
+    public EpochProgress? Progress { get; init; }
+}
+
+/// <summary>The running sums of an epoch's steps (their means become the epoch's figures).</summary>
+public sealed record EpochProgress(double Loss, double Embedding, double CrossEntropy, double Accuracy, double Seconds, int Steps, int AccuracySteps, int Items);
 
 /// <summary>How a run ended.</summary>
 public sealed record RunOutcome(RunStatus Status, string Message, long Steps, int EpochsCompleted, CheckpointInfo? LastCheckpoint);

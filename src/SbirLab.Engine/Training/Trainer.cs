@@ -93,11 +93,11 @@ public sealed class Trainer : IDisposable
         for (int epoch = position.Epoch; epoch < _config.Training.Epochs; epoch++)
         {
             int skip = epoch == position.Epoch ? position.BatchInEpoch : 0;
-            var status = TrainEpoch(epoch, skip, state, stop);
+            var status = TrainEpoch(epoch, skip, skip > 0 ? position.Progress : null, state, stop);
             if (status == RunStatus.Diverged) return Finish(RunStatus.Diverged, DivergedMessage(state), state.Step, epoch, last);
             if (status == RunStatus.Stopped)
             {
-                last = Save(epoch, state.BatchInEpoch, state.Step);
+                last = Save(epoch, state.BatchInEpoch, state.Step, state.Snapshot());
                 return Finish(RunStatus.Stopped, $"stopped at step {state.Step}", state.Step, epoch, last);
             }
             EndEpoch(epoch, state); // figures first: a checkpoint then marks an epoch whose figures are all written
@@ -112,10 +112,10 @@ public sealed class Trainer : IDisposable
 
     private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == "pairs" ? 2 * _config.Batch.Size : _config.Batch.Size;
 
-    private RunStatus TrainEpoch(int epoch, int skip, LoopState state, CancellationToken stop)
+    private RunStatus TrainEpoch(int epoch, int skip, EpochProgress? resumed, LoopState state, CancellationToken stop)
     {
         SetTrainMode();
-        state.StartEpoch();
+        state.StartEpoch(resumed);
         state.BatchInEpoch = skip;
         var batches = _sampler.Epoch(epoch).Take(StepsPerEpoch).Skip(skip).ToList();
         foreach (var batch in PreparedBatches(batches, state.Step))
@@ -210,9 +210,9 @@ public sealed class Trainer : IDisposable
         if (_config.Training.FreezeBatchNorm) BatchNormFreezer.Freeze(_model);
     }
 
-    private CheckpointInfo Save(int epoch, int batchInEpoch, long step)
+    private CheckpointInfo Save(int epoch, int batchInEpoch, long step, EpochProgress? progress = null)
     {
-        var info = Checkpoints.Save(_folder, _model, _optimizer, epoch, batchInEpoch, step, _config);
+        var info = Checkpoints.Save(_folder, _model, _optimizer, epoch, batchInEpoch, step, _config, progress);
         _observer.OnCheckpoint(info);
         return info;
     }
@@ -241,7 +241,15 @@ public sealed class Trainer : IDisposable
         public int BatchInEpoch { get; set; }
         public float LastLoss { get; set; }
 
-        public void StartEpoch() => (_loss, _embedding, _ce, _accuracy, _seconds, _steps, _accuracySteps, _items) = (0, 0, 0, 0, 0, 0, 0, 0);
+        /// <summary>Clears the sums, or takes those a checkpoint inside the epoch saved (a resumed epoch).</summary>
+        public void StartEpoch(EpochProgress? resumed = null)
+        {
+            var p = resumed ?? new EpochProgress(0, 0, 0, 0, 0, 0, 0, 0);
+            (_loss, _embedding, _ce, _accuracy, _seconds, _steps, _accuracySteps, _items) =
+                (p.Loss, p.Embedding, p.CrossEntropy, p.Accuracy, p.Seconds, p.Steps, p.AccuracySteps, p.Items);
+        }
+
+        public EpochProgress Snapshot() => new(_loss, _embedding, _ce, _accuracy, _seconds, _steps, _accuracySteps, _items);
 
         public void Record(StepLoss loss, float total, int items, double seconds)
         {

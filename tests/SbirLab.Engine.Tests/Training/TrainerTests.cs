@@ -66,6 +66,9 @@ public class TrainerTests
         for (int i = 0; i < 16; i++)
             Assert.Equal(straight.Steps[i].Values["loss"], combined[i].Values["loss"], 5);
         Assert.Equal(straight.Epochs[^1].Values["map"], second.Epochs[^1].Values["map"], 5);
+        // The resumed epoch's mean loss covers its steps before the stop too (they come from the checkpoint).
+        Assert.Equal(straight.Epochs[^1].Values["loss"], second.Epochs[^1].Values["loss"], 5);
+        Assert.Equal(3, stopped.LastCheckpoint.Progress!.Steps);
     }
 
     [Fact]
