@@ -379,6 +379,12 @@ public sealed class RunStore : IDisposable
         db.SaveChanges();
     }
 
+    public void RemoveTag(long runId, string tag)
+    {
+        using var db = CreateContext();
+        db.Tags.Where(t => t.RunId == runId && t.Name == tag).ExecuteDelete();
+    }
+
     public void AddNote(long runId, string text)
     {
         using var db = CreateContext();

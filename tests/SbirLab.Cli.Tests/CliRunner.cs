@@ -18,9 +18,7 @@ internal static class CliRunner
         AnsiConsole.Console = console;
         try
         {
-            var root = new RootCommand("sbirlab");
-            foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-            int code = await root.Parse(args).InvokeAsync();
+            int code = await CommandCatalog.Root().Parse(args).InvokeAsync();
             return (code, console.Output);
         }
         finally

@@ -1,12 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using SbirLab.Store;
 
 namespace SbirLab.Web.Services;
 
-/// <summary>
-/// Notes and tags a person adds to a run. Adding goes through the run store's own methods; the store has
-/// no way to remove a tag, so this service does that one thing over the store's context.
-/// </summary>
+/// <summary>Notes and tags a person adds to a run, trimmed, through the run store (the CLI's <c>runs tag|note</c> too).</summary>
 public sealed class RunAnnotations(RunStore store)
 {
     public void AddNote(long runId, string text)
@@ -20,9 +16,5 @@ public sealed class RunAnnotations(RunStore store)
         if (tag.Length > 0) store.AddTag(runId, tag);
     }
 
-    public void RemoveTag(long runId, string tag)
-    {
-        using var db = store.CreateContext();
-        db.Tags.Where(t => t.RunId == runId && t.Name == tag).ExecuteDelete();
-    }
+    public void RemoveTag(long runId, string tag) => store.RemoveTag(runId, tag);
 }

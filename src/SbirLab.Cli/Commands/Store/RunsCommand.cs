@@ -8,18 +8,66 @@ using Spectre.Console;
 
 namespace SbirLab.Cli.Commands.Store;
 
-/// <summary><c>sbirlab runs list | show &lt;id&gt; | stop &lt;id&gt; | resume &lt;id&gt; | export &lt;id&gt;|--all [--out] | delete &lt;id&gt;</c>.</summary>
+/// <summary>
+/// <c>sbirlab runs list | show &lt;id&gt; | stop &lt;id&gt; | resume &lt;id&gt; | export &lt;id&gt;|--all [--out] | delete &lt;id&gt;
+/// | tag &lt;id&gt; &lt;tag&gt;... [--remove] | note &lt;id&gt; &lt;text&gt;</c>.
+/// </summary>
 internal static class RunsCommand
 {
     public static Command Create()
     {
-        var command = new Command("runs", "List, inspect, stop, resume, export and delete the runs of the store.");
+        var command = new Command("runs", "List, inspect, stop, resume, export, delete, tag and annotate the runs of the store.");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(WithId("stop", "Stop a run: at once when queued, within a step (and a heartbeat) when running.", Stop));
         command.Subcommands.Add(WithId("resume", "Queue a stopped or interrupted run again; it continues from its last checkpoint.", Resume));
         command.Subcommands.Add(Export());
         command.Subcommands.Add(WithId("delete", "Delete a run that is not running, with its metrics and files.", Delete));
+        command.Subcommands.Add(Tag());
+        command.Subcommands.Add(Note());
+        return command;
+    }
+
+    private static Command Tag()
+    {
+        var id = IdArgument();
+        var tags = new Argument<string[]>("tags") { Description = "Tags to add (or remove).", Arity = ArgumentArity.OneOrMore };
+        var remove = new Option<bool>("--remove") { Description = "Remove the tags instead of adding them." };
+        var command = new Command("tag", "Add tags to a run, or remove them; `runs list --tag` filters by them.") { id, tags, remove };
+        command.SetAction(result =>
+        {
+            using var store = StoreCommands.OpenStore(result);
+            long runId = result.GetValue(id);
+            if (store.Find(runId) is null) return CliOutput.Error($"no run with id {runId}");
+            var names = result.GetValue(tags)!.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList();
+            if (names.Count == 0) return CliOutput.Error("tags: give at least one non-empty tag");
+            foreach (var name in names)
+            {
+                if (result.GetValue(remove)) store.RemoveTag(runId, name);
+                else store.AddTag(runId, name);
+            }
+            AnsiConsole.MarkupLine($"run {runId} tags: {Markup.Escape(string.Join(", ", store.Find(runId)!.Tags.Select(t => t.Name).Order(StringComparer.Ordinal)))}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Note()
+    {
+        var id = IdArgument();
+        var text = new Argument<string>("text") { Description = "The note (quote it)." };
+        var command = new Command("note", "Add a note to a run (a grader's remark, what was tried); `runs show` lists them.") { id, text };
+        command.SetAction(result =>
+        {
+            using var store = StoreCommands.OpenStore(result);
+            long runId = result.GetValue(id);
+            if (store.Find(runId) is null) return CliOutput.Error($"no run with id {runId}");
+            string note = result.GetValue(text)?.Trim() ?? "";
+            if (note.Length == 0) return CliOutput.Error("text: the note is empty");
+            store.AddNote(runId, note);
+            AnsiConsole.MarkupLine($"run {runId}: note added ({store.Find(runId)!.Notes.Count} in all)");
+            return 0;
+        });
         return command;
     }
 
