@@ -78,6 +78,51 @@ public sealed class SearchPageTests(SearchLab lab)
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task AFingerAndAPenDrawStrokesToo()
+    {
+        // A touch screen context; the finger and the pen come through Chromium's own input pipeline (DevTools
+        // Input.dispatchTouchEvent, and Input.dispatchMouseEvent with pointerType "pen"), as real devices would.
+        await using var context = await lab.Browser.NewContextAsync(new BrowserNewContextOptions { HasTouch = true, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(lab.BaseUrl, $"search?run={lab.RunId}").ToString());
+        await Expect(page.Locator(".run-state")).ToContainTextAsync("ready", new() { Timeout = 60_000 });
+        var canvas = page.Locator("canvas.sketch-canvas");
+        await canvas.EvaluateAsync("c => { window.pointerTypes = []; c.addEventListener('pointerdown', e => window.pointerTypes.push(e.pointerType)); }");
+        var box = await canvas.BoundingBoxAsync() ?? throw new InvalidOperationException("the canvas is not visible");
+        var line = Enumerable.Range(0, 12).Select(i => (X: box.X + box.Width * (0.2 + 0.05 * i), Y: box.Y + box.Height * (0.3 + 0.03 * i))).ToList();
+        var cdp = await context.NewCDPSessionAsync(page);
+
+        static Dictionary<string, object> Touch(string type, params (double X, double Y)[] points) => new()
+        {
+            ["type"] = type,
+            ["touchPoints"] = points.Select(p => new Dictionary<string, object> { ["x"] = p.X, ["y"] = p.Y }).ToArray(),
+        };
+        await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchStart", line[0]));
+        foreach (var point in line.Skip(1)) await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchMove", point));
+        await cdp.SendAsync("Input.dispatchTouchEvent", Touch("touchEnd"));
+        await Expect(canvas).ToHaveAttributeAsync("data-strokes", "1");
+
+        static Dictionary<string, object> Pen(string type, (double X, double Y) p) => new()
+        {
+            ["type"] = type,
+            ["x"] = p.X,
+            ["y"] = p.Y + 80,
+            ["button"] = "left",
+            ["buttons"] = type == "mouseReleased" ? 0 : 1,
+            ["clickCount"] = 1,
+            ["pointerType"] = "pen",
+            ["force"] = 0.5,
+        };
+        await cdp.SendAsync("Input.dispatchMouseEvent", Pen("mousePressed", line[0]));
+        foreach (var point in line.Skip(1)) await cdp.SendAsync("Input.dispatchMouseEvent", Pen("mouseMoved", point));
+        await cdp.SendAsync("Input.dispatchMouseEvent", Pen("mouseReleased", line[^1]));
+        await Expect(canvas).ToHaveAttributeAsync("data-strokes", "2");
+
+        Assert.Equal(["touch", "pen"], await page.EvaluateAsync<string[]>("() => window.pointerTypes"));
+        await Expect(page.Locator(".result-card")).ToHaveCountAsync(10); // the two strokes were searched
+    }
+
     /// <summary>Draws [0, 1] strokes with the mouse inside the canvas (a 10 % border), one pointer down-move-up per stroke.</summary>
     internal static async Task DrawAsync(IPage page, ILocator canvas, IReadOnlyList<Stroke> strokes)
     {
