@@ -43,6 +43,7 @@ public static class NativeAllocator
         if (Interlocked.Exchange(ref _tuned, 1) == 1 || !OperatingSystem.IsLinux()) return;
         try
         {
+            // '&', not '&&': every setting is applied even when an earlier one is refused
             Tuned = MallOpt(MMmapThreshold, MmapThreshold) == 1
                     & MallOpt(MTrimThreshold, TrimThreshold) == 1
                     & MallOpt(MTopPad, TopPad) == 1;
