@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Training;
+using Microsoft.EntityFrameworkCore;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Runs;
@@ -40,11 +42,19 @@ public sealed class RunService : IDisposable
 
     // ---- the API ---------------------------------------------------------------------------
 
-    /// <summary>Validates and queues a config; returns the run id. Throws <see cref="ConfigException"/> on an invalid config.</summary>
-    public long Queue(RunConfig config, string? name = null, string? experiment = null,
-        IEnumerable<string>? tags = null, long? parentRunId = null)
+    /// <summary>
+    /// Validates and queues a config for <paramref name="caller"/>; returns the run id. The run goes to team
+    /// <paramref name="teamId"/>, else to the caller's team (a member), else to the default team. Throws
+    /// <see cref="ConfigException"/> on an invalid config, <see cref="AccessDeniedException"/> when the caller may not
+    /// queue in that team, and <see cref="KeyNotFoundException"/> for a parent run the caller cannot read.
+    /// </summary>
+    public long Queue(Caller caller, RunConfig config, string? name = null, string? experiment = null,
+        IEnumerable<string>? tags = null, long? parentRunId = null, long? teamId = null)
     {
-        long id = Store.Queue(config, new RunOptions(name, experiment, tags?.ToList(), parentRunId));
+        var team = TeamOf(teamId ?? caller.TeamId ?? Team.DefaultId);
+        Access.DemandQueue(caller, team.Id, team.Name);
+        if (parentRunId is { } parent) Access.Demand(caller, RunAction.Read, RunOf(parent));
+        long id = Store.Queue(config, new RunOptions(name, experiment, tags?.ToList(), parentRunId, team.Id));
         Events.Publish(new RunStatusChanged(id, RunStatus.Queued, null));
         _workSignal.Release();
         return id;
@@ -54,8 +64,9 @@ public sealed class RunService : IDisposable
     /// Stops a run: a queued run at once; a running one within one training step when this process runs
     /// it, else within a heartbeat of the worker that does. Returns the status right after the request.
     /// </summary>
-    public RunStatus Stop(long runId)
+    public RunStatus Stop(Caller caller, long runId)
     {
+        Access.Demand(caller, RunAction.Manage, RunOf(runId));
         var status = Store.RequestStop(runId);
         if (_active.TryGetValue(runId, out var run)) run.Cancel(byUser: true);
         if (status == RunStatus.Stopped) Events.Publish(new RunStatusChanged(runId, status, "stopped before it started"));
@@ -63,22 +74,53 @@ public sealed class RunService : IDisposable
     }
 
     /// <summary>Queues a stopped or interrupted run again; it continues from its last checkpoint.</summary>
-    public void Resume(long runId)
+    public void Resume(Caller caller, long runId)
     {
+        Access.Demand(caller, RunAction.Manage, RunOf(runId));
         Store.Requeue(runId);
         Events.Publish(new RunStatusChanged(runId, RunStatus.Queued, "resume"));
         _workSignal.Release();
     }
 
     /// <summary>The config a run used, for a new run to start from (queue it with <c>parentRunId</c> = <paramref name="runId"/>).</summary>
-    public RunConfig Clone(long runId) => Store.Config(runId);
+    public RunConfig Clone(Caller caller, long runId)
+    {
+        Access.Demand(caller, RunAction.Read, RunOf(runId));
+        return Store.Config(runId);
+    }
 
     /// <summary>Deletes a run that is not running, with its metrics and files.</summary>
-    public void Delete(long runId)
+    public void Delete(Caller caller, long runId)
     {
+        Access.Demand(caller, RunAction.Manage, RunOf(runId));
         if (_active.ContainsKey(runId)) throw new InvalidOperationException($"run {runId} is running; stop it first");
         Store.Delete(runId);
         Events.Publish(new RunDeleted(runId));
+    }
+
+    /// <summary>
+    /// Publishes a completed run for public sketch search (visitors without an account may then search it, and
+    /// nothing else of it), or withdraws it. Only an admin or a member of the run's team may.
+    /// </summary>
+    public void Publish(Caller caller, long runId, bool published = true)
+    {
+        var run = RunOf(runId);
+        Access.Demand(caller, RunAction.Publish, run);
+        if (published && run.Status != RunStatus.Completed)
+            throw new InvalidOperationException($"run {runId} is {RunStore.DisplayStatus(run.Status)}; only a completed run can be published");
+        using (var db = Store.CreateContext())
+            db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s.SetProperty(r => r.PublishedAt, published ? DateTime.UtcNow : null));
+        Events.Publish(new RunStatusChanged(runId, run.Status, published ? "published for sketch search" : "withdrawn from sketch search"));
+    }
+
+    private AccessPolicy Access => Store.Access;
+
+    private RunRecord RunOf(long runId) => Store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
+
+    private Team TeamOf(long teamId)
+    {
+        using var db = Store.CreateContext();
+        return db.Teams.AsNoTracking().FirstOrDefault(t => t.Id == teamId) ?? throw new KeyNotFoundException($"no team with id {teamId}");
     }
 
     /// <summary>
@@ -124,7 +166,7 @@ public sealed class RunService : IDisposable
     {
         var run = Store.CreateRunning(config, WorkerIdentity.Current, options);
         Events.Publish(new RunStatusChanged(run.Id, RunStatus.Running, null));
-        using var stopping = stop.Register(() => Stop(run.Id)); // Ctrl+C in the foreground is the user's stop
+        using var stopping = stop.Register(() => Stop(Caller.DataFolderOwner, run.Id)); // Ctrl+C in the foreground is the user's stop
         return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
     }
 

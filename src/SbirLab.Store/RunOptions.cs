@@ -1,18 +1,26 @@
 namespace SbirLab.Store;
 
-/// <summary>What a caller may add to a config when queueing it: a display name, an experiment, tags and the run it derives from.</summary>
+/// <summary>
+/// What a caller may add to a config when queueing it: a display name, an experiment, tags, the run it derives from
+/// and the team it belongs to (null: the default team).
+/// </summary>
 public sealed record RunOptions(
     string? Name = null,
     string? Experiment = null,
     IReadOnlyList<string>? Tags = null,
-    long? ParentRunId = null);
+    long? ParentRunId = null,
+    long? TeamId = null);
 
-/// <summary>Filters for <see cref="RunStore.List"/>; null fields match everything.</summary>
+/// <summary>
+/// Filters for <see cref="RunStore.List"/>; null fields match everything. <see cref="ReadableBy"/> keeps only the runs
+/// that caller may read (<see cref="Accounts.AccessPolicy"/>): every front end that serves people sets it.
+/// </summary>
 public sealed record RunQuery(
     Engine.Training.RunStatus? Status = null,
     string? Experiment = null,
     string? Tag = null,
-    int? Limit = null);
+    int? Limit = null,
+    Accounts.Caller? ReadableBy = null);
 
 /// <summary>The process that claims runs: its host, process id and process start time tell later whether it is still alive.</summary>
 public sealed record WorkerIdentity(string Host, int Pid, DateTime ProcessStart)

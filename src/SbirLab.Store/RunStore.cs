@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Training;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
@@ -30,6 +31,9 @@ public sealed class RunStore : IDisposable
 
     /// <summary>The batch writer for metric points and log lines (started on first use).</summary>
     public MetricWriter Writer => _writer.Value;
+
+    /// <summary>The permission rules the services apply (the course's setting decides whether members read other teams' runs).</summary>
+    public AccessPolicy Access { get; set; } = new();
 
     /// <summary>Runs still marked running whose worker has given no heartbeat for this long are taken as gone.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
@@ -91,6 +95,7 @@ public sealed class RunStore : IDisposable
             CreatedAt = now,
             QueuedAt = now,
             ParentRunId = options?.ParentRunId,
+            TeamId = options?.TeamId ?? Team.DefaultId,
             ExperimentId = options?.Experiment is { Length: > 0 } experiment ? ExperimentId(db, experiment) : null,
         };
         foreach (var tag in (options?.Tags ?? []).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
@@ -398,7 +403,7 @@ public sealed class RunStore : IDisposable
     public RunRecord? Find(long runId)
     {
         using var db = CreateContext();
-        return db.Runs.AsNoTracking().Include(r => r.Experiment).Include(r => r.Tags).Include(r => r.Notes)
+        return db.Runs.AsNoTracking().Include(r => r.Experiment).Include(r => r.Team).Include(r => r.Tags).Include(r => r.Notes)
             .SingleOrDefault(r => r.Id == runId);
     }
 
@@ -406,7 +411,8 @@ public sealed class RunStore : IDisposable
     public IReadOnlyList<RunRecord> List(RunQuery? query = null)
     {
         using var db = CreateContext();
-        IQueryable<RunRecord> runs = db.Runs.AsNoTracking().Include(r => r.Experiment).Include(r => r.Tags);
+        IQueryable<RunRecord> runs = db.Runs.AsNoTracking().Include(r => r.Experiment).Include(r => r.Team).Include(r => r.Tags);
+        if (query?.ReadableBy is { } caller) runs = Access.Readable(runs, caller);
         if (query?.Status is { } status) runs = runs.Where(r => r.Status == status);
         if (query?.Experiment is { } experiment) runs = runs.Where(r => r.Experiment != null && r.Experiment.Name == experiment);
         if (query?.Tag is { } tag) runs = runs.Where(r => r.Tags.Any(t => t.Name == tag));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SbirLab.Engine.Training;
@@ -5,9 +6,13 @@ using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
 
-/// <summary>The EF Core model of the run store. Table and column names are fixed here because the batch writer inserts with plain SQL.</summary>
-public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : DbContext(options)
+/// <summary>
+/// The EF Core model of the run store. Table and column names are fixed here because the batch writer inserts with
+/// plain SQL. The lab's accounts (ASP.NET Core Identity's user tables) live in the same database.
+/// </summary>
+public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : IdentityUserContext<LabUser>(options)
 {
+    public DbSet<Team> Teams => Set<Team>();
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<RunRecord> Runs => Set<RunRecord>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
@@ -26,6 +31,18 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : D
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<Team>(e =>
+        {
+            e.ToTable("Teams");
+            e.HasIndex(x => x.Name).IsUnique();
+            e.HasData(new Team { Id = Team.DefaultId, Name = Team.DefaultName, CreatedAt = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc) });
+        });
+        modelBuilder.Entity<LabUser>(e =>
+        {
+            e.Property(x => x.Role).HasMaxLength(16);
+            e.HasOne(x => x.Team).WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
         modelBuilder.Entity<Experiment>(e =>
         {
             e.ToTable("Experiments");
@@ -38,6 +55,8 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : D
             e.HasIndex(x => new { x.Status, x.QueuedAt });
             e.HasOne(x => x.Experiment).WithMany(x => x.Runs).HasForeignKey(x => x.ExperimentId).OnDelete(DeleteBehavior.SetNull);
             e.HasOne(x => x.ParentRun).WithMany().HasForeignKey(x => x.ParentRunId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(x => x.Team).WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.TeamId);
             e.HasMany(x => x.Tags).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.Notes).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });

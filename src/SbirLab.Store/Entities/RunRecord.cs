@@ -75,6 +75,14 @@ public sealed class RunRecord
     /// <summary>Folder of the run's files, relative to the data folder (e.g. <c>runs/12</c>).</summary>
     public string Folder { get; set; } = "";
 
+    /// <summary>The team the run belongs to: its members manage it (see <see cref="Accounts.AccessPolicy"/>).</summary>
+    public long TeamId { get; set; } = Team.DefaultId;
+
+    public Team? Team { get; set; }
+
+    /// <summary>When the run was published for public sketch search (visitors without an account may search it); null when not.</summary>
+    public DateTime? PublishedAt { get; set; }
+
     public List<RunTag> Tags { get; set; } = [];
     public List<RunNote> Notes { get; set; } = [];
 }
