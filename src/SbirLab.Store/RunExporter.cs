@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
@@ -16,10 +17,11 @@ public sealed class RunExporter(RunStore store)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Writes run <paramref name="runId"/> as a zip file at <paramref name="zipPath"/>; returns the entry names.</summary>
-    public IReadOnlyList<string> ExportRun(long runId, string zipPath)
+    /// <summary>Writes run <paramref name="runId"/> as a zip file at <paramref name="zipPath"/> for a caller who may export it; returns the entry names.</summary>
+    public IReadOnlyList<string> ExportRun(Caller caller, long runId, string zipPath)
     {
         var run = store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
+        store.Access.Demand(caller, RunAction.Export, run);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(zipPath))!);
         if (File.Exists(zipPath)) File.Delete(zipPath);
         using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
@@ -44,10 +46,11 @@ public sealed class RunExporter(RunStore store)
         return entries;
     }
 
-    /// <summary>Writes every run (or those of <paramref name="query"/>) as one CSV table.</summary>
-    public int ExportAllCsv(TextWriter output, RunQuery? query = null)
+    /// <summary>Writes every run the caller may export (of those <paramref name="query"/> selects) as one CSV table.</summary>
+    public int ExportAllCsv(Caller caller, TextWriter output, RunQuery? query = null)
     {
-        var rows = store.List(query).OrderBy(r => r.Id).Select(RowOf).ToList();
+        var rows = store.List((query ?? new RunQuery()) with { ReadableBy = caller })
+            .Where(r => store.Access.Allows(caller, RunAction.Export, r)).OrderBy(r => r.Id).Select(RowOf).ToList();
         var fixedColumns = FixedColumns;
         var extraColumns = rows.SelectMany(r => r.Keys).Where(k => !fixedColumns.Contains(k)).Distinct()
             .OrderBy(ColumnGroup).ThenBy(k => k, StringComparer.Ordinal).ToList();

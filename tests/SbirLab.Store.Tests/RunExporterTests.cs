@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Training;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
@@ -25,7 +26,7 @@ public sealed class RunExporterTests : IDisposable
         File.WriteAllBytes(Path.Combine(folder.Pictures, "loss.png"), [1, 2, 3]);
         string zipPath = Path.Combine(_temp.Root, "out", "run.zip");
 
-        new RunExporter(Store).ExportRun(id, zipPath);
+        new RunExporter(Store).ExportRun(Caller.DataFolderOwner, id, zipPath);
 
         using var zip = ZipFile.OpenRead(zipPath);
         string Text(string name) => new StreamReader(zip.GetEntry(name)!.Open()).ReadToEnd();
@@ -51,7 +52,7 @@ public sealed class RunExporterTests : IDisposable
         Store.AddEvaluation(b, """{"report":{"meanAveragePrecision":0.8}}""");
         var text = new StringWriter();
 
-        int rows = new RunExporter(Store).ExportAllCsv(text);
+        int rows = new RunExporter(Store).ExportAllCsv(Caller.DataFolderOwner, text);
 
         var lines = text.ToString().TrimEnd('\n').Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal(2, rows);

@@ -1,6 +1,7 @@
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store.Entities;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Store.Tests;
 
@@ -24,7 +25,7 @@ public sealed class RunServiceTests : IDisposable
     public async Task The_worker_serves_the_queue_first_in_first_out_one_run_at_a_time()
     {
         var executor = new ScriptedExecutor(epochs: 1, stepsPerEpoch: 3) { StepTime = TimeSpan.FromMilliseconds(5) };
-        long[] ids = [_service.Queue(TempStore.Config("a")), _service.Queue(TempStore.Config("b")), _service.Queue(TempStore.Config("c"))];
+        long[] ids = [_service.Queue(Caller.DataFolderOwner, TempStore.Config("a")), _service.Queue(Caller.DataFolderOwner, TempStore.Config("b")), _service.Queue(Caller.DataFolderOwner, TempStore.Config("c"))];
 
         await RunUntilIdle(executor);
 
@@ -40,8 +41,8 @@ public sealed class RunServiceTests : IDisposable
     {
         using var both = new Barrier(2);
         var executor = new ScriptedExecutor(1, 2) { AfterStep = (_, step) => { if (step == 0) both.SignalAndWait(Patience); } };
-        _service.Queue(TempStore.Config("a"));
-        _service.Queue(TempStore.Config("b"));
+        _service.Queue(Caller.DataFolderOwner, TempStore.Config("a"));
+        _service.Queue(Caller.DataFolderOwner, TempStore.Config("b"));
 
         await RunUntilIdle(executor, concurrency: 2);
 
@@ -54,9 +55,9 @@ public sealed class RunServiceTests : IDisposable
         long id = 0;
         var executor = new ScriptedExecutor(epochs: 3, stepsPerEpoch: 4)
         {
-            AfterStep = (_, step) => { if (step == 5) _service.Stop(id); }, // mid epoch 1
+            AfterStep = (_, step) => { if (step == 5) _service.Stop(Caller.DataFolderOwner, id); }, // mid epoch 1
         };
-        id = _service.Queue(TempStore.Config());
+        id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
 
         await RunUntilIdle(executor);
 
@@ -66,7 +67,7 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(6, stopped.Steps);
         Assert.Equal(Enumerable.Range(0, 6).Select(s => (long)s), Steps(id));
 
-        _service.Resume(id);
+        _service.Resume(Caller.DataFolderOwner, id);
         await RunUntilIdle(executor);
 
         var done = Store.Find(id)!;
@@ -83,7 +84,7 @@ public sealed class RunServiceTests : IDisposable
     {
         using var otherProcess = _temp.OpenAnother();
         var executor = new ScriptedExecutor(1, 1_000) { StepTime = TimeSpan.FromMilliseconds(10) };
-        long id = _service.Queue(TempStore.Config());
+        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
         var worker = Task.Run(() => RunUntilIdle(executor));
         await WaitFor(() => Store.Find(id)!.Steps >= 5);
 
@@ -103,7 +104,7 @@ public sealed class RunServiceTests : IDisposable
         var executor = new ScriptedExecutor(1, 2);
         long unreadable = Store.QueueJson("{ \"model\": { \"backbone\": ", "cut-off", 1);
         long invalid = Store.QueueJson("""{ "name": "bad", "model": { "backbone": "vgg19" } }""", "bad", 1);
-        long good = _service.Queue(TempStore.Config("good"));
+        long good = _service.Queue(Caller.DataFolderOwner, TempStore.Config("good"));
 
         await RunUntilIdle(executor);
 
@@ -121,7 +122,7 @@ public sealed class RunServiceTests : IDisposable
     public async Task A_failing_trainer_fails_the_run_and_keeps_the_error_in_its_log()
     {
         var executor = new ScriptedExecutor(1, 5) { AfterStep = (_, step) => { if (step == 2) throw new InvalidOperationException("out of memory"); } };
-        long id = _service.Queue(TempStore.Config());
+        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
 
         await RunUntilIdle(executor);
 
@@ -135,7 +136,7 @@ public sealed class RunServiceTests : IDisposable
     public async Task Shutting_the_worker_down_leaves_the_run_interrupted_and_resumable()
     {
         var executor = new ScriptedExecutor(1, 1_000) { StepTime = TimeSpan.FromMilliseconds(5) };
-        long id = _service.Queue(TempStore.Config());
+        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
         using var worker = new RunWorker(_service, executor, new RunWorkerOptions());
         await worker.StartAsync(CancellationToken.None);
         await WaitFor(() => Store.Find(id)!.Steps >= 3);
@@ -146,7 +147,7 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(RunStatus.Interrupted, run.Status);
         Assert.StartsWith("worker shut down: stopped at step", run.Message);
         Assert.Equal(run.Steps, run.CheckpointStep);
-        _service.Resume(id);
+        _service.Resume(Caller.DataFolderOwner, id);
         Assert.Equal(RunStatus.Queued, Store.Find(id)!.Status);
     }
 
@@ -154,7 +155,7 @@ public sealed class RunServiceTests : IDisposable
     public async Task Subscribers_see_every_step_and_the_status_changes_of_a_local_run()
     {
         var executor = new ScriptedExecutor(2, 5);
-        long id = _service.Queue(TempStore.Config());
+        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
         using var cancel = new CancellationTokenSource(Patience);
         var events = new List<RunEvent>();
         var listening = Task.Run(async () =>
@@ -181,7 +182,7 @@ public sealed class RunServiceTests : IDisposable
     public async Task Subscribers_follow_a_run_trained_by_another_process_through_the_store()
     {
         using var otherProcess = _temp.OpenAnother();
-        long id = otherProcess.Queue(TempStore.Config());
+        long id = otherProcess.Queue(Caller.DataFolderOwner, TempStore.Config());
         otherProcess.ClaimNext(new WorkerIdentity("gpu-box", 99, DateTime.UtcNow));
         using var cancel = new CancellationTokenSource(Patience);
         var events = new List<RunEvent>();
@@ -229,11 +230,11 @@ public sealed class RunServiceTests : IDisposable
     public void Clone_returns_the_stored_config_and_delete_refuses_a_run_in_training()
     {
         var config = TempStore.Config("orig", seed: 5) with { Loss = new Engine.Configs.LossConfig { Embedding = "triplet", Margin = 0.3 } };
-        long id = _service.Queue(config);
-        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), Engine.Configs.ConfigJson.Serialize(_service.Clone(id)));
-        long child = _service.Queue(_service.Clone(id) with { Seed = 6 }, parentRunId: id);
+        long id = _service.Queue(Caller.DataFolderOwner, config);
+        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), Engine.Configs.ConfigJson.Serialize(_service.Clone(Caller.DataFolderOwner, id)));
+        long child = _service.Queue(Caller.DataFolderOwner, _service.Clone(Caller.DataFolderOwner, id) with { Seed = 6 }, parentRunId: id);
         Assert.Equal(id, Store.Find(child)!.ParentRunId);
-        _service.Delete(child);
+        _service.Delete(Caller.DataFolderOwner, child);
         Assert.Null(Store.Find(child));
     }
 

@@ -9,6 +9,7 @@ using SbirLab.Store;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
 using static TorchSharp.torch;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests;
 
@@ -66,7 +67,7 @@ public sealed class TestLab : IDisposable
     /// </summary>
     public long CompletedRun(RunConfig config, double[] maps, EvaluationFile? evaluation = null, string? template = "fashion-mnist/triplet")
     {
-        long id = Service.Queue(config, experiment: template);
+        long id = Service.Queue(Caller.DataFolderOwner, config, experiment: template);
         var claimed = Store.ClaimNext(WorkerIdentity.Current) ?? throw new InvalidOperationException("nothing to claim");
         if (claimed.Id != id) throw new InvalidOperationException("claimed another run");
         Store.MarkStarted(id, new RunStart("cpu", 0, 0, maps.Length, 10, maps.Length * 10, 100, "test data"));

@@ -1,6 +1,7 @@
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Web.Components.Shared;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Components;
 
@@ -9,7 +10,7 @@ public sealed class RunViewTests : ComponentTest
     [Fact]
     public void A_queued_runs_charts_grow_as_its_steps_stream_in()
     {
-        long id = Lab.Service.Queue(Lab.Triplet("name=\"live\""));
+        long id = Lab.Service.Queue(Caller.DataFolderOwner, Lab.Triplet("name=\"live\""));
         var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
         Assert.Equal("0", LossPoints(cut));
         Assert.Equal(1, Lab.Service.Events.SubscriberCount); // the page subscribed before it rendered
@@ -64,7 +65,7 @@ public sealed class RunViewTests : ComponentTest
     [Fact]
     public void Stop_on_a_queued_run_stops_it()
     {
-        long id = Lab.Service.Queue(Lab.Triplet());
+        long id = Lab.Service.Queue(Caller.DataFolderOwner, Lab.Triplet());
         var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
         cut.WaitForAssertion(() => Assert.Equal("queued", cut.Find(".run-header .status-chip").GetAttribute("data-status")));
         Thread.Sleep(500); // let the feed's first batch (the current status) render before clicking

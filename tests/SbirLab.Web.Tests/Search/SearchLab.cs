@@ -5,6 +5,7 @@ using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Web.Tests.EndToEnd;
 using SbirLab.Web.Tests.Services;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Search;
 
@@ -47,7 +48,7 @@ public sealed class SearchLab : IAsyncLifetime
             var (runId, outcome) = service.RunInForeground(config, new EngineRunExecutor());
             if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException("the test run did not complete: " + outcome.Message);
             RunId = runId;
-            QueuedRunId = service.Queue(config, name: "waiting");
+            QueuedRunId = service.Queue(Caller.DataFolderOwner, config, name: "waiting");
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 

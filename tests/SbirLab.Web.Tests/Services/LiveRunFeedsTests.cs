@@ -3,6 +3,7 @@ using System.Diagnostics;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Web.Services;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Services;
 
@@ -14,7 +15,7 @@ public sealed class LiveRunFeedsTests : IDisposable
     [Fact]
     public async Task A_fast_run_reaches_a_browser_in_few_batches_with_every_step_in_order()
     {
-        long runId = _lab.Service.Queue(_lab.Triplet());
+        long runId = _lab.Service.Queue(Caller.DataFolderOwner, _lab.Triplet());
         using var feeds = new LiveRunFeeds(_lab.Service, _lab.Settings);
         var batches = new ConcurrentQueue<(TimeSpan At, IReadOnlyList<RunEvent> Events)>();
         var clock = Stopwatch.StartNew();
@@ -46,7 +47,7 @@ public sealed class LiveRunFeedsTests : IDisposable
     [Fact]
     public async Task Twenty_browsers_on_one_run_share_one_subscription_which_closes_when_they_leave()
     {
-        long runId = _lab.Service.Queue(_lab.Triplet());
+        long runId = _lab.Service.Queue(Caller.DataFolderOwner, _lab.Triplet());
         using var feeds = new LiveRunFeeds(_lab.Service, _lab.Settings);
         var received = new int[20];
         var watches = Enumerable.Range(0, 20).Select(i => feeds.Watch(runId, events =>
@@ -70,7 +71,7 @@ public sealed class LiveRunFeedsTests : IDisposable
     [Fact]
     public async Task A_slow_browser_gets_every_event_later_in_order_and_does_not_hold_up_a_fast_one()
     {
-        long runId = _lab.Service.Queue(_lab.Triplet());
+        long runId = _lab.Service.Queue(Caller.DataFolderOwner, _lab.Triplet());
         using var feeds = new LiveRunFeeds(_lab.Service, _lab.Settings);
         var stuck = new TaskCompletionSource();
         var slow = new ConcurrentQueue<long>();
@@ -102,7 +103,7 @@ public sealed class LiveRunFeedsTests : IDisposable
     public async Task With_many_browsers_each_gets_fewer_updates_so_that_all_together_keep_to_the_budget()
     {
         using var lab = new TestLab(Interval, liveUpdatesPerSecond: 20); // 20 browsers: one batch a second each
-        long runId = lab.Service.Queue(lab.Triplet());
+        long runId = lab.Service.Queue(Caller.DataFolderOwner, lab.Triplet());
         using var feeds = new LiveRunFeeds(lab.Service, lab.Settings);
         var batches = new int[20];
         var steps = new ConcurrentQueue<long>[20];

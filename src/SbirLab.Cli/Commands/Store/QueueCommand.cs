@@ -2,10 +2,11 @@ using System.CommandLine;
 using SbirLab.Engine.Configs;
 using SbirLab.Runs;
 using Spectre.Console;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Cli.Commands.Store;
 
-/// <summary><c>sbirlab queue &lt;config.json&gt; [--set key=value ...] [--name N] [--experiment E] [--tag T ...]</c>.</summary>
+/// <summary><c>sbirlab queue &lt;config.json&gt; [--set key=value ...] [--name N] [--experiment E] [--tag T ...] [--team T]</c>.</summary>
 internal static class QueueCommand
 {
     public static Command Create()
@@ -15,9 +16,10 @@ internal static class QueueCommand
         var name = new Option<string?>("--name") { Description = "Run name (default: the config's name)." };
         var experiment = new Option<string?>("--experiment") { Description = "Experiment the run belongs to (created when new)." };
         var tags = new Option<string[]>("--tag") { Description = "A tag (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var team = new Option<string?>("--team") { Description = "The team the run belongs to (default: the default team); see sbirlab teams list." };
         var command = new Command("queue", "Validate a config and add it to the run queue; a worker trains it.")
         {
-            file, sets, name, experiment, tags,
+            file, sets, name, experiment, tags, team,
         };
         command.SetAction(result =>
         {
@@ -25,9 +27,16 @@ internal static class QueueCommand
             try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets)); }
             catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
             using var store = StoreCommands.OpenStore(result);
+            long? teamId = null;
+            if (result.GetValue(team) is { } teamName)
+            {
+                using var db = store.CreateContext();
+                teamId = db.Teams.Where(t => t.Name == teamName).Select(t => (long?)t.Id).FirstOrDefault();
+                if (teamId is null) return CliOutput.Error($"--team {teamName}: there is no such team (sbirlab teams add {teamName} creates it)");
+            }
             using var service = new RunService(store);
-            long id = service.Queue(config, result.GetValue(name), result.GetValue(experiment), result.GetValue(tags));
-            AnsiConsole.MarkupLine($"queued run [bold]{id}[/] ({Markup.Escape(result.GetValue(name) ?? config.Name)}) in {Markup.Escape(store.Data.Root)}");
+            long id = service.Queue(Caller.DataFolderOwner, config, result.GetValue(name), result.GetValue(experiment), result.GetValue(tags), teamId: teamId);
+            AnsiConsole.MarkupLine($"queued run [bold]{id}[/] ({Markup.Escape(result.GetValue(name) ?? config.Name)}) for team {Markup.Escape(result.GetValue(team) ?? SbirLab.Store.Entities.Team.DefaultName)} in {Markup.Escape(store.Data.Root)}");
             return 0;
         });
         return command;

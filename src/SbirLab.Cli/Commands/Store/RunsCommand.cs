@@ -5,6 +5,7 @@ using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
 using Spectre.Console;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Cli.Commands.Store;
 
@@ -99,7 +100,7 @@ internal static class RunsCommand
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 140);
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "id", "name", "experiment", "status", "step", "epoch", "loss", "mAP", "device", "started", "parent" })
+        foreach (var column in new[] { "id", "name", "team", "experiment", "status", "step", "epoch", "loss", "mAP", "device", "started", "parent" })
             table.AddColumn(new TableColumn(column).NoWrap());
         foreach (var run in runs)
         {
@@ -108,6 +109,7 @@ internal static class RunsCommand
             table.AddRow(
                 Cell(run.Id),
                 Markup.Escape(run.Name),
+                Markup.Escape(run.Team?.Name ?? ""),
                 Markup.Escape(run.Experiment?.Name ?? ""),
                 StatusMarkup(run.Status),
                 run.TotalSteps > 0 ? $"{run.Steps}/{run.TotalSteps}" : Cell(run.Steps),
@@ -143,6 +145,8 @@ internal static class RunsCommand
         void Fact(string name, string? value) => facts.AddRow($"[grey]{name}[/]", Markup.Escape(value ?? ""));
         AnsiConsole.MarkupLine($"[bold]run {run.Id}[/] {Markup.Escape(run.Name)}  {StatusMarkup(run.Status)}");
         Fact("message", run.Message);
+        Fact("team", run.Team?.Name);
+        Fact("published", run.PublishedAt is { } published ? $"for sketch search since {published:u}" : null);
         Fact("experiment", run.Experiment?.Name);
         Fact("tags", string.Join(", ", run.Tags.Select(t => t.Name)));
         Fact("progress", $"step {run.Steps}/{run.TotalSteps}, epoch {run.EpochsCompleted}/{run.Epochs}, attempt {run.Attempts}");
@@ -179,7 +183,7 @@ internal static class RunsCommand
 
     private static int Stop(RunService service, long id)
     {
-        var status = service.Stop(id);
+        var status = service.Stop(Caller.DataFolderOwner, id);
         AnsiConsole.MarkupLine(status == RunStatus.Running
             ? $"stop requested for run {id}: its worker stops it at the next step (within about a second)"
             : $"run {id} is {StatusMarkup(status)}");
@@ -189,14 +193,14 @@ internal static class RunsCommand
     private static int Resume(RunService service, long id)
     {
         service.Store.RecoverOrphans();
-        service.Resume(id);
+        service.Resume(Caller.DataFolderOwner, id);
         AnsiConsole.MarkupLine($"run {id}: {Markup.Escape(service.Store.Find(id)!.Message ?? "queued")}; a worker picks it up");
         return 0;
     }
 
     private static int Delete(RunService service, long id)
     {
-        service.Delete(id);
+        service.Delete(Caller.DataFolderOwner, id);
         AnsiConsole.MarkupLine($"deleted run {id}");
         return 0;
     }
@@ -219,7 +223,7 @@ internal static class RunsCommand
                 string path = result.GetValue(output) ?? "runs.csv";
                 using (var writer = new StreamWriter(path))
                 {
-                    int count = exporter.ExportAllCsv(writer);
+                    int count = exporter.ExportAllCsv(Caller.DataFolderOwner, writer);
                     AnsiConsole.MarkupLine($"wrote {count} runs to {Markup.Escape(Path.GetFullPath(path))}");
                 }
                 return 0;
@@ -227,7 +231,7 @@ internal static class RunsCommand
             if (result.GetValue(id) is not { } runId) return CliOutput.Error("give a run id, or --all");
             if (store.Find(runId) is null) return CliOutput.Error($"no run with id {runId}");
             string zip = result.GetValue(output) ?? $"run-{runId}.zip";
-            var entries = exporter.ExportRun(runId, zip);
+            var entries = exporter.ExportRun(Caller.DataFolderOwner, runId, zip);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(Path.GetFullPath(zip))}: {Markup.Escape(string.Join(", ", entries))}");
             return 0;
         });
