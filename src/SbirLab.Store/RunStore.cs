@@ -35,6 +35,13 @@ public sealed class RunStore : IDisposable
     /// <summary>The permission rules the services apply (the course's setting decides whether members read other teams' runs).</summary>
     public AccessPolicy Access { get; set; } = new();
 
+    /// <summary>Sets <see cref="Access"/> and returns the store (for registration in a host).</summary>
+    public RunStore WithAccess(AccessPolicy access)
+    {
+        Access = access;
+        return this;
+    }
+
     /// <summary>Runs still marked running whose worker has given no heartbeat for this long are taken as gone.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,6 +1,13 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
 using MudBlazor.Services;
 using SbirLab.Runs;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
+using SbirLab.Web.Accounts;
 using SbirLab.Web.Components;
 using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
@@ -9,8 +16,10 @@ namespace SbirLab.Web;
 
 /// <summary>
 /// Builds the web lab's host: Blazor Server with MudBlazor, the run store and run service of the data
-/// folder, the in-process training worker and the file endpoints. Program.cs and the end-to-end tests
-/// both start the lab through here.
+/// folder, the in-process training worker and the file endpoints, behind accounts (ASP.NET Core Identity, cookie
+/// sign-in): every page, the Blazor hub and every /api endpoint need a signed-in user, except the login page and the
+/// sketch search of published runs. Program.cs and the end-to-end tests both start the lab through here; on a data
+/// folder without an admin it creates one and prints the password once.
 /// </summary>
 public static class LabApp
 {
@@ -29,15 +38,85 @@ public static class LabApp
         // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddLabServices(LabSettings.From(builder.Configuration));
+        var settings = LabSettings.From(builder.Configuration);
+        builder.Services.AddLabServices(settings);
+        builder.Services.AddLabAccounts(settings);
 
         var app = builder.Build();
+        AccountEndpoints.EnsureAdminAsync(app.Services, Console.Out).GetAwaiter().GetResult();
+        app.UseSketchAssets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous(); // styles and scripts; the login page needs them
+        app.MapAccountEndpoints();
         app.MapLabEndpoints();
         app.MapSketchSearch();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(GuardTheHub);
         return app;
+    }
+
+    /// <summary>
+    /// The Blazor hub takes signed-in users, and visitors only while some run is published (the search page is
+    /// the one page they may open; every other page asks for a sign-in, and every service checks the caller).
+    /// </summary>
+    private static void GuardTheHub(EndpointBuilder endpoint)
+    {
+        if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText?.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal) == true)
+            endpoint.Metadata.Add(new AuthorizeAttribute(LabPolicies.SignedInOrPublicSearch));
+    }
+
+    /// <summary>
+    /// Accounts: Identity over the store, the sign-in cookie (HttpOnly, SameSite=Lax, 12 hours sliding; /api and the
+    /// hub answer 401/403 instead of redirecting), data-protection keys in the data folder (mode 700), the
+    /// authorization policies, the caller of a request or circuit, and the public search's rate limits.
+    /// </summary>
+    public static IServiceCollection AddLabAccounts(this IServiceCollection services, LabSettings settings)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddLabIdentityCore().AddSignInManager();
+        services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        }).AddIdentityCookies();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "sbirlab.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.LoginPath = "/login";
+            options.AccessDeniedPath = "/login";
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+            options.SlidingExpiration = true;
+            options.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddDataProtection().PersistKeysToFileSystem(KeysFolder(settings.Data)).SetApplicationName("SbirLab");
+        services.AddAuthorization(LabPolicies.Add);
+        services.AddSingleton<IAuthorizationHandler, SignedInOrPublicSearchHandler>();
+        services.AddSingleton<CallerLookup>();
+        services.AddSingleton<CallerResolver>();
+        services.AddLabRateLimits(settings);
+        return services;
+    }
+
+    /// <summary>Programs (the API, the hub) get a status code; a browser asking for a page is sent to the login page.</summary>
+    private static Task Refuse(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/_blazor")) context.Response.StatusCode = status;
+        else context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The folder of the cookie-signing keys, readable by the owner only: whoever reads them can forge sign-ins.</summary>
+    private static DirectoryInfo KeysFolder(DataFolder data)
+    {
+        string path = Path.Combine(data.Create().Root, "keys");
+        if (OperatingSystem.IsWindows()) return Directory.CreateDirectory(path);
+        return Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>The lab's services: MudBlazor, store, run service, worker, templates and the UI's read models.</summary>
@@ -45,6 +124,7 @@ public static class LabApp
     {
         services.AddMudServices();
         services.AddSingleton(settings);
+        services.AddSingleton(_ => RunStore.Open(settings.Data).WithAccess(new AccessPolicy(settings.MembersReadAllTeams)));
         services.AddSingleton<IRunExecutor, EngineRunExecutor>();
         services.AddSbirLabRuns(settings.Data, settings.RunWorker ? new RunWorkerOptions() : null);
         services.AddSingleton<TemplateCatalog>();

@@ -9,8 +9,7 @@ public sealed record AccountInfo(string Id, string Name, string Role, string? Te
 
 /// <summary>
 /// Accounts and teams: the first admin of a fresh data folder, adding, listing and removing accounts, setting
-/// passwords, adding and listing teams, and the <see cref="Caller"/> of a signed-in account. Everything but the
-/// caller lookup and a user's own password change is for admins only, checked here.
+/// passwords, adding and listing teams. Everything but a user's own password change is for admins only, checked here.
 /// </summary>
 public sealed class AccountService(RunStore store, UserManager<LabUser> users)
 {
@@ -123,16 +122,6 @@ public sealed class AccountService(RunStore store, UserManager<LabUser> users)
     {
         using var db = store.CreateContext();
         return db.Teams.AsNoTracking().FirstOrDefault(t => t.Name == name.Trim());
-    }
-
-    /// <summary>The caller of a signed-in account, read now from the store; anonymous when the account no longer exists.</summary>
-    public Caller CallerFor(string? userId, string? securityStamp = null)
-    {
-        if (userId is null) return Caller.Anonymous;
-        using var db = store.CreateContext();
-        var user = db.Users.AsNoTracking().Include(u => u.Team).FirstOrDefault(u => u.Id == userId);
-        if (user is null || (securityStamp is not null && user.SecurityStamp != securityStamp)) return Caller.Anonymous;
-        return new Caller(user.Id, user.UserName ?? "", user.Role, user.TeamId, user.Team?.Name);
     }
 
     private async Task CreateAsync(string name, string role, long? teamId, string password)

@@ -1,11 +1,14 @@
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
+using SbirLab.Web.Accounts;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Endpoints;
 
 /// <summary>
 /// Plain HTTP endpoints beside the Blazor pages: a run's pictures and evaluation images (PNG) from the data
-/// folder, and the exports (a run as zip, all runs as CSV) that the browser downloads.
+/// folder, and the exports (a run as zip, all runs as CSV) that the browser downloads. They need a signed-in caller
+/// (the lab's fallback policy) and serve only what that caller may read.
 /// </summary>
 public static class LabEndpoints
 {
@@ -19,37 +22,52 @@ public static class LabEndpoints
         return app;
     }
 
-    private static IResult Image(long id, string set, int index, GalleryImages images)
+    private static IResult Image(long id, string set, int index, GalleryImages images, HttpContext http, CallerResolver callers)
     {
         if (!Enum.TryParse<ImageSetKind>(set, ignoreCase: true, out var kind)) return Results.NotFound();
-        var png = images.Png(id, kind, index);
+        var png = images.Png(callers.For(http.User), id, kind, index);
         return png is null ? Results.NotFound() : Results.File(png, "image/png");
     }
 
-    private static IResult Picture(long id, string file, RunStore store)
+    private static IResult Picture(long id, string file, RunReader reader, HttpContext http, CallerResolver callers)
     {
         if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || !file.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             return Results.NotFound();
-        var path = Path.Combine(store.Data.RunFolder(id).Pictures, file);
-        return File.Exists(path) ? Results.File(path, "image/png") : Results.NotFound();
+        var caller = callers.For(http.User);
+        return Guarded(() =>
+        {
+            if (!reader.Pictures(caller, id).Contains(file, StringComparer.Ordinal)) return Results.NotFound();
+            return Results.File(Path.Combine(reader.PicturesFolder(id), file), "image/png");
+        });
     }
 
     /// <summary>The store's zip of the run, written to a temporary file and streamed (deleted once sent).</summary>
-    private static IResult ExportRun(long id, RunStore store, RunExporter exporter)
+    private static IResult ExportRun(long id, RunReader reader, RunExporter exporter, HttpContext http, CallerResolver callers)
     {
-        var run = store.Find(id);
-        if (run is null) return Results.NotFound();
-        string path = Path.Combine(Path.GetTempPath(), $"sbirlab-export-{Guid.NewGuid():N}.zip");
-        exporter.ExportRun(id, path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose);
-        return Results.File(stream, "application/zip", $"sbirlab-run-{id}-{Safe(run.Name)}.zip");
+        var caller = callers.For(http.User);
+        return Guarded(() =>
+        {
+            var run = reader.Demand(caller, id);
+            string path = Path.Combine(Path.GetTempPath(), $"sbirlab-export-{Guid.NewGuid():N}.zip");
+            exporter.ExportRun(caller, id, path);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose);
+            return Results.File(stream, "application/zip", $"sbirlab-run-{id}-{Safe(run.Name)}.zip");
+        });
     }
 
-    private static IResult ExportRuns(RunExporter exporter)
+    private static IResult ExportRuns(RunExporter exporter, HttpContext http, CallerResolver callers)
     {
         using var text = new StringWriter();
-        exporter.ExportAllCsv(text);
+        exporter.ExportAllCsv(callers.For(http.User), text);
         return Results.File(System.Text.Encoding.UTF8.GetBytes(text.ToString()), "text/csv", "sbirlab-runs.csv");
+    }
+
+    /// <summary>A run the caller may not read is 404 (it does not exist for them); one they may read but not use is 403.</summary>
+    private static IResult Guarded(Func<IResult> action)
+    {
+        try { return action(); }
+        catch (KeyNotFoundException) { return Results.NotFound(); }
+        catch (AccessDeniedException e) { return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status403Forbidden); }
     }
 
     private static string Safe(string name) =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
+using SbirLab.Web.Accounts;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Endpoints;
@@ -49,19 +50,33 @@ public static class SearchEndpoints
         MaxDepth = 8,
     };
 
-    /// <summary>Maps the search API and serves the embedded assets.</summary>
-    public static WebApplication MapSketchSearch(this WebApplication app)
+    /// <summary>
+    /// Serves the embedded browser assets (public code: the search page of a visitor needs them), before the
+    /// authorization middleware.
+    /// </summary>
+    public static WebApplication UseSketchAssets(this WebApplication app)
     {
         app.UseStaticFiles(new StaticFileOptions { FileProvider = SketchAssets.Files, RequestPath = AssetsPath });
-        var api = app.MapGroup("/api/runs/{id:long}/search");
-        api.MapPost("", SearchStrokes);
-        api.MapPost("/image", SearchImage);
-        api.MapGet("/gallery/{index:int}.png", GalleryImage);
         return app;
     }
 
-    private static async Task<IResult> SearchStrokes(long id, HttpRequest request, SearchService search)
+    /// <summary>
+    /// Maps the search API. It is open to visitors without an account, who reach only published runs
+    /// (<see cref="SearchService"/> decides, from the caller), and rate limited per address for them
+    /// (<see cref="LabRateLimits"/>).
+    /// </summary>
+    public static WebApplication MapSketchSearch(this WebApplication app)
     {
+        var api = app.MapGroup("/api/runs/{id:long}/search").AllowAnonymous();
+        api.MapPost("", SearchStrokes).RequireRateLimiting(LabRateLimits.Search);
+        api.MapPost("/image", SearchImage).RequireRateLimiting(LabRateLimits.Search);
+        api.MapGet("/gallery/{index:int}.png", GalleryImage).RequireRateLimiting(LabRateLimits.Gallery);
+        return app;
+    }
+
+    private static async Task<IResult> SearchStrokes(long id, HttpRequest request, SearchService search, CallerResolver callers)
+    {
+        var caller = callers.For(request.HttpContext.User);
         var (body, tooLarge) = await ReadBody(request, MaxJsonBytes);
         if (tooLarge) return Error(StatusCodes.Status413PayloadTooLarge, $"a query may hold at most {MaxJsonBytes / 1048576} MiB of JSON");
         SketchQueryJson? query;
@@ -69,11 +84,12 @@ public static class SearchEndpoints
         catch (JsonException e) { return Error(StatusCodes.Status400BadRequest, "malformed JSON: " + e.Message); }
         if (query is null) return Error(StatusCodes.Status400BadRequest, "the body must be a JSON object");
         return await Answer(id, request, search, async () =>
-            await search.SearchAsync(id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, query.Index, query.StrokeWidth));
+            await search.SearchAsync(caller, id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, query.Index, query.StrokeWidth));
     }
 
-    private static async Task<IResult> SearchImage(long id, HttpRequest request, SearchService search, int k = 10, string? index = null)
+    private static async Task<IResult> SearchImage(long id, HttpRequest request, SearchService search, CallerResolver callers, int k = 10, string? index = null)
     {
+        var caller = callers.For(request.HttpContext.User);
         byte[] file;
         if (request.HasFormContentType)
         {
@@ -92,16 +108,17 @@ public static class SearchEndpoints
             if (tooLarge) return TooLargeUpload();
             file = body;
         }
-        return await Answer(id, request, search, () => search.SearchAsync(id, file, k, index));
+        return await Answer(id, request, search, () => search.SearchAsync(caller, id, file, k, index));
     }
 
-    private static async Task<IResult> GalleryImage(long id, int index, SearchService search, HttpResponse response)
+    private static async Task<IResult> GalleryImage(long id, int index, SearchService search, HttpResponse response, CallerResolver callers)
     {
         try
         {
-            var png = await search.GalleryPngAsync(id, index);
+            var png = await search.GalleryPngAsync(callers.For(response.HttpContext.User), id, index);
             if (png is null) return Results.NotFound();
-            response.Headers.CacheControl = "public, max-age=86400";
+            // Private: a photo of an unpublished run must not stay in a shared cache after its reader signs out.
+            response.Headers.CacheControl = "private, max-age=86400";
             return Results.File(png, "image/png");
         }
         catch (RunNotSearchableException e) { return Error(StatusCodes.Status404NotFound, e.Message); }

@@ -1,5 +1,6 @@
 using SbirLab.Engine.Configs;
 using SbirLab.Store.Entities;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
 
@@ -27,14 +28,14 @@ public sealed class CompareLoader(RunReader reader)
     public const int MinRuns = 2;
     public const int MaxRuns = RunTableState.MaxCompare;
 
-    /// <summary>Ids from the query string ("3,5,8"): distinct, existing, at most <see cref="MaxRuns"/>.</summary>
-    public IReadOnlyList<CompareRun> Load(IEnumerable<long> ids)
+    /// <summary>Ids from the query string ("3,5,8"): distinct, existing and readable by the caller, at most <see cref="MaxRuns"/>.</summary>
+    public IReadOnlyList<CompareRun> Load(Caller caller, IEnumerable<long> ids)
     {
         var runs = new List<CompareRun>();
         foreach (var id in ids.Distinct().Take(MaxRuns))
         {
-            if (reader.Find(id) is not { } record) continue;
-            runs.Add(new CompareRun(id, record.Name, ConfigJson.ParseUnvalidated(record.ConfigJson), reader.History(id), reader.Evaluation(id), record));
+            if (reader.Find(caller, id) is not { } record) continue; // unknown, or not the caller's to read
+            runs.Add(new CompareRun(id, record.Name, ConfigJson.ParseUnvalidated(record.ConfigJson), reader.History(caller, id), reader.Evaluation(caller, id), record));
         }
         return runs;
     }

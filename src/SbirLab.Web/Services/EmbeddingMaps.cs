@@ -7,6 +7,7 @@ using SbirLab.Engine.Training;
 using SbirLab.Store;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
 
@@ -30,30 +31,38 @@ public sealed class EmbeddingMaps(RunStore store)
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    private void Demand(Caller caller, RunAction action, long runId) =>
+        store.Access.Demand(caller, action, store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}"));
+
     public string PathOf(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, FileName);
 
     /// <summary>The map made earlier for this run, as JSON; null when there is none.</summary>
-    public string? Stored(long runId)
+    public string? Stored(Caller caller, long runId)
     {
+        Demand(caller, RunAction.Read, runId);
         if (File.Exists(PathOf(runId))) return File.ReadAllText(PathOf(runId));
         string engineMap = Path.Combine(store.Data.RunFolder(runId).Root, SbirLab.Engine.Training.RunEmbeddingMap.FileName);
         return File.Exists(engineMap) ? File.ReadAllText(engineMap) : null;
     }
 
     /// <summary>The checkpoint a map would be made from, or null when the run has none yet.</summary>
-    public string? Checkpoint(long runId)
+    public string? Checkpoint(Caller caller, long runId)
     {
         var run = store.Find(runId);
-        if (run is null) return null;
+        if (run is null || !store.Access.Allows(caller, RunAction.Read, run)) return null;
         var last = store.Data.RunFolder(runId).LastCheckpoint;
         if (File.Exists(last)) return last;
         return store.LastCheckpoint(run) is { } checkpoint && File.Exists(checkpoint.Path) ? checkpoint.Path : null;
     }
 
-    /// <summary>Embeds, projects and stores the map of a run (seconds on a CPU for the FashionMNIST protocol).</summary>
-    public EmbeddingMapData Compute(long runId, MapProjection projection)
+    /// <summary>
+    /// Embeds, projects and stores the map of a run (seconds on a CPU for the FashionMNIST protocol); it writes into the
+    /// run's folder, so only those who manage the run may.
+    /// </summary>
+    public EmbeddingMapData Compute(Caller caller, long runId, MapProjection projection)
     {
-        string checkpoint = Checkpoint(runId) ?? throw new InvalidOperationException($"run {runId} has no checkpoint yet");
+        Demand(caller, RunAction.Manage, runId);
+        string checkpoint = Checkpoint(caller, runId) ?? throw new InvalidOperationException($"run {runId} has no checkpoint yet");
         var config = Checkpoints.Config(checkpoint);
         var device = TorchRuntime.Resolve(config.Device);
         using var data = DataBundles.Load(config);

@@ -2,6 +2,7 @@ using SbirLab.Engine.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
 
@@ -25,9 +26,10 @@ public sealed class GalleryImages(RunStore store) : IDisposable
     private readonly Lock _gate = new();
     private readonly LinkedList<(string Key, Lazy<DataBundle> Bundle)> _cache = new();
 
-    /// <summary>The PNG of one image; null when the run or the index does not exist.</summary>
-    public byte[]? Png(long runId, ImageSetKind kind, int index)
+    /// <summary>The PNG of one image; null when the run (one the caller may read) or the index does not exist.</summary>
+    public byte[]? Png(Caller caller, long runId, ImageSetKind kind, int index)
     {
+        if (store.Find(runId) is not { } run || !store.Access.Allows(caller, RunAction.Read, run)) return null;
         RunConfig config;
         try { config = store.Config(runId); }
         catch (KeyNotFoundException) { return null; }

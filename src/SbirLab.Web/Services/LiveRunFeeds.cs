@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SbirLab.Runs;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
 
@@ -32,8 +33,13 @@ public sealed class LiveRunFeeds(RunService runs, LabSettings settings) : IDispo
     /// <summary>Browsers (or other watchers) attached now.</summary>
     public int WatcherCount { get { lock (_gate) return _upstreams.Values.Sum(u => u.Count); } }
 
-    /// <summary>Streams the events of one run to <paramref name="onBatch"/>; dispose the result to stop.</summary>
-    public IDisposable Watch(long runId, Func<IReadOnlyList<RunEvent>, Task> onBatch) => Attach(runId, onBatch);
+    /// <summary>Streams the events of one run (that the caller may read) to <paramref name="onBatch"/>; dispose the result to stop.</summary>
+    public IDisposable Watch(Caller caller, long runId, Func<IReadOnlyList<RunEvent>, Task> onBatch)
+    {
+        var run = runs.Store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
+        runs.Store.Access.Demand(caller, RunAction.Read, run);
+        return Attach(runId, onBatch);
+    }
 
     /// <summary>Streams the events of every run trained by this process (status changes drive the runs table).</summary>
     public IDisposable WatchAll(Func<IReadOnlyList<RunEvent>, Task> onBatch) => Attach(AllRuns, onBatch);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SbirLab.Engine.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Web.Services;
@@ -17,35 +18,52 @@ public sealed record ProvenanceItem(string Label, string Value);
 /// <summary>
 /// What the pages read about runs, over the run store (and the run's folder for the files the store
 /// does not hold). It only reads: every change goes through <see cref="SbirLab.Runs.RunService"/>.
+/// Every read names its caller and returns only what the caller may read (<see cref="AccessPolicy"/>): a run the
+/// caller may not read is one that does not exist (null, or <see cref="KeyNotFoundException"/>).
 /// The runs table's best and last mAP come from one query over the store's context for all runs.
 /// </summary>
 public sealed class RunReader(RunStore store)
 {
-    public RunStore Store => store;
-
-    public IReadOnlyList<RunRow> List()
+    public IReadOnlyList<RunRow> List(Caller caller)
     {
-        var runs = store.List();
+        var runs = store.List(new RunQuery(ReadableBy: caller));
         var maps = MapsByRun();
-        return runs.Select(r => ToRow(r, maps.GetValueOrDefault(r.Id))).ToList();
+        return runs.Select(r => ToRow(caller, r, maps.GetValueOrDefault(r.Id))).ToList();
     }
 
-    public RunRow? Row(long runId) => store.Find(runId) is { } run ? ToRow(run, MapsByRun(runId).GetValueOrDefault(runId)) : null;
+    public RunRow? Row(Caller caller, long runId) => Find(caller, runId) is { } run ? ToRow(caller, run, MapsByRun(runId).GetValueOrDefault(runId)) : null;
 
-    public RunRecord? Find(long runId) => store.Find(runId);
+    /// <summary>The run with its team, tags and notes; null when there is none the caller may read.</summary>
+    public RunRecord? Find(Caller caller, long runId) =>
+        store.Find(runId) is { } run && store.Access.Allows(caller, RunAction.Read, run) ? run : null;
 
-    public RunConfig Config(long runId) => store.Config(runId);
+    /// <summary>Whether the caller may do <paramref name="action"/> with the run (what the pages show buttons for; the services check again).</summary>
+    public bool Allows(Caller caller, RunAction action, RunRecord run) => store.Access.Allows(caller, action, run);
 
-    public MetricHistory History(long runId)
+    public RunConfig Config(Caller caller, long runId)
+    {
+        Demand(caller, runId);
+        return store.Config(runId);
+    }
+
+    public MetricHistory History(Caller caller, long runId)
     {
         var history = new MetricHistory();
-        history.Merge(store.Metrics(runId));
+        history.Merge(Metrics(caller, runId));
         return history;
     }
 
-    /// <summary>The last <paramref name="lines"/> lines of the run's log (the store's, else log.txt).</summary>
-    public IReadOnlyList<string> LogTail(long runId, int lines = 200)
+    /// <summary>The run's metric points (of one kind when given).</summary>
+    public IReadOnlyList<MetricPoint> Metrics(Caller caller, long runId, MetricKind? kind = null)
     {
+        Demand(caller, runId);
+        return store.Metrics(runId, kind);
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the run's log (the store's, else log.txt).</summary>
+    public IReadOnlyList<string> LogTail(Caller caller, long runId, int lines = 200)
+    {
+        Demand(caller, runId);
         var stored = store.Log(runId, tail: lines);
         if (stored.Count > 0) return stored.Select(l => $"{l.Time.ToUniversalTime():yyyy-MM-dd HH:mm:ss} {l.Text}").ToList();
         var file = store.Data.RunFolder(runId).Log;
@@ -53,8 +71,9 @@ public sealed class RunReader(RunStore store)
     }
 
     /// <summary>The run's latest evaluation (the store's record, else eval.json of its folder); null before the first.</summary>
-    public RunEvaluation? Evaluation(long runId)
+    public RunEvaluation? Evaluation(Caller caller, long runId)
     {
+        Demand(caller, runId);
         var record = store.Evaluations(runId).LastOrDefault();
         string? madeMap = File.Exists(MapPath(runId)) ? File.ReadAllText(MapPath(runId))
             : File.Exists(EngineMapPath(runId)) ? File.ReadAllText(EngineMapPath(runId)) : null;
@@ -71,8 +90,9 @@ public sealed class RunReader(RunStore store)
     private string EngineMapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, SbirLab.Engine.Training.RunEmbeddingMap.FileName);
 
     /// <summary>Code commit, seed, device, packages, host and timing of a run.</summary>
-    public IReadOnlyList<ProvenanceItem> Provenance(RunRecord run)
+    public IReadOnlyList<ProvenanceItem> Provenance(Caller caller, RunRecord run)
     {
+        Demand(caller, run.Id);
         var items = new List<ProvenanceItem>
         {
             new("run id", run.Id.ToString(CultureInfo.InvariantCulture)),
@@ -93,14 +113,21 @@ public sealed class RunReader(RunStore store)
         return items;
     }
 
+    /// <summary>The folder of a run's pictures (serve only names <see cref="Pictures"/> lists).</summary>
+    public string PicturesFolder(long runId) => store.Data.RunFolder(runId).Pictures;
+
     /// <summary>The pictures the engine drew for a run (file names in its pictures folder).</summary>
-    public IReadOnlyList<string> Pictures(long runId)
+    public IReadOnlyList<string> Pictures(Caller caller, long runId)
     {
+        Demand(caller, runId);
         var folder = store.Data.RunFolder(runId).Pictures;
         return Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, "*.png").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
     }
+
+    /// <summary>Throws <see cref="KeyNotFoundException"/> unless the run exists and the caller may read it.</summary>
+    public RunRecord Demand(Caller caller, long runId) => Find(caller, runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
 
     /// <summary>Parses an eval.json text; null when it is not one.</summary>
     public static EvaluationFile? Parse(string json)
@@ -109,14 +136,15 @@ public sealed class RunReader(RunStore store)
         catch (JsonException) { return null; }
     }
 
-    private static RunRow ToRow(RunRecord run, (double? Best, double? Last) map)
+    private RunRow ToRow(Caller caller, RunRecord run, (double? Best, double? Last) map)
     {
         string parameters;
         try { parameters = KeyParameters.Describe(ConfigJson.ParseUnvalidated(run.ConfigJson)); }
         catch (ConfigException) { parameters = "(unreadable config)"; }
         return new RunRow(run.Id, run.Name, run.Experiment?.Name, run.Status, run.Message, run.Steps, run.TotalSteps,
             run.EpochsCompleted, run.Epochs, run.Attempts, run.CreatedAt, run.StartedAt, run.FinishedAt, parameters,
-            map.Best, map.Last, run.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList(), run.ParentRunId);
+            map.Best, map.Last, run.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList(), run.ParentRunId,
+            run.Team?.Name ?? "", store.Access.Allows(caller, RunAction.Manage, run), run.PublishedAt is not null);
     }
 
     /// <summary>Best and last epoch mAP of every run (or of one), in one query.</summary>

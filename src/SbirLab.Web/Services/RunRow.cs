@@ -4,7 +4,7 @@ using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
 
-/// <summary>One line of the runs table.</summary>
+/// <summary>One line of the runs table; <see cref="Manageable"/>: whether the reader may stop, resume, delete and clone it (the service checks again).</summary>
 public sealed record RunRow(
     long Id,
     string Name,
@@ -23,15 +23,18 @@ public sealed record RunRow(
     double? BestMap,
     double? LastMap,
     IReadOnlyList<string> Tags,
-    long? ParentRunId)
+    long? ParentRunId,
+    string Team = "default",
+    bool Manageable = true,
+    bool Published = false)
 {
     /// <summary>Share of the steps done, in [0, 1].</summary>
     public double Progress => Status == RunStatus.Completed ? 1 : TotalSteps > 0 ? Math.Clamp((double)Steps / TotalSteps, 0, 1) : 0;
 
     public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
-    public bool CanStop => IsActive;
-    public bool CanResume => Status is RunStatus.Stopped or RunStatus.Interrupted;
-    public bool CanDelete => Status != RunStatus.Running;
+    public bool CanStop => Manageable && IsActive;
+    public bool CanResume => Manageable && Status is RunStatus.Stopped or RunStatus.Interrupted;
+    public bool CanDelete => Manageable && Status != RunStatus.Running;
 
     /// <summary>Text the search box matches: name, template, status, parameters and tags.</summary>
     public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", StatusText(Status), KeyParameters, .. Tags]);

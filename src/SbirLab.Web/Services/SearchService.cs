@@ -4,6 +4,7 @@ using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
 
@@ -26,10 +27,10 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
 {
     private readonly ConcurrentDictionary<long, Lazy<Task<SketchSearcher>>> _searchers = new();
 
-    /// <summary>Completed runs that have a gallery index, newest first.</summary>
-    public IReadOnlyList<SearchableRun> Runs() =>
+    /// <summary>Completed runs with a gallery index that the caller may search (a visitor: the published ones), newest first.</summary>
+    public IReadOnlyList<SearchableRun> Runs(Caller caller) =>
         store.List()
-            .Where(run => run.Status == RunStatus.Completed && HasIndex(run.Id))
+            .Where(run => run.Status == RunStatus.Completed && store.Access.Allows(caller, RunAction.Search, run) && HasIndex(run.Id))
             .OrderByDescending(run => run.Id)
             .Select(Describe)
             .ToList();
@@ -45,10 +46,15 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
     public bool IsLoaded(long runId) =>
         _searchers.TryGetValue(runId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully;
 
-    /// <summary>The run's searcher, loading it on first use; <see cref="RunNotSearchableException"/> when the run cannot be searched.</summary>
-    public async Task<SketchSearcher> SearcherAsync(long runId)
+    /// <summary>
+    /// The run's searcher, loading it on first use; <see cref="RunNotSearchableException"/> when the run cannot be
+    /// searched, or when the caller may not search it (then it is "does not exist": a visitor learns nothing of
+    /// unpublished runs).
+    /// </summary>
+    public async Task<SketchSearcher> SearcherAsync(Caller caller, long runId)
     {
-        var run = store.Find(runId) ?? throw new RunNotSearchableException($"run {runId} does not exist");
+        var run = store.Find(runId);
+        if (run is null || !store.Access.Allows(caller, RunAction.Search, run)) throw new RunNotSearchableException($"run {runId} does not exist");
         if (run.Status != RunStatus.Completed) throw new RunNotSearchableException($"run {runId} is {run.Status.ToString().ToLowerInvariant()}, not completed");
         if (!HasIndex(runId)) throw new RunNotSearchableException($"run {runId} has no gallery index; evaluate it first (sbirlab eval)");
         var lazy = _searchers.GetOrAdd(runId, id => new Lazy<Task<SketchSearcher>>(() => Task.Run(() => Load(id))));
@@ -66,24 +72,24 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
     }
 
     /// <summary>Searches a run's gallery with strokes drawn on a canvas.</summary>
-    public async Task<SearchAnswer> SearchAsync(long runId, IReadOnlyList<Stroke> strokes, float canvasWidth, float canvasHeight,
+    public async Task<SearchAnswer> SearchAsync(Caller caller, long runId, IReadOnlyList<Stroke> strokes, float canvasWidth, float canvasHeight,
         int k, string? index, float strokeWidth)
     {
-        var searcher = await SearcherAsync(runId);
+        var searcher = await SearcherAsync(caller, runId);
         return searcher.Search(strokes, canvasWidth, canvasHeight, k, index, strokeWidth);
     }
 
     /// <summary>Searches a run's gallery with an uploaded sketch image.</summary>
-    public async Task<SearchAnswer> SearchAsync(long runId, byte[] imageFile, int k, string? index)
+    public async Task<SearchAnswer> SearchAsync(Caller caller, long runId, byte[] imageFile, int k, string? index)
     {
-        var searcher = await SearcherAsync(runId);
+        var searcher = await SearcherAsync(caller, runId);
         return searcher.Search(imageFile, k, index);
     }
 
     /// <summary>A gallery photo of a loaded run as PNG; null when the index is out of range.</summary>
-    public async Task<byte[]?> GalleryPngAsync(long runId, int galleryIndex)
+    public async Task<byte[]?> GalleryPngAsync(Caller caller, long runId, int galleryIndex)
     {
-        var searcher = await SearcherAsync(runId);
+        var searcher = await SearcherAsync(caller, runId);
         var gallery = searcher.Gallery;
         if (galleryIndex < 0 || galleryIndex >= gallery.Count) return null;
         return PngWriter.Encode(gallery.Pixels(galleryIndex), gallery.Size, gallery.Size);
@@ -92,7 +98,7 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
     private SearchableRun Describe(RunRecord run)
     {
         var config = store.Config(run.Id);
-        var report = reader.Evaluation(run.Id)?.File;
+        var report = reader.Evaluation(Caller.DataFolderOwner, run.Id)?.File; // the figures shown with a run the caller may search
         return new SearchableRun(run.Id, run.Name, config.Data.Dataset, report?.Report.GalleryCount, report?.Report.MeanAveragePrecision,
             config.Evaluation.Index, run.FinishedAt);
     }

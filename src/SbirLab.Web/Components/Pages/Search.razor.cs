@@ -12,6 +12,7 @@ namespace SbirLab.Web.Components.Pages;
 /// top-K gallery photos with their class and distance, the class of the best matches and the time taken. Results
 /// refresh while drawing, at every stroke end and on demand; exact or HNSW search. The run is named in the address
 /// (<c>/search?run=12</c>); its model and index are loaded as soon as it is picked and kept by <see cref="SearchService"/>.
+/// A visitor without an account sees (and searches) only the runs published for sketch search.
 /// </summary>
 public partial class Search : IDisposable
 {
@@ -37,6 +38,8 @@ public partial class Search : IDisposable
     [Inject] private LiveRunFeeds Feeds { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
+    [CascadingParameter] public SbirLab.Store.Accounts.Caller Caller { get; set; } = SbirLab.Store.Accounts.Caller.Anonymous;
+
     /// <summary>The run to search, from the address.</summary>
     [SupplyParameterFromQuery(Name = "run")] public long? Run { get; set; }
 
@@ -45,7 +48,7 @@ public partial class Search : IDisposable
 
     protected override void OnInitialized()
     {
-        _runs = Service.Runs();
+        _runs = Service.Runs(Caller);
         _feed = Feeds.WatchAll(OnRunEvents);
     }
 
@@ -55,7 +58,7 @@ public partial class Search : IDisposable
         if (!events.Any(e => e is RunEvaluationEvent or RunDeleted or RunStatusChanged)) return Task.CompletedTask;
         return InvokeAsync(async () =>
         {
-            var runs = Service.Runs();
+            var runs = Service.Runs(Caller);
             if (runs.Select(r => r.Id).SequenceEqual(_runs.Select(r => r.Id))) return;
             _runs = runs;
             if (_runId is null || _runs.All(r => r.Id != _runId)) await OnParametersSetAsync(); // pick one now
@@ -87,7 +90,7 @@ public partial class Search : IDisposable
         if (!Service.IsLoaded(runId)) StateHasChanged();
         try
         {
-            var searcher = await Service.SearcherAsync(runId);
+            var searcher = await Service.SearcherAsync(Caller, runId);
             if (_runId != runId) return;
             _loaded = true;
             _runState = $"ready · {searcher.Gallery.Count:N0} photos";
