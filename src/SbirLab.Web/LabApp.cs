@@ -35,6 +35,8 @@ public static class LabApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // The signing keys are not encrypted at rest: the keys folder is readable by the lab's owner only (KeysFolder).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using SbirLab.Engine.Configs;
@@ -59,15 +60,19 @@ public sealed class TestLab : IDisposable
         services.AddSingleton<EmbeddingMaps>();
         services.AddScoped<ChartScript>();
         services.AddSingleton<SearchService>();
+        services.AddCascadingValue(_ => Caller); // what CallerScope hands the pages in the lab
     }
+
+    /// <summary>Who the components of <see cref="Register"/> act for (an admin unless a test says otherwise).</summary>
+    public Caller Caller { get; set; } = Caller.DataFolderOwner;
 
     /// <summary>
     /// Records a finished run as a worker would: claimed, per-epoch figures (<paramref name="maps"/> per epoch,
     /// loss falling), an evaluation when <paramref name="evaluation"/> is given, then completed.
     /// </summary>
-    public long CompletedRun(RunConfig config, double[] maps, EvaluationFile? evaluation = null, string? template = "fashion-mnist/triplet")
+    public long CompletedRun(RunConfig config, double[] maps, EvaluationFile? evaluation = null, string? template = "fashion-mnist/triplet", long? team = null)
     {
-        long id = Service.Queue(Caller.DataFolderOwner, config, experiment: template);
+        long id = Service.Queue(Caller.DataFolderOwner, config, experiment: template, teamId: team);
         var claimed = Store.ClaimNext(WorkerIdentity.Current) ?? throw new InvalidOperationException("nothing to claim");
         if (claimed.Id != id) throw new InvalidOperationException("claimed another run");
         Store.MarkStarted(id, new RunStart("cpu", 0, 0, maps.Length, 10, maps.Length * 10, 100, "test data"));
@@ -82,6 +87,16 @@ public sealed class TestLab : IDisposable
         if (evaluation is not null) Store.AddEvaluation(id, JsonSerializer.Serialize(evaluation, RunEvaluator.JsonOptions), maps.Length - 1, maps.Length * 10);
         Store.Finish(id, RunStatus.Completed, "completed", new RunOutcome(RunStatus.Completed, "completed", maps.Length * 10, maps.Length, null));
         return id;
+    }
+
+    /// <summary>Adds a team to the store; returns its id.</summary>
+    public long Team(string name)
+    {
+        using var db = Store.CreateContext();
+        var team = new Team { Name = name, CreatedAt = DateTime.UtcNow };
+        db.Teams.Add(team);
+        db.SaveChanges();
+        return team.Id;
     }
 
     /// <summary>

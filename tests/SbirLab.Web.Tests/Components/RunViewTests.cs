@@ -54,7 +54,8 @@ public sealed class RunViewTests : ComponentTest
         var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id).Add(v => v.ReadOnly, true));
 
         Assert.Empty(cut.FindAll(".run-stop"));
-        Assert.Empty(cut.FindAll(".add-note"));
+        Assert.Empty(cut.FindAll(".add-tag"));
+        Assert.NotEmpty(cut.FindAll(".add-note")); // grading notes: the one thing the grading view writes
         Assert.Contains("read-only grading view", cut.Markup);
         Assert.Contains("\"name\": \"graded\"", cut.Find(".run-config").TextContent);
         Assert.Contains("seed", cut.Find(".provenance-table").TextContent);
@@ -89,4 +90,47 @@ public sealed class RunViewTests : ComponentTest
 
     private static LineChart Chart(IRenderedComponent<RunView> cut, string titleStart) =>
         cut.FindComponents<LineChart>().Single(c => c.Instance.Title.StartsWith(titleStart, StringComparison.Ordinal)).Instance;
+
+    [Fact]
+    public void A_grader_reads_another_teams_run_with_no_action_but_a_note()
+    {
+        long red = Lab.Team("red");
+        long id = Lab.CompletedRun(Lab.Triplet("name=\"red-run\""), [0.5, 0.6], TestLab.Evaluation(), team: red);
+        Lab.Caller = new Caller("g1", "gus", LabRoles.Grader);
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id).Add(v => v.InitialTab, 5)); // the notes and tags tab
+
+        Assert.Contains("team red", cut.Find(".run-team").TextContent);
+        Assert.Contains("read-only", cut.Find(".read-only-chip").TextContent);
+        foreach (var action in new[] { ".run-stop", ".run-resume", ".run-clone", ".run-publish", ".add-tag", ".tag-input" })
+            Assert.Empty(cut.FindAll(action));
+        Assert.NotEmpty(cut.FindAll(".add-note"));
+        Assert.NotEmpty(cut.FindAll(".run-export"));
+    }
+
+    [Fact]
+    public void A_member_of_another_team_is_told_the_run_does_not_exist()
+    {
+        long red = Lab.Team("red");
+        long blue = Lab.Team("blue");
+        long id = Lab.CompletedRun(Lab.Triplet(), [0.5], TestLab.Evaluation(), team: red);
+        Lab.Caller = new Caller("b1", "bea", LabRoles.Member, blue, "blue");
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
+
+        Assert.Contains($"There is no run {id}", cut.Markup);
+        Assert.DoesNotContain("run-config", cut.Markup);
+    }
+
+    [Fact]
+    public void A_member_of_the_runs_team_publishes_it_for_sketch_search()
+    {
+        long red = Lab.Team("red");
+        long id = Lab.CompletedRun(Lab.Triplet(), [0.5], TestLab.Evaluation(), team: red);
+        Lab.Caller = new Caller("r1", "ray", LabRoles.Member, red, "red");
+        var cut = Context.Render<RunView>(p => p.Add(v => v.RunId, id));
+
+        cut.Find(".run-publish").Click();
+
+        cut.WaitForAssertion(() => Assert.NotNull(Lab.Store.Find(id)!.PublishedAt));
+        cut.WaitForAssertion(() => Assert.Contains("published for sketch search", cut.Find(".run-published").TextContent));
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SbirLab.Store;
 using SbirLab.Web.Services;
 using SearchPage = SbirLab.Web.Components.Pages.Search;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Search;
 
@@ -15,7 +16,7 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
     public void OnlyCompletedRunsWithAGalleryIndexAreOffered()
     {
         using var service = new SearchService(_store, new RunReader(_store));
-        var run = Assert.Single(service.Runs());
+        var run = Assert.Single(service.Runs(Caller.DataFolderOwner));
         Assert.Equal(lab.RunId, run.Id);
         Assert.Equal("fashion-mnist-sketch", run.Dataset);
         Assert.Equal(1000, run.GallerySize); // 10,000 test photos less 900 per class held out as queries
@@ -29,13 +30,13 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
         using var service = new SearchService(_store, new RunReader(_store));
         Assert.False(service.IsLoaded(lab.RunId));
 
-        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => service.SearcherAsync(lab.RunId)));
-        var later = await service.SearcherAsync(lab.RunId);
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => service.SearcherAsync(Caller.DataFolderOwner, lab.RunId)));
+        var later = await service.SearcherAsync(Caller.DataFolderOwner, lab.RunId);
 
         Assert.All(concurrent, searcher => Assert.Same(concurrent[0], searcher));
         Assert.Same(concurrent[0], later);
         Assert.True(service.IsLoaded(lab.RunId));
-        await Assert.ThrowsAsync<RunNotSearchableException>(() => service.SearcherAsync(lab.QueuedRunId));
+        await Assert.ThrowsAsync<RunNotSearchableException>(() => service.SearcherAsync(Caller.DataFolderOwner, lab.QueuedRunId));
         Assert.False(service.IsLoaded(lab.QueuedRunId));
     }
 

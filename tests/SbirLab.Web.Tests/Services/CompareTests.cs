@@ -1,4 +1,5 @@
 using SbirLab.Web.Services;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Services;
 
@@ -72,7 +73,7 @@ public sealed class CompareTests : IDisposable
     {
         long a = _lab.CompletedRun(_lab.Triplet("loss.margin=0.2"), [0.5, 0.6]);
         long b = _lab.CompletedRun(_lab.Triplet("loss.margin=0.3"), [0.4, 0.7]);
-        var runs = new CompareLoader(_lab.Reader).Load(CompareLoader.ParseIds($"{a}, 999, {b},{a}"));
+        var runs = new CompareLoader(_lab.Reader).Load(Caller.DataFolderOwner, CompareLoader.ParseIds($"{a}, 999, {b},{a}"));
 
         Assert.Equal([a, b], runs.Select(r => r.Id));
         var overlay = CompareLoader.Overlay(runs, MetricChoice.Parse("epoch:map"), 0);

@@ -19,7 +19,7 @@ public sealed class LiveRunFeedsTests : IDisposable
         using var feeds = new LiveRunFeeds(_lab.Service, _lab.Settings);
         var batches = new ConcurrentQueue<(TimeSpan At, IReadOnlyList<RunEvent> Events)>();
         var clock = Stopwatch.StartNew();
-        using var watch = feeds.Watch(runId, events =>
+        using var watch = feeds.Watch(Caller.DataFolderOwner, runId, events =>
         {
             batches.Enqueue((clock.Elapsed, events));
             return Task.CompletedTask;
@@ -50,7 +50,7 @@ public sealed class LiveRunFeedsTests : IDisposable
         long runId = _lab.Service.Queue(Caller.DataFolderOwner, _lab.Triplet());
         using var feeds = new LiveRunFeeds(_lab.Service, _lab.Settings);
         var received = new int[20];
-        var watches = Enumerable.Range(0, 20).Select(i => feeds.Watch(runId, events =>
+        var watches = Enumerable.Range(0, 20).Select(i => feeds.Watch(Caller.DataFolderOwner, runId, events =>
         {
             Interlocked.Add(ref received[i], events.Count(e => e is RunStepEvent));
             return Task.CompletedTask;
@@ -76,12 +76,12 @@ public sealed class LiveRunFeedsTests : IDisposable
         var stuck = new TaskCompletionSource();
         var slow = new ConcurrentQueue<long>();
         var fast = new ConcurrentQueue<long>();
-        using var slowWatch = feeds.Watch(runId, async events =>
+        using var slowWatch = feeds.Watch(Caller.DataFolderOwner, runId, async events =>
         {
             foreach (var e in events.OfType<RunStepEvent>()) slow.Enqueue(e.Metrics.Step);
             await stuck.Task; // this browser stops taking renders
         });
-        using var fastWatch = feeds.Watch(runId, events =>
+        using var fastWatch = feeds.Watch(Caller.DataFolderOwner, runId, events =>
         {
             foreach (var e in events.OfType<RunStepEvent>()) fast.Enqueue(e.Metrics.Step);
             return Task.CompletedTask;
@@ -110,7 +110,7 @@ public sealed class LiveRunFeedsTests : IDisposable
         var watches = Enumerable.Range(0, 20).Select(i =>
         {
             steps[i] = new ConcurrentQueue<long>();
-            return feeds.Watch(runId, events =>
+            return feeds.Watch(Caller.DataFolderOwner, runId, events =>
             {
                 Interlocked.Increment(ref batches[i]);
                 foreach (var e in events.OfType<RunStepEvent>()) steps[i].Enqueue(e.Metrics.Step);
