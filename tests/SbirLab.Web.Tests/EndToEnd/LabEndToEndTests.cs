@@ -27,6 +27,7 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1000 }, AcceptDownloads = true });
         _page.SetDefaultTimeout(30_000);
         SetDefaultExpectTimeout(30_000);
+        await SignIn.InBrowserAsync(_page, _lab.BaseUrl, "admin", SignIn.AdminPassword(_data));
     }
 
     [Fact]

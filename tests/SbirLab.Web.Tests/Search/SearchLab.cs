@@ -52,19 +52,33 @@ public sealed class SearchLab : IAsyncLifetime
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        _server = await LabServer.StartAsync(Folder, "--worker", "false");
+        _server = await LabServer.StartAsync(Folder, "--worker", "false", "--public-search-burst", "40");
         BaseUrl = new Uri(_server.BaseUrl);
-        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Http = await SignIn.ClientAsync(BaseUrl, "admin", AdminPassword);
         (_playwright, Browser) = await EndToEnd.Browser.LaunchAsync();
     }
 
-    /// <summary>A fresh browser page at <paramref name="path"/> with a 1400×900 viewport.</summary>
+    /// <summary>The password of the lab's first admin (the lab wrote it to the data folder at its first start).</summary>
+    public string AdminPassword => SignIn.AdminPassword(Folder);
+
+    /// <summary>A fresh browser page at <paramref name="path"/> with a 1400×900 viewport, signed in as the admin.</summary>
     public async Task<IPage> OpenAsync(string path)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var context = await SignedInContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(new Uri(BaseUrl, path).ToString());
         return page;
+    }
+
+    /// <summary>A browser context (its own cookies) signed in as the admin.</summary>
+    public async Task<IBrowserContext> SignedInContextAsync(BrowserNewContextOptions options)
+    {
+        var context = await Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        await SignIn.InBrowserAsync(page, BaseUrl.ToString(), "admin", AdminPassword);
+        await page.CloseAsync();
+        return context;
     }
 
     /// <summary>What the lab printed (for failure messages).</summary>
