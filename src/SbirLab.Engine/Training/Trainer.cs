@@ -52,9 +52,7 @@ public sealed class Trainer : IDisposable
         _evaluator = new RunEvaluator(config, _data, _device);
     }
 
-    private int StepsPerEpoch => _config.Training.MaxStepsPerEpoch > 0
-        ? Math.Min(_config.Training.MaxStepsPerEpoch, _sampler.BatchesPerEpoch)
-        : _sampler.BatchesPerEpoch;
+    private int StepsPerEpoch => EpochSteps.Capped(_config.Training, _sampler.BatchesPerEpoch);
 
     /// <summary>
     /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run
