@@ -89,6 +89,15 @@ public class ExternalLibTorchTests
     }
 
     [Fact]
+    public void SonamesAreReadFromTheDynamicSection()
+    {
+        string native = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        Assert.Equal("libtorch.so", ElfSymbols.Soname(Path.Combine(native, "libtorch.so")));
+        Assert.Equal("libtorch_cpu.so", ElfSymbols.Soname(Path.Combine(native, "libtorch_cpu.so")));
+        Assert.Equal("libLibTorchSharp.so", ElfSymbols.Soname(Path.Combine(native, "libLibTorchSharp.so")));
+    }
+
+    [Fact]
     public void TheCpuIsDescribedByModelCoresAndMemory()
     {
         var cpu = DeviceHardware.Cpu();

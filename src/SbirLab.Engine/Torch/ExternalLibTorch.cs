@@ -38,6 +38,7 @@ public static class ExternalLibTorch
         var origin = new LibTorchOrigin(root, version?.Version, version?.Source, null);
         string versionNote = origin.Warning is { } warning ? $" ({warning})" : "";
         RefuseIfTorchIsLoaded(root);
+        RefuseOtherSonames(root, cuda ? [.. CoreLibraries, .. CudaLibraries] : CoreLibraries, versionNote);
 
         var libraries = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
         try
@@ -84,6 +85,22 @@ public static class ExternalLibTorch
         string? loaded = LibTorchOrigin.MappedFolder("libtorch_cpu.so");
         if (loaded is not null && loaded != root)
             throw new LibTorchLoadException($"libtorch was already loaded from {loaded} before {EnvironmentVariable}={root} could take effect (a TorchSharp call ran before TorchRuntime started torch)");
+    }
+
+    /// <summary>
+    /// The bridge asks for libtorch.so, libc10.so and libtorch_cpu.so by these sonames; a library loaded under another
+    /// soname (Debian's libtorch.so.1.13) would not satisfy it, and the linker would look for a second libtorch.
+    /// </summary>
+    private static void RefuseOtherSonames(string root, IEnumerable<string> libraries, string versionNote)
+    {
+        foreach (var name in libraries)
+        {
+            string? soname;
+            try { soname = ElfSymbols.Soname(Path.Combine(root, name)); }
+            catch (Exception e) when (e is InvalidDataException or IOException) { continue; } // dlopen names what is wrong with it
+            if (soname is not null && soname != name)
+                throw new LibTorchLoadException($"{EnvironmentVariable}={root}: {name} there is named {soname} inside (its soname), but TorchSharp's libLibTorchSharp.so asks for {name}{versionNote}");
+        }
     }
 
     /// <summary>libLibTorchSharp.so beside the program: at its root (a published app) or under runtimes/linux-x64/native (a build).</summary>
