@@ -40,6 +40,13 @@ public static class TorchRuntime
         _requestedFolder = folder;
     }
 
+    /// <summary>Built with TorchBackend=external: no libtorch beside TorchSharp, so one must be named.</summary>
+#if SBIRLAB_EXTERNAL_LIBTORCH
+    public const bool NeedsExternalLibTorch = true;
+#else
+    public const bool NeedsExternalLibTorch = false;
+#endif
+
     /// <summary>The folder named by --libtorch or SBIRLAB_LIBTORCH, or null for the libtorch beside TorchSharp.</summary>
     public static string? ExternalFolder =>
         _requestedFolder ?? (Environment.GetEnvironmentVariable(ExternalLibTorch.EnvironmentVariable) is { Length: > 0 } folder ? folder : null);
@@ -75,6 +82,8 @@ public static class TorchRuntime
     private static torch.Device Initialise()
     {
         string? folder = ExternalFolder;
+        if (folder is null && NeedsExternalLibTorch)
+            throw new LibTorchLoadException($"this build carries no libtorch (TorchBackend=external): set {ExternalLibTorch.EnvironmentVariable} or --libtorch to a libtorch folder, such as PyTorch's: python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+\"/lib\")'");
         var external = folder is null ? null : ExternalLibTorch.Load(folder);
         NativeAllocator.KeepFreedMemory();
         torch.set_num_threads(Environment.ProcessorCount);

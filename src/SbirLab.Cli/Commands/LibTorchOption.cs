@@ -21,7 +21,7 @@ internal static class LibTorchOption
     public static int? Start(ParseResult parse)
     {
         if (parse.GetValue(Option) is { Length: > 0 } folder) TorchRuntime.UseExternalLibTorch(folder);
-        if (TorchRuntime.ExternalFolder is null) return null;
+        if (TorchRuntime.ExternalFolder is null && !TorchRuntime.NeedsExternalLibTorch) return null;
         try
         {
             var origin = TorchRuntime.LibTorch;
