@@ -84,7 +84,7 @@ public sealed class Trainer : IDisposable
     private RunOutcome Train(CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
-        Provenance.Capture(_config.Seed, TorchRuntime.Describe(_device)).Save(_folder.Provenance);
+        Provenance.Capture(_config.Seed, _device).Save(_folder.Provenance);
         _observer.OnStart(new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
             StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description));
         var state = new LoopState(position.Step);
