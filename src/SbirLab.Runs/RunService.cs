@@ -146,7 +146,7 @@ public sealed class RunService : IDisposable
         RunConfig config;
         try
         {
-            config = ConfigJson.Parse(run.ConfigJson);
+            config = Store.Data.Roots.Apply(ConfigJson.Parse(run.ConfigJson, roots: Store.Data.Roots)); // the engine opens exactly the checked paths
         }
         catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
         {

@@ -18,10 +18,16 @@ public static class ConfigValidator
     public static readonly string[] Datasets = ["fashion-mnist", "fashion-mnist-sketch", "folders"];
     public static readonly string[] Indexes = ["exact", "hnsw"];
 
-    public static IReadOnlyList<ConfigError> Validate(RunConfig config)
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config) => Validate(config, null);
+
+    /// <summary>
+    /// Checks every field; with <paramref name="roots"/> (the lab's web form, queue and worker) every path must
+    /// also lie inside them, and is refused before its existence is looked at.
+    /// </summary>
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config, PathRoots? roots)
     {
         var errors = new List<ConfigError>();
-        var check = new Checker(errors);
+        var check = new Checker(errors, roots);
         check.NotEmpty("name", config.Name);
         check.Range("seed", config.Seed, 0, int.MaxValue);
         check.Device("device", config.Device);
@@ -37,9 +43,9 @@ public static class ConfigValidator
     }
 
     /// <summary>Throws <see cref="ConfigException"/> listing every problem, or returns the config.</summary>
-    public static RunConfig EnsureValid(RunConfig config)
+    public static RunConfig EnsureValid(RunConfig config, PathRoots? roots = null)
     {
-        var errors = Validate(config);
+        var errors = Validate(config, roots);
         return errors.Count == 0 ? config : throw new ConfigException(errors);
     }
 
@@ -115,11 +121,16 @@ public static class ConfigValidator
         check.OneOf("data.dataset", data.Dataset, Datasets);
         check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
         check.Range("data.workers", data.Workers, 0, 64);
+        check.InsideRootsIfSet("data.root", data.Root, PathKind.Dataset);
         if (data.Dataset != "folders") return;
         check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
         check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
         check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
         check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
+        check.InsideRootsIfSet("data.trainSketches", data.TrainSketches, PathKind.Dataset);
+        check.InsideRootsIfSet("data.trainPhotos", data.TrainPhotos, PathKind.Dataset);
+        check.InsideRootsIfSet("data.evalQueries", data.EvalQueries, PathKind.Dataset);
+        check.InsideRootsIfSet("data.evalGallery", data.EvalGallery, PathKind.Dataset);
     }
 
     private static void ValidateEvaluation(Checker check, EvaluationConfig evaluation)
@@ -132,7 +143,7 @@ public static class ConfigValidator
         foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
     }
 
-    private sealed class Checker(List<ConfigError> errors)
+    private sealed class Checker(List<ConfigError> errors, PathRoots? roots)
     {
         public void Add(string field, object? value, string allowed) =>
             errors.Add(new ConfigError(field, Format(value), allowed));
@@ -169,13 +180,28 @@ public static class ConfigValidator
 
         public void FileExistsIfSet(string field, string? path)
         {
-            if (path is not null && !File.Exists(path)) Add(field, path, "an existing weights file (safetensors or TorchSharp)");
+            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real))
+                Add(field, path, "an existing weights file (safetensors or TorchSharp)");
         }
 
         public void PathExistsIfSet(string field, string? path)
         {
-            if (path is not null && !File.Exists(path) && !Directory.Exists(path))
+            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real) && !Directory.Exists(real))
                 Add(field, path, "an existing checkpoint file or run folder");
+        }
+
+        public void InsideRootsIfSet(string field, string? path, PathKind kind) => Located(field, path, kind);
+
+        /// <summary>
+        /// The path to look at: without roots as given; with roots its real path inside them, or null (and an
+        /// error naming the roots) when outside, so nothing is learnt about paths outside the roots.
+        /// </summary>
+        private string? Located(string field, string? path, PathKind kind)
+        {
+            if (string.IsNullOrEmpty(path) || roots is null) return path;
+            var real = roots.Confine(path, kind);
+            if (real is null) Add(field, path, roots.Describe(kind));
+            return real;
         }
 
         private static string Format(object? value) => value switch

@@ -11,13 +11,16 @@ namespace SbirLab.Web.Services;
 /// </summary>
 public sealed class ConfigDraft
 {
+    private readonly PathRoots? _roots;
     private JsonObject _root;
 
-    public ConfigDraft(RunConfig config)
+    /// <summary>A draft whose paths must lie inside <paramref name="roots"/> (the lab's data folder roots) when given.</summary>
+    public ConfigDraft(RunConfig config, PathRoots? roots = null)
     {
+        _roots = roots;
         _root = ToNode(config);
         Config = config;
-        Errors = ConfigValidator.Validate(config);
+        Errors = ConfigValidator.Validate(config, roots);
     }
 
     /// <summary>The edited config; the last readable one when the JSON holds a value of the wrong kind.</summary>
@@ -84,7 +87,7 @@ public sealed class ConfigDraft
         {
             Config = ConfigJson.ParseUnvalidated(_root.ToJsonString());
             _root = ToNode(Config);
-            Errors = ConfigValidator.Validate(Config);
+            Errors = ConfigValidator.Validate(Config, _roots);
         }
         catch (ConfigException e)
         {
