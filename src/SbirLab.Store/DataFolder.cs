@@ -62,6 +62,17 @@ public sealed class DataFolder
     /// <summary>The files of run <paramref name="runId"/> (not created).</summary>
     public RunFolder RunFolder(long runId) => new(Path.Combine(Root, RelativeRunPath(runId)));
 
+    /// <summary>
+    /// True for a regular file inside run <paramref name="runId"/>'s folder: not a symbolic link, and no link on
+    /// its way leads out of the folder. Only such files are served or exported.
+    /// </summary>
+    public bool IsPlainRunFile(long runId, string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint)) return false;
+        return PathRoots.IsInside(PathRoots.RealPath(path), PathRoots.RealPath(RunFolder(runId).Root));
+    }
+
     /// <summary>A path below the data folder made absolute; absolute paths pass unchanged.</summary>
     public string Absolute(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Root, path);
 

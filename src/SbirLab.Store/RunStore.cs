@@ -38,6 +38,8 @@ public sealed class RunStore : IDisposable
     public static RunStore Open(DataFolder data)
     {
         data.Create();
+        // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
+        Engine.Datasets.Folders.CacheFolder.Current = new(data.CacheRoot, Engine.Datasets.Folders.CacheFolder.BudgetFromEnvironment());
         var store = new RunStore(data);
         using var db = store.CreateContext();
         db.Database.Migrate();
