@@ -24,11 +24,13 @@ public sealed class DataFolder
     public const string WeightRootsVariable = "SBIRLAB_WEIGHT_ROOTS";
 
     private readonly Lazy<PathRoots> _roots;
+    private readonly Lazy<HostLimits> _limits;
 
     public DataFolder(string root)
     {
         Root = Path.GetFullPath(root);
         _roots = new Lazy<PathRoots>(DefaultRoots);
+        _limits = new Lazy<HostLimits>(() => HostLimits.FromEnvironment(Roots));
     }
 
     /// <summary>Absolute path of the data folder.</summary>
@@ -55,6 +57,11 @@ public sealed class DataFolder
     /// and the runs' folders for weights. Relative config paths are taken relative to <see cref="Root"/>.
     /// </summary>
     public PathRoots Roots => _roots.Value;
+
+    /// <summary>The roots and the limits of the environment (memory a run may take, queue length, wall time).</summary>
+    public HostLimits Limits { get => _limitsSet ?? _limits.Value; init => _limitsSet = value; }
+
+    private readonly HostLimits? _limitsSet;
 
     /// <summary>The folder of run <paramref name="runId"/>, relative to <see cref="Root"/>.</summary>
     public static string RelativeRunPath(long runId) => Path.Combine("runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));

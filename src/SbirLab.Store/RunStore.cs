@@ -59,9 +59,20 @@ public sealed class RunStore : IDisposable
     /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
     public long Queue(RunConfig config, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config, Data.Roots);
+        ConfigValidator.EnsureValid(config, Data.Limits);
+        EnsureQueueRoom(team: null);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+    }
+
+    /// <summary>Throws <see cref="LimitExceededException"/> when the queue already holds as many runs as the limit allows.</summary>
+    private void EnsureQueueRoom(string? team)
+    {
+        int limit = Data.Limits.QueuedRunsFor(team);
+        using var db = CreateContext();
+        int queued = db.Runs.Count(r => r.Status == RunStatus.Queued);
+        if (queued >= limit)
+            throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}); wait for runs to finish or stop queued ones");
     }
 
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
@@ -74,7 +85,7 @@ public sealed class RunStore : IDisposable
     /// </summary>
     public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config, Data.Roots);
+        ConfigValidator.EnsureValid(config, Data.Limits);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);

@@ -18,16 +18,20 @@ public static class ConfigValidator
     public static readonly string[] Datasets = ["fashion-mnist", "fashion-mnist-sketch", "folders"];
     public static readonly string[] Indexes = ["exact", "hnsw"];
 
+    /// <summary>The most images one batch may hold, however the sampler composes it.</summary>
+    public const int MaxBatchImages = 65_536;
+
     public static IReadOnlyList<ConfigError> Validate(RunConfig config) => Validate(config, null);
 
     /// <summary>
-    /// Checks every field; with <paramref name="roots"/> (the lab's web form, queue and worker) every path must
-    /// also lie inside them, and is refused before its existence is looked at.
+    /// Checks every field and the fields together; with <paramref name="limits"/> (the lab's web form, queue and
+    /// worker) every path must also lie inside its roots, and is refused before its existence is looked at, and the
+    /// run's estimated memory must fit the host's budget.
     /// </summary>
-    public static IReadOnlyList<ConfigError> Validate(RunConfig config, PathRoots? roots)
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config, HostLimits? limits)
     {
         var errors = new List<ConfigError>();
-        var check = new Checker(errors, roots);
+        var check = new Checker(errors, limits?.Roots);
         check.NotEmpty("name", config.Name);
         check.Range("seed", config.Seed, 0, int.MaxValue);
         check.Device("device", config.Device);
@@ -39,13 +43,15 @@ public static class ConfigValidator
         ValidateTraining(check, config.Training);
         ValidateData(check, config.Data);
         ValidateEvaluation(check, config.Evaluation);
+        ValidateBatchAgainstData(check, config);
+        if (limits is not null) ValidateMemory(check, config, limits);
         return errors;
     }
 
     /// <summary>Throws <see cref="ConfigException"/> listing every problem, or returns the config.</summary>
-    public static RunConfig EnsureValid(RunConfig config, PathRoots? roots = null)
+    public static RunConfig EnsureValid(RunConfig config, HostLimits? limits = null)
     {
-        var errors = Validate(config, roots);
+        var errors = Validate(config, limits);
         return errors.Count == 0 ? config : throw new ConfigException(errors);
     }
 
@@ -87,8 +93,33 @@ public static class ConfigValidator
         check.Range("batch.items", batch.Items, 1, 10_000);
         check.Range("batch.imagesPerItem", batch.ImagesPerItem, 1, 10_000);
         check.Range("batch.positiveShare", batch.PositiveShare, 0, 1);
+        if (batch.Sampler == "pk" && ResourceEstimate.BatchImages(batch) > MaxBatchImages)
+            check.Add("batch.classes", batch.Classes, $"batch.classes × batch.items × batch.imagesPerItem ≤ {MaxBatchImages:N0} images a batch (here {ResourceEstimate.BatchImages(batch):N0})");
         if (batch.Sampler == "pairs" && loss.Embedding is "triplet" or "smooth-ap")
             check.Add("batch.sampler", batch.Sampler, $"shuffle or pk for loss.embedding = {loss.Embedding} (pairs feed the contrastive loss)");
+    }
+
+    /// <summary>A batch larger than the training set would train no step at all and still "complete".</summary>
+    private static void ValidateBatchAgainstData(Checker check, RunConfig config)
+    {
+        if (ResourceEstimate.TrainingImages(config.Data) is not { } images) return; // folders: counted when the run starts
+        long batch = ResourceEstimate.BatchImages(config.Batch);
+        if (batch <= images) return;
+        string field = config.Batch.Sampler == "pk" ? "batch.classes" : "batch.size";
+        check.Add(field, config.Batch.Sampler == "pk" ? config.Batch.Classes : config.Batch.Size,
+            $"a batch of at most the {images:N0} training images (this one takes {batch:N0}; see data.trainLimit)");
+    }
+
+    /// <summary>The run's estimated memory against the host's budget, naming both figures.</summary>
+    private static void ValidateMemory(Checker check, RunConfig config, HostLimits limits)
+    {
+        long needed = ResourceEstimate.Bytes(config);
+        if (needed <= limits.MemoryBytes) return;
+        string field = config.Batch.Sampler == "pk" ? "batch.classes" : "batch.size";
+        check.Add(field, config.Batch.Sampler == "pk" ? config.Batch.Classes : config.Batch.Size,
+            $"a run that fits this host's memory budget of {ResourceEstimate.Format(limits.MemoryBytes)} ({HostLimits.MemoryVariable}); " +
+            $"this one needs about {ResourceEstimate.Format(needed)} ({ResourceEstimate.BatchImages(config.Batch):N0} images a batch × {config.Model.ImageSize}² pixels × " +
+            $"{ResourceEstimate.BytesPerPixel(config.Model.Backbone):N0} bytes a pixel for {config.Model.Backbone}): use a smaller batch or model.imageSize");
     }
 
     private static void ValidateOptimizer(Checker check, OptimizerConfig optimizer)

@@ -22,6 +22,8 @@ public sealed class PathRootsTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private HostLimits Limits => new(_roots, long.MaxValue, 50, TimeSpan.FromHours(1));
+
     [Fact]
     public void RelativePathsAreTakenFromTheDataFolderAndAcceptedInsideTheirRoots()
     {
@@ -80,13 +82,13 @@ public sealed class PathRootsTests : IDisposable
     {
         string existing = _dir.File("elsewhere", "secret.safetensors");
         string missing = _dir.File("elsewhere", "no-such.safetensors");
-        var forExisting = Assert.Single(ConfigValidator.Validate(new RunConfig { Model = new ModelConfig { PretrainedSketch = existing } }, _roots));
-        var forMissing = Assert.Single(ConfigValidator.Validate(new RunConfig { Model = new ModelConfig { PretrainedSketch = missing } }, _roots));
+        var forExisting = Assert.Single(ConfigValidator.Validate(new RunConfig { Model = new ModelConfig { PretrainedSketch = existing } }, Limits));
+        var forMissing = Assert.Single(ConfigValidator.Validate(new RunConfig { Model = new ModelConfig { PretrainedSketch = missing } }, Limits));
 
         Assert.Equal(forExisting.Allowed, forMissing.Allowed);
         Assert.Contains("roots", forExisting.Allowed);
         Assert.Contains(_dir.File("data", "weights"), forExisting.Allowed);
-        Assert.Empty(ConfigValidator.Validate(new RunConfig { Model = new ModelConfig { PretrainedSketch = "weights/w.safetensors" } }, _roots));
+        Assert.Empty(ConfigValidator.Validate(new RunConfig { Model = new ModelConfig { PretrainedSketch = "weights/w.safetensors" } }, Limits));
     }
 
     [Fact]
@@ -96,7 +98,7 @@ public sealed class PathRootsTests : IDisposable
         {
             Data = new DataConfig { Dataset = "folders", TrainSketches = "/etc", TrainPhotos = "datasets/sketches", EvalQueries = "datasets/sketches", EvalGallery = "datasets/sketches" },
         };
-        var error = Assert.Single(ConfigValidator.Validate(config, _roots));
+        var error = Assert.Single(ConfigValidator.Validate(config, Limits));
         Assert.Equal("data.trainSketches", error.Field);
         Assert.Contains("data set roots", error.Allowed);
     }

@@ -23,7 +23,7 @@ internal static class QueueCommand
         {
             using var store = StoreCommands.OpenStore(result);
             RunConfig config;
-            try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets), store.Data.Roots); }
+            try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets), store.Data.Limits); }
             catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
             using var service = new RunService(store);
             long id = service.Queue(config, result.GetValue(name), result.GetValue(experiment), result.GetValue(tags));

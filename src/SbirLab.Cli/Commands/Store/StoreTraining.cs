@@ -16,7 +16,7 @@ internal static class StoreTraining
     {
         using var store = StoreCommands.OpenStore(result);
         RunConfig config;
-        try { config = ConfigJson.Load(configPath, sets, store.Data.Roots); }
+        try { config = ConfigJson.Load(configPath, sets, store.Data.Limits); }
         catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         using var service = new RunService(store);
         var progress = new ConsoleProgress();
