@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 
@@ -233,8 +233,10 @@ public sealed class RunService : IDisposable
         }
     }
 
-    private static string Duration(TimeSpan time) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        time.TotalHours >= 1 ? $"{time.TotalHours:0.#} h" : time.TotalMinutes >= 1 ? $"{time.TotalMinutes:0.#} min" : $"{time.TotalSeconds:0.#} s");
+    private static string Duration(TimeSpan time) =>
+        time.TotalHours >= 1 ? FormattableString.Invariant($"{time.TotalHours:0.#} h")
+        : time.TotalMinutes >= 1 ? FormattableString.Invariant($"{time.TotalMinutes:0.#} min")
+        : FormattableString.Invariant($"{time.TotalSeconds:0.#} s");
 
     private static string OneLine(string message) => message.ReplaceLineEndings("; ");
 

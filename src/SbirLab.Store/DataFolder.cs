@@ -1,6 +1,5 @@
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Datasets;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 
@@ -115,7 +114,7 @@ public sealed class DataFolder
 
     private PathRoots DefaultRoots() => new(
         Root,
-        [DatasetsRoot, FashionMnist.ResolveFolder(null), .. FromEnvironment(DatasetRootsVariable)],
+        [DatasetsRoot, BuiltInDatasets.FashionMnistFolder(null), .. FromEnvironment(DatasetRootsVariable)],
         [WeightsRoot, .. FromEnvironment(WeightRootsVariable)],
         [RunsRoot]);
 

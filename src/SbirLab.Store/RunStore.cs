@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 
@@ -39,7 +39,7 @@ public sealed class RunStore : IDisposable
     {
         data.Create();
         // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
-        Engine.Datasets.Folders.CacheFolder.Current = new(data.CacheRoot, Engine.Datasets.Folders.CacheFolder.BudgetFromEnvironment());
+        CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
         var store = new RunStore(data);
         using var db = store.CreateContext();
         db.Database.Migrate();

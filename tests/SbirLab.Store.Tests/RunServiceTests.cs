@@ -1,6 +1,6 @@
-using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store.Tests;
 
@@ -121,8 +121,8 @@ public sealed class RunServiceTests : IDisposable
     public async Task Paths_outside_the_data_folders_roots_are_refused_at_queue_and_at_start()
     {
         var executor = new ScriptedExecutor(1, 2);
-        var outside = new Engine.Configs.RunConfig { Name = "leak", Model = new Engine.Configs.ModelConfig { PretrainedSketch = "/etc/passwd" } };
-        var refused = Assert.Throws<Engine.Configs.ConfigException>(() => _service.Queue(outside));
+        var outside = new Core.Configs.RunConfig { Name = "leak", Model = new Core.Configs.ModelConfig { PretrainedSketch = "/etc/passwd" } };
+        var refused = Assert.Throws<Core.Configs.ConfigException>(() => _service.Queue(outside));
         Assert.Contains(_temp.Data.WeightsRoot, refused.Message);
         long recordedEarlier = Store.QueueJson("""{ "name": "old", "model": { "pretrainedSketch": "/etc/passwd" } }""", "old", 1);
         File.WriteAllText(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), "weights");
@@ -249,9 +249,9 @@ public sealed class RunServiceTests : IDisposable
     [Fact]
     public void Clone_returns_the_stored_config_and_delete_refuses_a_run_in_training()
     {
-        var config = TempStore.Config("orig", seed: 5) with { Loss = new Engine.Configs.LossConfig { Embedding = "triplet", Margin = 0.3 } };
+        var config = TempStore.Config("orig", seed: 5) with { Loss = new Core.Configs.LossConfig { Embedding = "triplet", Margin = 0.3 } };
         long id = _service.Queue(config);
-        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), Engine.Configs.ConfigJson.Serialize(_service.Clone(id)));
+        Assert.Equal(Core.Configs.ConfigJson.Serialize(config), Core.Configs.ConfigJson.Serialize(_service.Clone(id)));
         long child = _service.Queue(_service.Clone(id) with { Seed = 6 }, parentRunId: id);
         Assert.Equal(id, Store.Find(child)!.ParentRunId);
         _service.Delete(child);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// What the host running a lab allows a run: the folders it may read (<see cref="Roots"/>), the memory one run may

@@ -1,7 +1,7 @@
-using SbirLab.Engine.Datasets.Folders;
-using SbirLab.Engine.Tests.Imaging;
+using SbirLab.Core.Runs;
 
-namespace SbirLab.Engine.Tests.DatasetFolders;
+
+namespace SbirLab.Core.Tests.Runs;
 
 public class CacheFolderTests
 {

@@ -1,6 +1,6 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 
-namespace SbirLab.Engine.Tests.Configs;
+namespace SbirLab.Core.Tests.Configs;
 
 /// <summary>Fields that pass one by one but not together, and configs beyond the host's memory, are refused before they run.</summary>
 public sealed class ResourceBudgetTests

@@ -1,4 +1,4 @@
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>What a config path names, and so which roots it must lie in.</summary>
 public enum PathKind

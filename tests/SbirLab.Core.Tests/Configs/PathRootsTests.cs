@@ -1,7 +1,7 @@
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Tests.Imaging;
+using SbirLab.Core.Configs;
 
-namespace SbirLab.Engine.Tests.Configs;
+
+namespace SbirLab.Core.Tests.Configs;
 
 /// <summary>Config paths are read only from the lab's roots, with every symbolic link followed.</summary>
 public sealed class PathRootsTests : IDisposable

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SbirLab.Engine.Datasets.Folders;
+namespace SbirLab.Core.Runs;
 
 /// <summary>
 /// Where the preprocessed caches of folder data sets live and how many bytes they may take together. The lab

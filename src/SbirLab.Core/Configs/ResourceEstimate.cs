@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// A config's memory before it runs: the batch's input and the activations kept for the backward pass
