@@ -40,12 +40,17 @@ public sealed class RunStore : IDisposable
         data.Create();
         // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
         CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
+        bool existed = DatabaseIdentity.DatabaseExists(data);
         var store = new RunStore(data);
         using var db = store.CreateContext();
         db.Database.Migrate();
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        store.Identity = DatabaseIdentity.Establish(data, db, existed);
         return store;
     }
+
+    /// <summary>The database's identity: what was wrong at start, and <see cref="DatabaseIdentity.Check"/> while running.</summary>
+    public DatabaseIdentity Identity { get; private set; } = default!;
 
     public StoreDbContext CreateContext() => new(_options);
 

@@ -62,6 +62,8 @@ public static class LabApp
         services.AddScoped<ChartScript>();
         services.AddSingleton<SearchService>();
         services.AddHostedService<MemoryTrimmer>();
+        services.AddSingleton<DatabaseWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseWatch>());
         return services;
     }
 
@@ -72,6 +74,7 @@ public static class LabApp
         foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
         output.WriteLine($"data folder: {settings.Data.Root}");
         NetworkHygiene.WarnIfExposed(app.Urls, output);
+        foreach (var warning in app.Services.GetRequiredService<RunStore>().Identity.StartWarnings) output.WriteLine("WARNING: " + warning);
         output.Flush();
     }
 }
