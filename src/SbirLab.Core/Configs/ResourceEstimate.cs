@@ -12,30 +12,30 @@ namespace SbirLab.Core.Configs;
 public static class ResourceEstimate
 {
     /// <summary>Bytes of activations kept for backward per input pixel (training, fp32): conservative upper figures.</summary>
-    public static long BytesPerPixel(string backbone) => backbone switch
+    public static long BytesPerPixel(BackboneKind backbone) => backbone switch
     {
-        "convnet" => 1_000,   // three 32–64-channel convolutions at near full resolution, with their ReLUs and pools
-        "resnet18" => 800,    // ~40 MB an image at 224² (forward activations and their gradients)
-        "resnet34" => 1_200,  // ~60 MB an image at 224²
-        "resnet50" => 2_600,  // ~130 MB an image at 224² (bottleneck blocks keep 4× wider maps)
+        BackboneKind.ConvNet => 1_000,   // three 32–64-channel convolutions at near full resolution, with their ReLUs and pools
+        BackboneKind.ResNet18 => 800,    // ~40 MB an image at 224² (forward activations and their gradients)
+        BackboneKind.ResNet34 => 1_200,  // ~60 MB an image at 224²
+        BackboneKind.ResNet50 => 2_600,  // ~130 MB an image at 224² (bottleneck blocks keep 4× wider maps)
         _ => 2_600,
     };
 
     /// <summary>Parameters of the backbone (×4 bytes each, then ×4 for weights, gradients and two Adam moments).</summary>
-    public static long Parameters(string backbone) => backbone switch
+    public static long Parameters(BackboneKind backbone) => backbone switch
     {
-        "convnet" => 30_000,
-        "resnet18" => 11_700_000,
-        "resnet34" => 21_800_000,
-        "resnet50" => 25_600_000,
+        BackboneKind.ConvNet => 30_000,
+        BackboneKind.ResNet18 => 11_700_000,
+        BackboneKind.ResNet34 => 21_800_000,
+        BackboneKind.ResNet50 => 25_600_000,
         _ => 25_600_000,
     };
 
     /// <summary>Images in one training batch (PK: n × m × l; pairs: two per pair), in long arithmetic.</summary>
     public static long BatchImages(BatchConfig batch) => batch.Sampler switch
     {
-        "pk" => (long)batch.Classes * batch.Items * batch.ImagesPerItem,
-        "pairs" => 2L * batch.Size,
+        SamplerKind.Pk => (long)batch.Classes * batch.Items * batch.ImagesPerItem,
+        SamplerKind.Pairs => 2L * batch.Size,
         _ => batch.Size,
     };
 
@@ -45,8 +45,8 @@ public static class ResourceEstimate
         long photos = data.TrainLimit > 0 ? Math.Min(data.TrainLimit, 60_000) : 60_000;
         return data.Dataset switch
         {
-            "fashion-mnist" => photos,
-            "fashion-mnist-sketch" => 2 * photos, // each photo and its pseudo-sketch
+            DatasetKind.FashionMnist => photos,
+            DatasetKind.FashionMnistSketch => 2 * photos, // each photo and its pseudo-sketch
             _ => null,
         };
     }
@@ -54,8 +54,8 @@ public static class ResourceEstimate
     /// <summary>Bytes the data set takes in memory (FashionMNIST's splits as bytes; folders are memory-mapped caches).</summary>
     public static long DatasetBytes(DataConfig data) => data.Dataset switch
     {
-        "fashion-mnist" => 70_000L * 784,
-        "fashion-mnist-sketch" => 70_000L * 784 + 2L * 70_000 * 784,
+        DatasetKind.FashionMnist => 70_000L * 784,
+        DatasetKind.FashionMnistSketch => 70_000L * 784 + 2L * 70_000 * 784,
         _ => 0,
     };
 
@@ -67,7 +67,7 @@ public static class ResourceEstimate
         double images = BatchImages(config.Batch);
         double input = images * config.Model.InputChannels * pixels * sizeof(float) * 3; // the decoded, augmented and normalised copies
         double activations = images * pixels * BytesPerPixel(config.Model.Backbone);
-        int networks = config.Model.Siamese == "two-branch" ? 2 : 1;
+        int networks = config.Model.Siamese == SiameseKind.TwoBranch ? 2 : 1;
         double parameters = (double)networks * Parameters(config.Model.Backbone) * sizeof(float) * 4;
         double total = input + activations + parameters + DatasetBytes(config.Data);
         return total >= long.MaxValue ? long.MaxValue : (long)total;

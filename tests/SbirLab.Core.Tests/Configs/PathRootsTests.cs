@@ -70,7 +70,7 @@ public sealed class PathRootsTests : IDisposable
         var config = _roots.Apply(new RunConfig
         {
             Model = new ModelConfig { PretrainedSketch = "weights/w.safetensors", InitFrom = "runs/1" },
-            Data = new DataConfig { Dataset = "folders", TrainSketches = "datasets/sketches", TrainPhotos = "datasets/sketches", EvalQueries = "datasets/sketches", EvalGallery = "datasets/sketches" },
+            Data = new DataConfig { Dataset = DatasetKind.Folders, TrainSketches = "datasets/sketches", TrainPhotos = "datasets/sketches", EvalQueries = "datasets/sketches", EvalGallery = "datasets/sketches" },
         });
         Assert.Equal(_dir.File("data", "weights", "w.safetensors"), config.Model.PretrainedSketch);
         Assert.Equal(_dir.File("data", "runs", "1"), config.Model.InitFrom);
@@ -96,7 +96,7 @@ public sealed class PathRootsTests : IDisposable
     {
         var config = new RunConfig
         {
-            Data = new DataConfig { Dataset = "folders", TrainSketches = "/etc", TrainPhotos = "datasets/sketches", EvalQueries = "datasets/sketches", EvalGallery = "datasets/sketches" },
+            Data = new DataConfig { Dataset = DatasetKind.Folders, TrainSketches = "/etc", TrainPhotos = "datasets/sketches", EvalQueries = "datasets/sketches", EvalGallery = "datasets/sketches" },
         };
         var error = Assert.Single(ConfigValidator.Validate(config, Limits));
         Assert.Equal("data.trainSketches", error.Field);

@@ -10,7 +10,7 @@ public sealed class ResourceBudgetTests
     [Fact]
     public void A_pk_batch_whose_product_overflows_an_int_is_refused_with_the_product()
     {
-        var config = new RunConfig { Batch = new BatchConfig { Sampler = "pk", Classes = 10_000, Items = 10_000, ImagesPerItem = 10_000 } };
+        var config = new RunConfig { Batch = new BatchConfig { Sampler = SamplerKind.Pk, Classes = 10_000, Items = 10_000, ImagesPerItem = 10_000 } };
         var errors = ConfigValidator.Validate(config);
         var error = Assert.Single(errors, e => e.Allowed.Contains("65,536"));
         Assert.Equal("batch.classes", error.Field);
@@ -25,13 +25,13 @@ public sealed class ResourceBudgetTests
         Assert.Equal("batch.size", error.Field);
         Assert.Contains("at most the 50 training images", error.Allowed);
         // The pseudo-sketch set holds each photo and its sketch: 100 images from 50 photos fit.
-        Assert.Empty(ConfigValidator.Validate(config with { Data = config.Data with { Dataset = "fashion-mnist-sketch" } }));
+        Assert.Empty(ConfigValidator.Validate(config with { Data = config.Data with { Dataset = DatasetKind.FashionMnistSketch } }));
     }
 
     [Fact]
     public void Image_size_1024_with_3_channels_is_refused_naming_the_estimate_and_the_budget()
     {
-        var config = new RunConfig { Model = new ModelConfig { Backbone = "resnet18", InputChannels = 3, ImageSize = 1024 } };
+        var config = new RunConfig { Model = new ModelConfig { Backbone = BackboneKind.ResNet18, InputChannels = 3, ImageSize = 1024 } };
         Assert.Empty(ConfigValidator.Validate(config)); // every field alone is in range
 
         var error = Assert.Single(ConfigValidator.Validate(config, Host24GiB));
@@ -56,8 +56,8 @@ public sealed class ResourceBudgetTests
     {
         var config = new RunConfig
         {
-            Model = new ModelConfig { Backbone = "resnet50", InputChannels = 3, ImageSize = 1024 },
-            Batch = new BatchConfig { Sampler = "pk", Classes = 10_000, Items = 10_000, ImagesPerItem = 10_000 },
+            Model = new ModelConfig { Backbone = BackboneKind.ResNet50, InputChannels = 3, ImageSize = 1024 },
+            Batch = new BatchConfig { Sampler = SamplerKind.Pk, Classes = 10_000, Items = 10_000, ImagesPerItem = 10_000 },
         };
         Assert.Equal(long.MaxValue, ResourceEstimate.Bytes(config));
     }
