@@ -14,7 +14,7 @@ public static class NetworkHygiene
     public static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 
     /// <summary>Where the reverse-proxy notes are.</summary>
-    public const string ProxyNotes = "README.md, 'Hosting for a course: network defaults and a reverse proxy'";
+    public const string ProxyNotes = "README.md, section 'Hosting: data roots, network, reverse proxy, budget'";
 
     /// <summary>
     /// The accepted Host names: <see cref="LoopbackHosts"/> and those of the <c>hosts</c> setting (<c>--hosts a;b</c>,
