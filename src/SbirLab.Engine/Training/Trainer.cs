@@ -47,6 +47,12 @@ public sealed class Trainer : IDisposable
         _optimizer = new Optimizer(_model.named_parameters(), config.Optimizer);
         _objective = new Objective(config, _device);
         _sampler = SamplerFactory.Create(config, _data.Train);
+        if (_sampler.BatchesPerEpoch == 0) // a run would "complete" without one step
+        {
+            Dispose();
+            throw new ConfigException([new ConfigError("batch.size", config.Batch.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"a batch of at most the {_data.Train.Count} training images of this data set")]);
+        }
         int stepsPerEpoch = StepsPerEpoch;
         _schedule = LearningRateSchedule.For(config, stepsPerEpoch);
         _evaluator = new RunEvaluator(config, _data, _device);
