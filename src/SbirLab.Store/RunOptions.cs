@@ -1,3 +1,5 @@
+using SbirLab.Core.Runs;
+
 namespace SbirLab.Store;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed record RunOptions(
 /// that caller may read (<see cref="Accounts.AccessPolicy"/>): every front end that serves people sets it.
 /// </summary>
 public sealed record RunQuery(
-    Engine.Training.RunStatus? Status = null,
+    RunStatus? Status = null,
     string? Experiment = null,
     string? Tag = null,
     int? Limit = null,

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using SbirLab.Engine.Training;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using MudBlazor.Services;
+using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;
@@ -11,6 +12,7 @@ using SbirLab.Web.Accounts;
 using SbirLab.Web.Components;
 using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web;
 
@@ -35,6 +37,7 @@ public static class LabApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        NetworkHygiene.AddHostCheck(builder);
         // The signing keys are not encrypted at rest: the keys folder is readable by the lab's owner only (KeysFolder).
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
@@ -46,6 +49,7 @@ public static class LabApp
 
         var app = builder.Build();
         AccountEndpoints.EnsureAdminAsync(app.Services, Console.Out).GetAwaiter().GetResult();
+        app.UseOriginCheck();
         app.UseSketchAssets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -140,6 +144,8 @@ public static class LabApp
         services.AddScoped<ChartScript>();
         services.AddSingleton<SearchService>();
         services.AddHostedService<MemoryTrimmer>();
+        services.AddSingleton<DatabaseWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseWatch>());
         return services;
     }
 
@@ -149,6 +155,8 @@ public static class LabApp
         var settings = app.Services.GetRequiredService<LabSettings>();
         foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
         output.WriteLine($"data folder: {settings.Data.Root}");
+        NetworkHygiene.WarnIfExposed(app.Urls, output);
+        foreach (var warning in app.Services.GetRequiredService<RunStore>().Identity.StartWarnings) output.WriteLine("WARNING: " + warning);
         output.Flush();
     }
 }

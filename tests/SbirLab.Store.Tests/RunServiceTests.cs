@@ -1,6 +1,6 @@
-using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Store.Tests;
@@ -119,6 +119,27 @@ public sealed class RunServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Paths_outside_the_data_folders_roots_are_refused_at_queue_and_at_start()
+    {
+        var executor = new ScriptedExecutor(1, 2);
+        var outside = new Core.Configs.RunConfig { Name = "leak", Model = new Core.Configs.ModelConfig { PretrainedSketch = "/etc/passwd" } };
+        var refused = Assert.Throws<Core.Configs.ConfigException>(() => _service.Queue(Caller.DataFolderOwner, outside));
+        Assert.Contains(_temp.Data.WeightsRoot, refused.Message);
+        long recordedEarlier = Store.QueueJson("""{ "name": "old", "model": { "pretrainedSketch": "/etc/passwd" } }""", "old", 1);
+        File.WriteAllText(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), "weights");
+        long inside = _service.Queue(Caller.DataFolderOwner, outside with { Name = "inside", Model = outside.Model with { PretrainedSketch = "weights/w.safetensors" } });
+
+        await RunUntilIdle(executor);
+
+        var old = Store.Find(recordedEarlier)!;
+        Assert.Equal(RunStatus.Failed, old.Status);
+        Assert.StartsWith("config rejected: model.pretrainedSketch = \"/etc/passwd\": a path inside the lab's weight and run roots", old.Message);
+        Assert.Equal(RunStatus.Completed, Store.Find(inside)!.Status);
+        // The engine is handed the checked real path, not the relative one.
+        Assert.Equal(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), Assert.Single(executor.Configs).Model.PretrainedSketch);
+    }
+
+    [Fact]
     public async Task A_failing_trainer_fails_the_run_and_keeps_the_error_in_its_log()
     {
         var executor = new ScriptedExecutor(1, 5) { AfterStep = (_, step) => { if (step == 2) throw new InvalidOperationException("out of memory"); } };
@@ -182,7 +203,7 @@ public sealed class RunServiceTests : IDisposable
     public async Task Subscribers_follow_a_run_trained_by_another_process_through_the_store()
     {
         using var otherProcess = _temp.OpenAnother();
-        long id = otherProcess.Queue(Caller.DataFolderOwner, TempStore.Config());
+        long id = otherProcess.Queue(TempStore.Config());
         otherProcess.ClaimNext(new WorkerIdentity("gpu-box", 99, DateTime.UtcNow));
         using var cancel = new CancellationTokenSource(Patience);
         var events = new List<RunEvent>();
@@ -229,9 +250,9 @@ public sealed class RunServiceTests : IDisposable
     [Fact]
     public void Clone_returns_the_stored_config_and_delete_refuses_a_run_in_training()
     {
-        var config = TempStore.Config("orig", seed: 5) with { Loss = new Engine.Configs.LossConfig { Embedding = "triplet", Margin = 0.3 } };
+        var config = TempStore.Config("orig", seed: 5) with { Loss = new Core.Configs.LossConfig { Embedding = Core.Configs.EmbeddingLossKind.Triplet, Margin = 0.3 } };
         long id = _service.Queue(Caller.DataFolderOwner, config);
-        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), Engine.Configs.ConfigJson.Serialize(_service.Clone(Caller.DataFolderOwner, id)));
+        Assert.Equal(Core.Configs.ConfigJson.Serialize(config), Core.Configs.ConfigJson.Serialize(_service.Clone(Caller.DataFolderOwner, id)));
         long child = _service.Queue(Caller.DataFolderOwner, _service.Clone(Caller.DataFolderOwner, id) with { Seed = 6 }, parentRunId: id);
         Assert.Equal(id, Store.Find(child)!.ParentRunId);
         _service.Delete(Caller.DataFolderOwner, child);

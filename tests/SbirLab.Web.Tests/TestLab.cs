@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
@@ -10,6 +10,7 @@ using SbirLab.Store;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests;
@@ -56,6 +57,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton<GalleryImages>();
         services.AddSingleton(new RunExporter(Store));
         services.AddSingleton<RunAnnotations>();
+        services.AddSingleton(new DatabaseWatch(Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseWatch>.Instance));
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
         services.AddScoped<ChartScript>();

@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Models;
 
@@ -35,10 +35,9 @@ public static class DataBundles
 
     private static DataBundle LoadSets(RunConfig config, Action<string>? log) => config.Data.Dataset switch
     {
-        "fashion-mnist" => FashionMnistPhotos(config),
-        "fashion-mnist-sketch" => FashionMnistSketches(config),
-        "folders" => SbirFolders.Load(config, log),
-        _ => throw new ConfigException([new ConfigError("data.dataset", config.Data.Dataset, "one of " + string.Join(", ", ConfigValidator.Datasets))]),
+        DatasetKind.FashionMnist => FashionMnistPhotos(config),
+        DatasetKind.FashionMnistSketch => FashionMnistSketches(config),
+        DatasetKind.Folders => SbirFolders.Load(config, log),
     };
 
     /// <summary>Seed 004: train on the training split, query the test subset against itself.</summary>

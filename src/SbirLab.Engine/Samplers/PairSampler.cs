@@ -1,3 +1,5 @@
+using SbirLab.Core.Configs;
+
 namespace SbirLab.Engine.Samplers;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class PairSampler : IBatchSampler
         _classes = [.. _byClass.Keys.Order()];
         if (_classes.Length < 2) throw new ArgumentException("pair sampler needs at least two classes");
         Labels = labels;
-        BatchesPerEpoch = Math.Max(1, _anchors.Length / pairsPerBatch);
+        BatchesPerEpoch = EpochSteps.Pairs(_anchors.Length, pairsPerBatch);
     }
 
     private IReadOnlyList<long> Labels { get; }

@@ -1,3 +1,5 @@
+using SbirLab.Core.Configs;
+
 namespace SbirLab.Engine.Samplers;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class PkSampler : IBatchSampler
                 $"PK sampler: only {_classGroupItems.Length} classes have {items} items of {imagesPerItem} images" +
                 (groupCount > 1 ? " in every domain" : "") + $", but a batch needs {classes} classes");
         BatchSize = classes * items * imagesPerItem * groupCount;
-        BatchesPerEpoch = Math.Max(1, labels.Count / BatchSize);
+        BatchesPerEpoch = EpochSteps.Pk(labels.Count, BatchSize);
     }
 
     public int BatchSize { get; }

@@ -1,9 +1,11 @@
+using SbirLab.Core.Configs;
+
 namespace SbirLab.Engine.Samplers;
 
 /// <summary>Plain batches drawn at random without replacement (seed 004); the last short batch is dropped.</summary>
 public sealed class ShuffleSampler(int count, int batchSize, int seed) : IBatchSampler
 {
-    public int BatchesPerEpoch => count / batchSize;
+    public int BatchesPerEpoch => EpochSteps.Shuffle(count, batchSize);
 
     public IEnumerable<int[]> Epoch(int epoch)
     {

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Datasets.Folders;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Samplers;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 
@@ -46,14 +47,18 @@ public sealed class Trainer : IDisposable
         _optimizer = new Optimizer(_model.named_parameters(), config.Optimizer);
         _objective = new Objective(config, _device);
         _sampler = SamplerFactory.Create(config, _data.Train);
+        if (_sampler.BatchesPerEpoch == 0) // a run would "complete" without one step
+        {
+            Dispose();
+            throw new ConfigException([new ConfigError("batch.size", config.Batch.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"a batch of at most the {_data.Train.Count} training images of this data set")]);
+        }
         int stepsPerEpoch = StepsPerEpoch;
         _schedule = LearningRateSchedule.For(config, stepsPerEpoch);
         _evaluator = new RunEvaluator(config, _data, _device);
     }
 
-    private int StepsPerEpoch => _config.Training.MaxStepsPerEpoch > 0
-        ? Math.Min(_config.Training.MaxStepsPerEpoch, _sampler.BatchesPerEpoch)
-        : _sampler.BatchesPerEpoch;
+    private int StepsPerEpoch => EpochSteps.Capped(_config.Training, _sampler.BatchesPerEpoch);
 
     /// <summary>
     /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run
@@ -85,7 +90,7 @@ public sealed class Trainer : IDisposable
     private RunOutcome Train(CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
-        Provenance.Capture(_config.Seed, TorchRuntime.Describe(_device)).Save(_folder.Provenance);
+        Provenance.Capture(_config.Seed, _device).Save(_folder.Provenance);
         _observer.OnStart(new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
             StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description));
         var state = new LoopState(position.Step);
@@ -110,7 +115,7 @@ public sealed class Trainer : IDisposable
     private static string DivergedMessage(LoopState state) =>
         $"loss became {(float.IsNaN(state.LastLoss) ? "NaN" : state.LastLoss > 0 ? "+infinity" : "-infinity")} at step {state.Step}";
 
-    private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == "pairs" ? 2 * _config.Batch.Size : _config.Batch.Size;
+    private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == SamplerKind.Pairs ? 2 * _config.Batch.Size : _config.Batch.Size;
 
     private RunStatus TrainEpoch(int epoch, int skip, EpochProgress? resumed, LoopState state, CancellationToken stop)
     {

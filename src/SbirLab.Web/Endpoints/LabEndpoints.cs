@@ -2,6 +2,7 @@ using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Accounts;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Endpoints;
 
@@ -29,7 +30,7 @@ public static class LabEndpoints
         return png is null ? Results.NotFound() : Results.File(png, "image/png");
     }
 
-    private static IResult Picture(long id, string file, RunReader reader, HttpContext http, CallerResolver callers)
+    private static IResult Picture(long id, string file, RunReader reader, RunStore store, HttpContext http, CallerResolver callers)
     {
         if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || !file.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             return Results.NotFound();
@@ -37,7 +38,8 @@ public static class LabEndpoints
         return Guarded(() =>
         {
             if (!reader.Pictures(caller, id).Contains(file, StringComparer.Ordinal)) return Results.NotFound();
-            return Results.File(Path.Combine(reader.PicturesFolder(id), file), "image/png");
+            var path = Path.Combine(reader.PicturesFolder(id), file);
+            return store.Data.IsPlainRunFile(id, path) ? Results.File(path, "image/png") : Results.NotFound(); // never a link
         });
     }
 

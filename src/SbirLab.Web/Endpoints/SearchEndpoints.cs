@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
 using SbirLab.Web.Accounts;
@@ -77,6 +78,9 @@ public static class SearchEndpoints
     private static async Task<IResult> SearchStrokes(long id, HttpRequest request, SearchService search, CallerResolver callers)
     {
         var caller = callers.For(request.HttpContext.User);
+        // JSON only: text/plain is what another site's page may post without asking (no CORS preflight).
+        if (!request.HasJsonContentType())
+            return Error(StatusCodes.Status415UnsupportedMediaType, "a query is JSON: send it with Content-Type: application/json");
         var (body, tooLarge) = await ReadBody(request, MaxJsonBytes);
         if (tooLarge) return Error(StatusCodes.Status413PayloadTooLarge, $"a query may hold at most {MaxJsonBytes / 1048576} MiB of JSON");
         SketchQueryJson? query;
@@ -84,18 +88,21 @@ public static class SearchEndpoints
         catch (JsonException e) { return Error(StatusCodes.Status400BadRequest, "malformed JSON: " + e.Message); }
         if (query is null) return Error(StatusCodes.Status400BadRequest, "the body must be a JSON object");
         return await Answer(id, request, search, async () =>
-            await search.SearchAsync(caller, id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, query.Index, query.StrokeWidth));
+            await search.SearchAsync(caller, id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, ParseIndex(query.Index), query.StrokeWidth));
     }
 
     private static async Task<IResult> SearchImage(long id, HttpRequest request, SearchService search, CallerResolver callers, int k = 10, string? index = null)
     {
         var caller = callers.For(request.HttpContext.User);
+        if (UploadRefusal(request) is { } refusal) return refusal;
         byte[] file;
         if (request.HasFormContentType)
         {
+            if (request.ContentLength > SketchSearcher.MaxUploadBytes + 64 * 1024) return TooLargeUpload();
             IFormCollection form;
             try { form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = SketchSearcher.MaxUploadBytes }); }
-            catch (InvalidDataException) { return TooLargeUpload(); }
+            catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)) { return TooLargeUpload(); }
+            catch (Exception e) when (e is InvalidDataException or IOException) { return Error(StatusCodes.Status400BadRequest, "the multipart form could not be read; send the image as its first file"); }
             if (form.Files.Count == 0) return Error(StatusCodes.Status400BadRequest, "the form holds no file");
             if (form.Files[0].Length > SketchSearcher.MaxUploadBytes) return TooLargeUpload();
             using var copy = new MemoryStream();
@@ -108,7 +115,20 @@ public static class SearchEndpoints
             if (tooLarge) return TooLargeUpload();
             file = body;
         }
-        return await Answer(id, request, search, () => search.SearchAsync(caller, id, file, k, index));
+        return await Answer(id, request, search, () => search.SearchAsync(caller, id, file, k, ParseIndex(index)));
+    }
+
+    /// <summary>
+    /// An upload is a multipart form (its first file) or the image itself as the body (no type, image/*, or
+    /// application/octet-stream). A URL-encoded form or text is answered 415 with what to send instead.
+    /// </summary>
+    private static IResult? UploadRefusal(HttpRequest request)
+    {
+        string? type = request.ContentType;
+        if (string.IsNullOrEmpty(type) || request.HasFormContentType && type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase)) return null;
+        if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)) return null;
+        return Error(StatusCodes.Status415UnsupportedMediaType,
+            $"an upload is a multipart/form-data form with the image as its first file, or the image itself as the body (image/png, image/jpeg…), not {type.Split(';')[0]}");
     }
 
     private static async Task<IResult> GalleryImage(long id, int index, SearchService search, HttpResponse response, CallerResolver callers)
@@ -130,6 +150,12 @@ public static class SearchEndpoints
         catch (RunNotSearchableException e) { return Error(StatusCodes.Status404NotFound, e.Message); }
         catch (ArgumentException e) { return Error(StatusCodes.Status400BadRequest, e.Message); }
     }
+
+    /// <summary>The index a query names (null: the run's default); ArgumentException for a name evaluation.index does not allow.</summary>
+    public static IndexKind? ParseIndex(string? index) =>
+        index is null ? null
+        : OptionNames.TryParse<IndexKind>(index, out var kind) ? kind
+        : throw new ArgumentException($"index must be {OptionNames.Allowed(typeof(IndexKind))}, not \"{index}\"");
 
     /// <summary>Quick, Draw! raw strokes to engine strokes; ArgumentException for a stroke of the wrong shape.</summary>
     public static IReadOnlyList<Stroke> ToStrokes(float[][][]? strokes)
@@ -162,7 +188,7 @@ public static class SearchEndpoints
         var results = answer.Results.Select((r, i) => new SearchResultJson(i + 1, r.GalleryIndex, r.Label, r.ClassName, r.Distance,
             prefix + r.GalleryIndex.ToString(CultureInfo.InvariantCulture) + ".png")).ToList();
         string query = "data:image/png;base64," + Convert.ToBase64String(PngWriter.Encode(answer.QueryImage, answer.QuerySize, answer.QuerySize));
-        return new SearchAnswerJson(runId, answer.Index, Math.Round(answer.Milliseconds, 2), answer.BestClass, answer.QuerySize, query, results);
+        return new SearchAnswerJson(runId, answer.Index.Name(), Math.Round(answer.Milliseconds, 2), answer.BestClass, answer.QuerySize, query, results);
     }
 
     /// <summary>Reads the body up to <paramref name="limit"/> bytes; tooLarge when it holds more (the rest is not read).</summary>

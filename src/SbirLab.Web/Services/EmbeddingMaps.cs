@@ -7,6 +7,7 @@ using SbirLab.Engine.Training;
 using SbirLab.Store;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
@@ -63,7 +64,7 @@ public sealed class EmbeddingMaps(RunStore store)
     {
         Demand(caller, RunAction.Manage, runId);
         string checkpoint = Checkpoint(caller, runId) ?? throw new InvalidOperationException($"run {runId} has no checkpoint yet");
-        var config = Checkpoints.Config(checkpoint);
+        var config = store.Data.Roots.Apply(Checkpoints.Config(checkpoint)); // its data only from the lab's roots
         var device = TorchRuntime.Resolve(config.Device);
         using var data = DataBundles.Load(config);
         using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, _ => { });

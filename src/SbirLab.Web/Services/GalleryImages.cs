@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Store;
@@ -31,8 +31,9 @@ public sealed class GalleryImages(RunStore store) : IDisposable
     {
         if (store.Find(runId) is not { } run || !store.Access.Allows(caller, RunAction.Read, run)) return null;
         RunConfig config;
-        try { config = store.Config(runId); }
-        catch (KeyNotFoundException) { return null; }
+        // Only data inside the lab's roots is ever served, also for runs recorded before roots were checked.
+        try { config = store.Data.Roots.Apply(store.Config(runId)); }
+        catch (Exception e) when (e is KeyNotFoundException or ConfigException) { return null; }
         var data = Bundle(config);
         var set = kind == ImageSetKind.Query ? data.Queries : data.Gallery;
         if (index < 0 || index >= set.Count) return null;

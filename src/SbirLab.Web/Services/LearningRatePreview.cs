@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
@@ -8,21 +8,18 @@ namespace SbirLab.Web.Services;
 public sealed record LearningRateCurve(double[] Epochs, double[] Rates, int StepsPerEpoch, bool StepsKnown);
 
 /// <summary>
-/// The new-run form's live preview of the learning-rate schedule: the engine's
-/// <see cref="LearningRateSchedule"/> sampled over the run, with steps per epoch worked out from the data set's
-/// size and the sampler the way the engine's samplers count them.
+/// The new-run form's live preview of the learning-rate schedule: the engine's <see cref="LearningRateSchedule"/>
+/// sampled over the run, with the steps per epoch the trainer will take (<see cref="EpochSteps.Predict"/>).
 /// </summary>
 public static class LearningRatePreview
 {
-    /// <summary>FashionMNIST's training split.</summary>
-    public const int FashionMnistTrainImages = 60_000;
-
     /// <summary>Steps per epoch assumed when the data set's size cannot be known before the run.</summary>
     public const int NominalStepsPerEpoch = 100;
 
     public static LearningRateCurve Curve(RunConfig config, int points = 200)
     {
-        var (steps, known) = StepsPerEpoch(config);
+        var (predicted, known) = StepsPerEpoch(config);
+        int steps = Math.Max(1, predicted); // a batch larger than the set trains no step; the curve still needs an axis
         var schedule = LearningRateSchedule.For(config, steps);
         var curve = schedule.Curve(points).ToList();
         long last = schedule.TotalSteps - 1;
@@ -34,22 +31,9 @@ public static class LearningRatePreview
             known);
     }
 
-    /// <summary>Batches per epoch: images / batch size (shuffle, pairs), images / (n·m·l) (PK), capped by maxStepsPerEpoch.</summary>
-    public static (int Steps, bool Known) StepsPerEpoch(RunConfig config)
-    {
-        int cap = config.Training.MaxStepsPerEpoch;
-        if (TrainingImages(config) is not { } images) return (cap > 0 ? cap : NominalStepsPerEpoch, false);
-        int perBatch = config.Batch.Sampler == "pk"
-            ? config.Batch.Classes * config.Batch.Items * config.Batch.ImagesPerItem
-            : config.Batch.Size;
-        int steps = Math.Max(1, images / Math.Max(1, perBatch));
-        return (cap > 0 ? Math.Min(steps, cap) : steps, true);
-    }
-
-    private static int? TrainingImages(RunConfig config)
-    {
-        if (config.Data.Dataset is not ("fashion-mnist" or "fashion-mnist-sketch")) return null;
-        int limit = config.Data.TrainLimit;
-        return limit > 0 ? Math.Min(limit, FashionMnistTrainImages) : FashionMnistTrainImages;
-    }
+    /// <summary>The trainer's steps per epoch when the data set's size is known ahead, else maxStepsPerEpoch or a nominal 100.</summary>
+    public static (int Steps, bool Known) StepsPerEpoch(RunConfig config) =>
+        EpochSteps.Predict(config) is { } steps
+            ? (steps, true)
+            : (config.Training.MaxStepsPerEpoch > 0 ? config.Training.MaxStepsPerEpoch : NominalStepsPerEpoch, false);
 }

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,7 +8,7 @@ namespace SbirLab.Engine.Tests.Models;
 public class SiameseNetworkTests
 {
     private static readonly SiameseOptions SmallTwoBranch =
-        new("convnet", TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 5, InputChannels: 1);
+        new(BackboneKind.ConvNet, TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 5, InputChannels: 1);
 
     [Fact]
     public void TwoBranchModeHasTwoBackbonesAndOneSharedHead()
@@ -61,6 +62,79 @@ public class SiameseNetworkTests
     }
 
     [Fact]
+    public void TwoBranchHeadSeesBothDomainsSoTrainAndEvalModeAgreeOnAMixedBatch()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11);
+        using var net = SiameseNetwork.Create(SmallTwoBranch);
+        var (images, domains) = MixedBatch(perDomain: 64);
+
+        // Train mode with the head run once over the batch: once the running statistics settle on this
+        // batch, eval mode (running statistics) must give what train mode (batch statistics) gives.
+        var trainMode = SettleAndEncode(net, () => net.EncodeBatch(images, domains).Embedding);
+        net.eval();
+        var evalMode = net.EncodeBatch(images, domains).Embedding;
+        var jointGap = (trainMode - evalMode).abs().max().item<float>();
+
+        // The flaw this replaced: the head run per domain normalises each domain with its own statistics in
+        // training, while the settled running statistics average both domains.
+        net.train();
+        var perDomainTrain = SettleAndEncode(net, () => EncodePerDomain(net, images, domains));
+        net.eval();
+        var perDomainGap = (perDomainTrain - EncodePerDomain(net, images, domains)).abs().max().item<float>();
+
+        Assert.True(jointGap < 0.02, $"joint head: train/eval gap {jointGap}");
+        Assert.True(perDomainGap > 5 * jointGap && perDomainGap > 0.1, $"per-domain head gap {perDomainGap} vs joint {jointGap}");
+    }
+
+    [Fact]
+    public void EncodeBatchRoutesEachRowThroughItsOwnBackbone()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(12);
+        using var net = SiameseNetwork.Create(SmallTwoBranch with { UseHead = false });
+        net.eval();
+        var (images, domains) = MixedBatch(perDomain: 3);
+        var mixed = net.EncodeBatch(images, domains);
+        var sketchRows = torch.tensor(Enumerable.Range(0, domains.Length).Where(i => domains[i] == Domain.Sketch).Select(i => (long)i).ToArray());
+        var alone = net.Encode(images.index_select(0, sketchRows), Domain.Sketch);
+        TensorAssert.Close(alone.Embedding, mixed.Embedding.index_select(0, sketchRows), 1e-5);
+        TensorAssert.Close(alone.Logits!, mixed.Logits!.index_select(0, sketchRows), 1e-4);
+    }
+
+    /// <summary>Sparse bright "sketches" and dense grey "photos", interleaved, so the domains' features differ.</summary>
+    private static (Tensor Images, Domain[] Domains) MixedBatch(int perDomain)
+    {
+        var sketches = torch.rand(perDomain, 1, 28, 28).gt(0.9f).to_type(ScalarType.Float32) * 2f;
+        var photos = torch.randn(perDomain, 1, 28, 28) * 0.5f - 1f;
+        var images = torch.stack([sketches, photos], 1).reshape(2 * perDomain, 1, 28, 28);
+        var domains = Enumerable.Range(0, 2 * perDomain).Select(i => i % 2 == 0 ? Domain.Sketch : Domain.Photo).ToArray();
+        return (images, domains);
+    }
+
+    private static Tensor SettleAndEncode(SiameseNetwork net, Func<Tensor> encode)
+    {
+        using var noGrad = torch.no_grad();
+        net.train();
+        for (int i = 0; i < 150; i++)
+        {
+            encode();
+        }
+        return encode();
+    }
+
+    private static Tensor EncodePerDomain(SiameseNetwork net, Tensor images, Domain[] domains)
+    {
+        var result = torch.zeros(domains.Length, net.EmbeddingDimension);
+        foreach (var domain in new[] { Domain.Sketch, Domain.Photo })
+        {
+            var rows = torch.tensor(Enumerable.Range(0, domains.Length).Where(i => domains[i] == domain).Select(i => (long)i).ToArray());
+            result = result.index_copy(0, rows, net.Encode(images.index_select(0, rows), domain).Embedding);
+        }
+        return result;
+    }
+
+    [Fact]
     public void SharedModeUsesOneBackboneForBothDomains()
     {
         using var scope = torch.NewDisposeScope();
@@ -71,7 +145,7 @@ public class SiameseNetworkTests
         net.eval();
         var x = torch.randn(2, 1, 28, 28);
         TensorAssert.Close(net.Embed(x, Domain.Sketch), net.Embed(x, Domain.Photo), 0);
-        Assert.Throws<ArgumentException>(() => SiameseNetwork.Create(SmallTwoBranch with { TwoBranch = false, PhotoBackbone = "resnet18" }));
+        Assert.Throws<ArgumentException>(() => SiameseNetwork.Create(SmallTwoBranch with { TwoBranch = false, PhotoBackbone = BackboneKind.ResNet18 }));
     }
 
     [Fact]
@@ -96,7 +170,7 @@ public class SiameseNetworkTests
     [Fact]
     public void ResNetBranchesKeepTorchvisionNamesUnderTheirPrefixes()
     {
-        using var net = SiameseNetwork.Create(new SiameseOptions("resnet18", NumClasses: 250));
+        using var net = SiameseNetwork.Create(new SiameseOptions(BackboneKind.ResNet18, NumClasses: 250));
         var shapes = net.StateShapes();
         Assert.Equal([64L, 3, 7, 7], shapes["sketch.conv1.weight"]);
         Assert.Equal([64L], shapes["photo.layer1.0.bn1.running_mean"]);

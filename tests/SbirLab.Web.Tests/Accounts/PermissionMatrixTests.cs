@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 using SbirLab.Runs;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Services;

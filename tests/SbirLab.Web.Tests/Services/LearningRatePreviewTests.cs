@@ -16,6 +16,8 @@ public sealed class LearningRatePreviewTests : IDisposable
         Assert.Equal((15, true), LearningRatePreview.StepsPerEpoch(_lab.Triplet("data.trainLimit=2000", "training.maxStepsPerEpoch=15")));
         // PK: 60,000 / (4 classes × 4 items × 2 images) = 1,875.
         Assert.Equal((1875, true), LearningRatePreview.StepsPerEpoch(_lab.Triplet("batch.sampler=\"pk\"", "batch.classes=4", "batch.items=4", "batch.imagesPerItem=2")));
+        // Pseudo-sketches: the sampler runs the photos and their sketches, 120,000 images / 100 = 1,200 (the preview once showed 600).
+        Assert.Equal((1200, true), LearningRatePreview.StepsPerEpoch(_lab.Triplet("data.dataset=\"fashion-mnist-sketch\"")));
         // Folders: the size is unknown before the run.
         Assert.False(LearningRatePreview.StepsPerEpoch(_lab.Triplet("data.dataset=\"folders\"")).Known);
     }

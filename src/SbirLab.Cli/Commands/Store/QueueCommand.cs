@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Runs;
 using Spectre.Console;
 using SbirLab.Store.Accounts;
@@ -23,10 +23,10 @@ internal static class QueueCommand
         };
         command.SetAction(result =>
         {
-            RunConfig config;
-            try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets)); }
-            catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
             using var store = StoreCommands.OpenStore(result);
+            RunConfig config;
+            try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets), store.Data.Limits); }
+            catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
             long? teamId = null;
             if (result.GetValue(team) is { } teamName)
             {

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using SbirLab.Engine;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
+using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using Spectre.Console;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands.Store;
 
@@ -14,10 +16,10 @@ internal static class StoreTraining
 {
     public static async Task<int> Run(ParseResult result, string configPath, string[] sets, CancellationToken token)
     {
-        RunConfig config;
-        try { config = ConfigJson.Load(configPath, sets); }
-        catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         using var store = StoreCommands.OpenStore(result);
+        RunConfig config;
+        try { config = ConfigJson.Load(configPath, sets, store.Data.Limits); }
+        catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         using var service = new RunService(store);
         var progress = new ConsoleProgress();
         long runId = 0;

@@ -1,8 +1,7 @@
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
-using TorchSharp;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 
-namespace SbirLab.Runs;
+namespace SbirLab.Engine.Training;
 
 /// <summary>Trains runs with the engine's <see cref="Trainer"/>.</summary>
 public sealed class EngineRunExecutor : IRunExecutor
@@ -11,5 +10,5 @@ public sealed class EngineRunExecutor : IRunExecutor
         Trainer.Run(config, folder, observer, resumeFrom, stop);
 
     /// <summary>CUDA devices torch sees (0 on a CPU build or a machine without a GPU).</summary>
-    public int GpuCount => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
+    public int GpuCount => TorchRuntime.CudaDeviceCount;
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// The one place where config values are checked. The command line, the run service and the web
@@ -8,20 +8,20 @@ namespace SbirLab.Engine.Configs;
 /// </summary>
 public static class ConfigValidator
 {
-    public static readonly string[] Backbones = ["convnet", "resnet18", "resnet34", "resnet50"];
-    public static readonly string[] SiameseModes = ["shared", "two-branch"];
-    public static readonly string[] EmbeddingLosses = ["none", "contrastive", "triplet", "smooth-ap"];
-    public static readonly string[] Miners = ["batch-all", "all", "semi-hard", "hard"];
-    public static readonly string[] Samplers = ["shuffle", "pk", "pairs"];
-    public static readonly string[] Optimizers = ["sgd", "adam"];
-    public static readonly string[] Schedules = ["cosine", "constant"];
-    public static readonly string[] Datasets = ["fashion-mnist", "fashion-mnist-sketch", "folders"];
-    public static readonly string[] Indexes = ["exact", "hnsw"];
+    /// <summary>The most images one batch may hold, however the sampler composes it.</summary>
+    public const int MaxBatchImages = 65_536;
 
-    public static IReadOnlyList<ConfigError> Validate(RunConfig config)
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config) => Validate(config, null);
+
+    /// <summary>
+    /// Checks every field and the fields together; with <paramref name="limits"/> (the lab's web form, queue and
+    /// worker) every path must also lie inside its roots, and is refused before its existence is looked at, and the
+    /// run's estimated memory must fit the host's budget.
+    /// </summary>
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config, HostLimits? limits)
     {
         var errors = new List<ConfigError>();
-        var check = new Checker(errors);
+        var check = new Checker(errors, limits?.Roots);
         check.NotEmpty("name", config.Name);
         check.Range("seed", config.Seed, 0, int.MaxValue);
         check.Device("device", config.Device);
@@ -33,25 +33,27 @@ public static class ConfigValidator
         ValidateTraining(check, config.Training);
         ValidateData(check, config.Data);
         ValidateEvaluation(check, config.Evaluation);
+        ValidateBatchAgainstData(check, config);
+        if (limits is not null) ValidateMemory(check, config, limits);
         return errors;
     }
 
     /// <summary>Throws <see cref="ConfigException"/> listing every problem, or returns the config.</summary>
-    public static RunConfig EnsureValid(RunConfig config)
+    public static RunConfig EnsureValid(RunConfig config, HostLimits? limits = null)
     {
-        var errors = Validate(config);
+        var errors = Validate(config, limits);
         return errors.Count == 0 ? config : throw new ConfigException(errors);
     }
 
     private static void ValidateModel(Checker check, ModelConfig model)
     {
-        check.OneOf("model.backbone", model.Backbone, Backbones);
-        check.OneOf("model.siamese", model.Siamese, SiameseModes);
+        check.Defined("model.backbone", model.Backbone);
+        check.Defined("model.siamese", model.Siamese);
         check.Range("model.hiddenDim", model.HiddenDim, 2, 8192);
         check.Range("model.embeddingDim", model.EmbeddingDim, 2, 8192);
         check.OneOf("model.inputChannels", model.InputChannels.ToString(CultureInfo.InvariantCulture), ["1", "3"]);
         check.Range("model.imageSize", model.ImageSize, 16, 1024);
-        if (model.Backbone.StartsWith("resnet", StringComparison.Ordinal))
+        if (model.Backbone != BackboneKind.ConvNet)
             check.Range("model.imageSize", model.ImageSize, 32, 1024);
         check.FileExistsIfSet("model.pretrainedSketch", model.PretrainedSketch);
         check.FileExistsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
@@ -60,34 +62,58 @@ public static class ConfigValidator
 
     private static void ValidateLoss(Checker check, LossConfig loss)
     {
-        check.OneOf("loss.embedding", loss.Embedding, EmbeddingLosses);
+        check.Defined("loss.embedding", loss.Embedding);
         check.Range("loss.embeddingWeight", loss.EmbeddingWeight, 0, 100);
         check.Range("loss.crossEntropyWeight", loss.CrossEntropyWeight, 0, 100);
-        check.OneOf("loss.miner", loss.Miner, Miners);
+        check.Defined("loss.miner", loss.Miner);
         check.Range("loss.anchors", loss.Anchors, 1, 100_000);
         check.Range("loss.tau", loss.Tau, 1e-4, 10, exclusiveMin: false);
-        if (loss.Embedding == "triplet") check.Range("loss.margin", loss.Margin, 0, 0.5, why: "triplet margin α on squared distances of unit vectors (range [0, 4]); seed 004 advises [0, 0.5]");
+        if (loss.Embedding == EmbeddingLossKind.Triplet) check.Range("loss.margin", loss.Margin, 0, 0.5, why: "triplet margin α on squared distances of unit vectors (range [0, 4]); seed 004 advises [0, 0.5]");
         else check.Range("loss.margin", loss.Margin, 0, 4);
-        bool hasEmbedding = loss.Embedding != "none" && loss.EmbeddingWeight > 0;
-        if (!hasEmbedding && loss.CrossEntropyWeight <= 0)
+        if (!loss.HasEmbeddingTerm && loss.CrossEntropyWeight <= 0)
             check.Add("loss.crossEntropyWeight", loss.CrossEntropyWeight, "> 0 when loss.embedding is none (nothing would be trained)");
     }
 
     private static void ValidateBatch(Checker check, BatchConfig batch, LossConfig loss)
     {
-        check.OneOf("batch.sampler", batch.Sampler, Samplers);
+        check.Defined("batch.sampler", batch.Sampler);
         check.Range("batch.size", batch.Size, 2, 65_536);
         check.Range("batch.classes", batch.Classes, 2, 10_000);
         check.Range("batch.items", batch.Items, 1, 10_000);
         check.Range("batch.imagesPerItem", batch.ImagesPerItem, 1, 10_000);
         check.Range("batch.positiveShare", batch.PositiveShare, 0, 1);
-        if (batch.Sampler == "pairs" && loss.Embedding is "triplet" or "smooth-ap")
-            check.Add("batch.sampler", batch.Sampler, $"shuffle or pk for loss.embedding = {loss.Embedding} (pairs feed the contrastive loss)");
+        if (batch.Sampler == SamplerKind.Pk && ResourceEstimate.BatchImages(batch) > MaxBatchImages)
+            check.Add("batch.classes", batch.Classes, $"batch.classes × batch.items × batch.imagesPerItem ≤ {MaxBatchImages:N0} images a batch (here {ResourceEstimate.BatchImages(batch):N0})");
+        if (batch.Sampler == SamplerKind.Pairs && loss.Embedding is EmbeddingLossKind.Triplet or EmbeddingLossKind.SmoothAp)
+            check.Add("batch.sampler", batch.Sampler, $"{SamplerKind.Shuffle.Name()} or {SamplerKind.Pk.Name()} for loss.embedding = {loss.Embedding.Name()} (pairs feed the contrastive loss)");
+    }
+
+    /// <summary>A batch larger than the training set would train no step at all and still "complete".</summary>
+    private static void ValidateBatchAgainstData(Checker check, RunConfig config)
+    {
+        if (ResourceEstimate.TrainingImages(config.Data) is not { } images) return; // folders: counted when the run starts
+        long batch = ResourceEstimate.BatchImages(config.Batch);
+        if (batch <= images) return;
+        string field = config.Batch.Sampler == SamplerKind.Pk ? "batch.classes" : "batch.size";
+        check.Add(field, config.Batch.Sampler == SamplerKind.Pk ? config.Batch.Classes : config.Batch.Size,
+            $"a batch of at most the {images:N0} training images (this one takes {batch:N0}; see data.trainLimit)");
+    }
+
+    /// <summary>The run's estimated memory against the host's budget, naming both figures.</summary>
+    private static void ValidateMemory(Checker check, RunConfig config, HostLimits limits)
+    {
+        long needed = ResourceEstimate.Bytes(config);
+        if (needed <= limits.MemoryBytes) return;
+        string field = config.Batch.Sampler == SamplerKind.Pk ? "batch.classes" : "batch.size";
+        check.Add(field, config.Batch.Sampler == SamplerKind.Pk ? config.Batch.Classes : config.Batch.Size,
+            $"a run that fits this host's memory budget of {ResourceEstimate.Format(limits.MemoryBytes)} ({HostLimits.MemoryVariable}); " +
+            $"this one needs about {ResourceEstimate.Format(needed)} ({ResourceEstimate.BatchImages(config.Batch):N0} images a batch × {config.Model.ImageSize}² pixels × " +
+            $"{ResourceEstimate.BytesPerPixel(config.Model.Backbone):N0} bytes a pixel for {config.Model.Backbone.Name()}): use a smaller batch or model.imageSize");
     }
 
     private static void ValidateOptimizer(Checker check, OptimizerConfig optimizer)
     {
-        check.OneOf("optimizer.name", optimizer.Name, Optimizers);
+        check.Defined("optimizer.name", optimizer.Name);
         check.Range("optimizer.learningRate", optimizer.LearningRate, 0, 1000, exclusiveMin: true);
         check.Range("optimizer.momentum", optimizer.Momentum, 0, 1, exclusiveMax: true);
         check.Range("optimizer.weightDecay", optimizer.WeightDecay, 0, 1);
@@ -97,7 +123,7 @@ public static class ConfigValidator
 
     private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)
     {
-        check.OneOf("schedule.name", schedule.Name, Schedules);
+        check.Defined("schedule.name", schedule.Name);
         check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, Math.Max(0, training.Epochs));
         check.Range("schedule.minLearningRateFactor", schedule.MinLearningRateFactor, 0, 1);
     }
@@ -112,14 +138,19 @@ public static class ConfigValidator
 
     private static void ValidateData(Checker check, DataConfig data)
     {
-        check.OneOf("data.dataset", data.Dataset, Datasets);
+        check.Defined("data.dataset", data.Dataset);
         check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
         check.Range("data.workers", data.Workers, 0, 64);
-        if (data.Dataset != "folders") return;
+        check.InsideRootsIfSet("data.root", data.Root, PathKind.Dataset);
+        if (data.Dataset != DatasetKind.Folders) return;
         check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
         check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
         check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
         check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
+        check.InsideRootsIfSet("data.trainSketches", data.TrainSketches, PathKind.Dataset);
+        check.InsideRootsIfSet("data.trainPhotos", data.TrainPhotos, PathKind.Dataset);
+        check.InsideRootsIfSet("data.evalQueries", data.EvalQueries, PathKind.Dataset);
+        check.InsideRootsIfSet("data.evalGallery", data.EvalGallery, PathKind.Dataset);
     }
 
     private static void ValidateEvaluation(Checker check, EvaluationConfig evaluation)
@@ -127,12 +158,12 @@ public static class ConfigValidator
         check.Range("evaluation.perClass", evaluation.PerClass, 1, 1_000_000);
         check.Range("evaluation.queries", evaluation.Queries, 1, 1_000_000);
         check.Range("evaluation.exampleTopK", evaluation.ExampleTopK, 1, 100);
-        check.OneOf("evaluation.index", evaluation.Index, Indexes);
-        check.Range("evaluation.mapPoints", evaluation.MapPoints, 0, Projection.Tsne.MaxPoints);
+        check.Defined("evaluation.index", evaluation.Index);
+        check.Range("evaluation.mapPoints", evaluation.MapPoints, 0, EvaluationConfig.MaxMapPoints);
         foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
     }
 
-    private sealed class Checker(List<ConfigError> errors)
+    private sealed class Checker(List<ConfigError> errors, PathRoots? roots)
     {
         public void Add(string field, object? value, string allowed) =>
             errors.Add(new ConfigError(field, Format(value), allowed));
@@ -140,6 +171,12 @@ public static class ConfigValidator
         public void NotEmpty(string field, string value)
         {
             if (string.IsNullOrWhiteSpace(value)) Add(field, value, "a non-empty value");
+        }
+
+        /// <summary>Guards against a number cast to an option enum; the JSON reader already refuses unknown names.</summary>
+        public void Defined<T>(string field, T value) where T : struct, Enum
+        {
+            if (!Enum.IsDefined(value)) Add(field, value, OptionNames.Allowed(typeof(T)));
         }
 
         public void OneOf(string field, string value, IReadOnlyList<string> allowed)
@@ -169,13 +206,28 @@ public static class ConfigValidator
 
         public void FileExistsIfSet(string field, string? path)
         {
-            if (path is not null && !File.Exists(path)) Add(field, path, "an existing weights file (safetensors or TorchSharp)");
+            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real))
+                Add(field, path, "an existing weights file (safetensors or TorchSharp)");
         }
 
         public void PathExistsIfSet(string field, string? path)
         {
-            if (path is not null && !File.Exists(path) && !Directory.Exists(path))
+            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real) && !Directory.Exists(real))
                 Add(field, path, "an existing checkpoint file or run folder");
+        }
+
+        public void InsideRootsIfSet(string field, string? path, PathKind kind) => Located(field, path, kind);
+
+        /// <summary>
+        /// The path to look at: without roots as given; with roots its real path inside them, or null (and an
+        /// error naming the roots) when outside, so nothing is learnt about paths outside the roots.
+        /// </summary>
+        private string? Located(string field, string? path, PathKind kind)
+        {
+            if (string.IsNullOrEmpty(path) || roots is null) return path;
+            var real = roots.Confine(path, kind);
+            if (real is null) Add(field, path, roots.Describe(kind));
+            return real;
         }
 
         private static string Format(object? value) => value switch
@@ -184,6 +236,7 @@ public static class ConfigValidator
             string s => $"\"{s}\"",
             double d => d.ToString("G", CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
+            Enum e => OptionNames.NameOf(e) is { } name ? $"\"{name}\"" : e.ToString("D"),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
