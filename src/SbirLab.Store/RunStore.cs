@@ -139,8 +139,7 @@ public sealed class RunStore : IDisposable
     {
         using var db = CreateContext();
         var run = db.Runs.Find(runId) ?? throw NotFound(runId);
-        if (run.Status is not (RunStatus.Stopped or RunStatus.Interrupted))
-            throw new InvalidOperationException($"run {runId} is {DisplayStatus(run.Status)}; only stopped or interrupted runs can be resumed");
+        RunTransitions.Ensure(runId, run.Status, RunStatus.Queued, "resumed");
         run.Status = RunStatus.Queued;
         run.QueuedAt = DateTime.UtcNow;
         run.StopRequested = false;
@@ -255,6 +254,7 @@ public sealed class RunStore : IDisposable
         using var db = CreateContext();
         var run = db.Runs.Find(runId);
         if (run is null || run.Status != RunStatus.Running) return;
+        RunTransitions.Ensure(runId, run.Status, status, "ended as " + status.Text());
         run.Status = status;
         run.Message = message;
         run.FinishedAt = DateTime.UtcNow;
@@ -480,8 +480,8 @@ public sealed class RunStore : IDisposable
     {
         using var db = CreateContext();
         var run = db.Runs.Find(runId) ?? throw NotFound(runId);
-        if (run.Status == RunStatus.Running)
-            throw new InvalidOperationException($"run {runId} is running; stop it first");
+        if (!RunTransitions.CanDelete(run.Status))
+            throw new InvalidOperationException($"run {runId} is {run.Status.Text()}; stop it first");
         db.Runs.Where(r => r.ParentRunId == runId).ExecuteUpdate(s => s.SetProperty(r => r.ParentRunId, (long?)null));
         db.MetricPoints.Where(p => p.RunId == runId).ExecuteDelete();
         db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
@@ -491,9 +491,6 @@ public sealed class RunStore : IDisposable
     }
 
     // ---- helpers ----------------------------------------------------------------------------
-
-    /// <summary>The lower-case name the store and the command line use for a status.</summary>
-    public static string DisplayStatus(RunStatus status) => StoreDbContext.StatusText(status);
 
     private static long ExperimentId(StoreDbContext db, string name)
     {

@@ -19,10 +19,8 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : D
 
     /// <summary>Status stored as its lower-case name ("running"), so the database reads well and plain SQL can filter on it.</summary>
     public static readonly ValueConverter<RunStatus, string> StatusConverter = new(
-        status => StatusText(status),
+        status => status.Text(),
         text => Enum.Parse<RunStatus>(text, true));
-
-    public static string StatusText(RunStatus status) => status.ToString().ToLowerInvariant();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

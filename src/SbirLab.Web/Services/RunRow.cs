@@ -29,15 +29,13 @@ public sealed record RunRow(
     /// <summary>Share of the steps done, in [0, 1].</summary>
     public double Progress => Status == RunStatus.Completed ? 1 : TotalSteps > 0 ? Math.Clamp((double)Steps / TotalSteps, 0, 1) : 0;
 
-    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+    public bool IsActive => RunTransitions.IsActive(Status);
     public bool CanStop => IsActive;
-    public bool CanResume => Status is RunStatus.Stopped or RunStatus.Interrupted;
+    public bool CanResume => RunTransitions.CanResume(Status);
     public bool CanDelete => Status != RunStatus.Running;
 
     /// <summary>Text the search box matches: name, template, status, parameters and tags.</summary>
-    public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", StatusText(Status), KeyParameters, .. Tags]);
-
-    public static string StatusText(RunStatus status) => status.ToString().ToLowerInvariant();
+    public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", Status.Text(), KeyParameters, .. Tags]);
 }
 
 /// <summary>The parameters that tell runs apart at a glance, in one short line.</summary>

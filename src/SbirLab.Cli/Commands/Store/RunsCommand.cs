@@ -261,7 +261,7 @@ internal static class RunsCommand
             RunStatus.Stopped or RunStatus.Interrupted => "yellow",
             _ => "red",
         };
-        return $"[{colour}]{RunStore.DisplayStatus(status)}[/]";
+        return $"[{colour}]{status.Text()}[/]";
     }
 
     private static string Figure(IReadOnlyDictionary<string, double> figures, string name) =>
