@@ -3,8 +3,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SbirLab.Store.Entities;
 using SbirLab.Core.Runs;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
 

@@ -1,7 +1,7 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Engine.Weights;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Models;
 

@@ -1,8 +1,8 @@
 using System.Runtime;
+using SbirLab.Core.Runs;
 using SbirLab.Engine;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
-using SbirLab.Engine.Training;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
 

@@ -1,5 +1,5 @@
-using SbirLab.Engine.Training;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands.Store;
 
