@@ -7,7 +7,8 @@ using Microsoft.Build.Utilities;
 
 /// <summary>
 /// Sets VER_FLG_WEAK on the Vernaux entry naming <see cref="Version"/> in every libLibTorchSharp.so
-/// under <see cref="Folder"/>, when the host's libstdc++ does not define that version.
+/// under <see cref="Folder"/>, when the host's libstdc++ does not define that version, or always with
+/// <see cref="Always"/> (a bundle built here for another host: build/gpu-bundle.sh).
 /// </summary>
 public class WeakenGlibcxxRequirement : Task
 {
@@ -16,12 +17,13 @@ public class WeakenGlibcxxRequirement : Task
 
     [Required] public string Folder { get; set; } = "";
     [Required] public string Version { get; set; } = "";
+    public bool Always { get; set; }
 
     public override bool Execute()
     {
         if (!Directory.Exists(Folder)) return true;
         var libraries = Directory.GetFiles(Folder, "libLibTorchSharp.so", SearchOption.AllDirectories);
-        if (libraries.Length == 0 || HostHasVersion()) return true;
+        if (libraries.Length == 0 || (!Always && HostHasVersion())) return true;
         foreach (var library in libraries)
         {
             var result = Weaken(library);

@@ -1,3 +1,4 @@
 using SbirLab.Cli.Commands;
 
-return await CommandCatalog.Root().Parse(args).InvokeAsync();
+var parse = CommandCatalog.Root().Parse(args);
+return LibTorchOption.Start(parse) ?? await parse.InvokeAsync();

@@ -146,7 +146,7 @@ public sealed class RunService : IDisposable
         RunConfig config;
         try
         {
-            config = ConfigJson.Parse(run.ConfigJson);
+            config = Store.Data.Roots.Apply(ConfigJson.Parse(run.ConfigJson, limits: Store.Data.Limits)); // the engine opens exactly the checked paths
         }
         catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
         {
@@ -157,6 +157,8 @@ public sealed class RunService : IDisposable
         var folder = PrepareFolder(run);
         var storeObserver = new StoreObserver(Store, id);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
+        var wallTime = Store.Data.Limits.WallTimeFor(team: null);
+        cancellation.CancelAfter(wallTime); // stopped (resumable) when it trains longer than the host allows
         var active = new ActiveRun(cancellation, storeObserver);
         _active[id] = active;
         RunOutcome outcome;
@@ -179,6 +181,8 @@ public sealed class RunService : IDisposable
         }
         if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser && workerStopping.IsCancellationRequested)
             outcome = outcome with { Status = RunStatus.Interrupted, Message = "worker shut down: " + outcome.Message };
+        else if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser)
+            outcome = outcome with { Message = $"wall-time limit of {Duration(wallTime)} reached ({HostLimits.WallTimeVariable}): " + outcome.Message };
         return End(id, outcome);
     }
 
@@ -228,6 +232,11 @@ public sealed class RunService : IDisposable
             Interlocked.Exchange(ref _heartbeatBusy, 0);
         }
     }
+
+    private static string Duration(TimeSpan time) =>
+        time.TotalHours >= 1 ? FormattableString.Invariant($"{time.TotalHours:0.#} h")
+        : time.TotalMinutes >= 1 ? FormattableString.Invariant($"{time.TotalMinutes:0.#} min")
+        : FormattableString.Invariant($"{time.TotalSeconds:0.#} s");
 
     private static string OneLine(string message) => message.ReplaceLineEndings("; ");
 

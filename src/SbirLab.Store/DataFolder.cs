@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
@@ -15,9 +16,20 @@ public sealed class DataFolder
     /// <summary>The folder used when neither the option nor the environment names one.</summary>
     public const string DefaultFolder = "data";
 
+    /// <summary>Extra folders runs may read data sets from, separated by ':' (';' on Windows).</summary>
+    public const string DatasetRootsVariable = "SBIRLAB_DATASET_ROOTS";
+
+    /// <summary>Extra folders runs may read weights files from, separated as <see cref="DatasetRootsVariable"/>.</summary>
+    public const string WeightRootsVariable = "SBIRLAB_WEIGHT_ROOTS";
+
+    private readonly Lazy<PathRoots> _roots;
+    private readonly Lazy<HostLimits> _limits;
+
     public DataFolder(string root)
     {
         Root = Path.GetFullPath(root);
+        _roots = new Lazy<PathRoots>(DefaultRoots);
+        _limits = new Lazy<HostLimits>(() => HostLimits.FromEnvironment(Roots));
     }
 
     /// <summary>Absolute path of the data folder.</summary>
@@ -29,11 +41,43 @@ public sealed class DataFolder
     /// <summary>The folder under which each run has a folder named by its id.</summary>
     public string RunsRoot => Path.Combine(Root, "runs");
 
+    /// <summary>Where data sets go by default: the one data set root besides FashionMNIST's folder and <see cref="DatasetRootsVariable"/>.</summary>
+    public string DatasetsRoot => Path.Combine(Root, "datasets");
+
+    /// <summary>Where pretrained weights go by default.</summary>
+    public string WeightsRoot => Path.Combine(Root, "weights");
+
+    /// <summary>Where preprocessed image caches of folder data sets live (bounded in bytes).</summary>
+    public string CacheRoot => Path.Combine(Root, "cache");
+
+    /// <summary>
+    /// The only folders a run of this lab reads data sets and weights from: <see cref="DatasetsRoot"/>, FashionMNIST's
+    /// folder and <see cref="DatasetRootsVariable"/> for data; <see cref="WeightsRoot"/>, <see cref="WeightRootsVariable"/>
+    /// and the runs' folders for weights. Relative config paths are taken relative to <see cref="Root"/>.
+    /// </summary>
+    public PathRoots Roots => _roots.Value;
+
+    /// <summary>The roots and the limits of the environment (memory a run may take, queue length, wall time).</summary>
+    public HostLimits Limits { get => _limitsSet ?? _limits.Value; init => _limitsSet = value; }
+
+    private readonly HostLimits? _limitsSet;
+
     /// <summary>The folder of run <paramref name="runId"/>, relative to <see cref="Root"/>.</summary>
     public static string RelativeRunPath(long runId) => Path.Combine("runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The files of run <paramref name="runId"/> (not created).</summary>
     public RunFolder RunFolder(long runId) => new(Path.Combine(Root, RelativeRunPath(runId)));
+
+    /// <summary>
+    /// True for a regular file inside run <paramref name="runId"/>'s folder: not a symbolic link, and no link on
+    /// its way leads out of the folder. Only such files are served or exported.
+    /// </summary>
+    public bool IsPlainRunFile(long runId, string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint)) return false;
+        return PathRoots.IsInside(PathRoots.RealPath(path), PathRoots.RealPath(RunFolder(runId).Root));
+    }
 
     /// <summary>A path below the data folder made absolute; absolute paths pass unchanged.</summary>
     public string Absolute(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Root, path);
@@ -50,6 +94,8 @@ public sealed class DataFolder
     public DataFolder Create()
     {
         Directory.CreateDirectory(RunsRoot);
+        Directory.CreateDirectory(DatasetsRoot);
+        Directory.CreateDirectory(WeightsRoot);
         return this;
     }
 
@@ -65,4 +111,13 @@ public sealed class DataFolder
     }
 
     public override string ToString() => Root;
+
+    private PathRoots DefaultRoots() => new(
+        Root,
+        [DatasetsRoot, BuiltInDatasets.FashionMnistFolder(null), .. FromEnvironment(DatasetRootsVariable)],
+        [WeightsRoot, .. FromEnvironment(WeightRootsVariable)],
+        [RunsRoot]);
+
+    private static string[] FromEnvironment(string variable) =>
+        (Environment.GetEnvironmentVariable(variable) ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -38,9 +38,10 @@ public sealed class RunExporter(RunStore store)
         if (store.Evaluations(runId).LastOrDefault() is { } evaluation) Add("eval.json", evaluation.ReportJson);
         Add("log.txt", LogText(run));
         var folder = store.Data.RunFolder(runId);
-        if (File.Exists(folder.Provenance)) AddFile(zip, folder.Provenance, "provenance.json", entries);
+        // Only plain files of the run: a symbolic link placed in its folder is left out, wherever it points.
+        if (store.Data.IsPlainRunFile(runId, folder.Provenance)) AddFile(zip, folder.Provenance, "provenance.json", entries);
         if (Directory.Exists(folder.Pictures))
-            foreach (var picture in Directory.EnumerateFiles(folder.Pictures).Order(StringComparer.Ordinal))
+            foreach (var picture in Directory.EnumerateFiles(folder.Pictures).Order(StringComparer.Ordinal).Where(p => store.Data.IsPlainRunFile(runId, p)))
                 AddFile(zip, picture, "pictures/" + Path.GetFileName(picture), entries);
         return entries;
     }
@@ -192,9 +193,19 @@ public sealed class RunExporter(RunStore store)
         entries.Add(name);
     }
 
-    /// <summary>Quotes a CSV field when it holds a comma, a quote or a line break.</summary>
-    public static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    /// <summary>
+    /// Quotes a CSV field when it holds a comma, a quote or a line break. A text that a spreadsheet would read as a
+    /// formula (starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe; numbers such as
+    /// -0.5 stay numbers.
+    /// </summary>
+    public static string Csv(string field)
+    {
+        if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsNumber(field)) field = "'" + field;
+        return field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    }
+
+    private static bool IsNumber(string field) =>
+        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static string Invariant(IFormattable value) => value switch
     {

@@ -38,12 +38,19 @@ public sealed class RunStore : IDisposable
     public static RunStore Open(DataFolder data)
     {
         data.Create();
+        // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
+        CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
+        bool existed = DatabaseIdentity.DatabaseExists(data);
         var store = new RunStore(data);
         using var db = store.CreateContext();
         db.Database.Migrate();
         db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        store.Identity = DatabaseIdentity.Establish(data, db, existed);
         return store;
     }
+
+    /// <summary>The database's identity: what was wrong at start, and <see cref="DatabaseIdentity.Check"/> while running.</summary>
+    public DatabaseIdentity Identity { get; private set; } = default!;
 
     public StoreDbContext CreateContext() => new(_options);
 
@@ -57,9 +64,20 @@ public sealed class RunStore : IDisposable
     /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
     public long Queue(RunConfig config, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config);
+        ConfigValidator.EnsureValid(config, Data.Limits);
+        EnsureQueueRoom(team: null);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+    }
+
+    /// <summary>Throws <see cref="LimitExceededException"/> when the queue already holds as many runs as the limit allows.</summary>
+    private void EnsureQueueRoom(string? team)
+    {
+        int limit = Data.Limits.QueuedRunsFor(team);
+        using var db = CreateContext();
+        int queued = db.Runs.Count(r => r.Status == RunStatus.Queued);
+        if (queued >= limit)
+            throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}); wait for runs to finish or stop queued ones");
     }
 
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
@@ -72,7 +90,7 @@ public sealed class RunStore : IDisposable
     /// </summary>
     public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config);
+        ConfigValidator.EnsureValid(config, Data.Limits);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);

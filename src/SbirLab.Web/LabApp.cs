@@ -28,12 +28,14 @@ public static class LabApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         if (string.IsNullOrWhiteSpace(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        NetworkHygiene.AddHostCheck(builder);
         // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddLabServices(LabSettings.From(builder.Configuration));
 
         var app = builder.Build();
+        app.UseOriginCheck();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapLabEndpoints();
@@ -60,6 +62,8 @@ public static class LabApp
         services.AddScoped<ChartScript>();
         services.AddSingleton<SearchService>();
         services.AddHostedService<MemoryTrimmer>();
+        services.AddSingleton<DatabaseWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseWatch>());
         return services;
     }
 
@@ -69,6 +73,8 @@ public static class LabApp
         var settings = app.Services.GetRequiredService<LabSettings>();
         foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
         output.WriteLine($"data folder: {settings.Data.Root}");
+        NetworkHygiene.WarnIfExposed(app.Urls, output);
+        foreach (var warning in app.Services.GetRequiredService<RunStore>().Identity.StartWarnings) output.WriteLine("WARNING: " + warning);
         output.Flush();
     }
 }

@@ -40,6 +40,48 @@ public sealed class RunExporterTests : IDisposable
     }
 
     [Fact]
+    public void A_symbolic_link_in_a_runs_pictures_is_neither_exported_nor_counted_as_a_run_file()
+    {
+        long id = Store.Queue(TempStore.Config("links"));
+        var folder = _temp.Data.RunFolder(id).Create();
+        File.WriteAllBytes(Path.Combine(folder.Pictures, "loss.png"), [1, 2, 3]);
+        string outside = Path.Combine(_temp.Root, "secret.png");
+        File.WriteAllText(outside, "root:x:0:0:root:/root:/bin/bash");
+        File.CreateSymbolicLink(Path.Combine(folder.Pictures, "leak.png"), outside);
+        File.CreateSymbolicLink(Path.Combine(folder.Pictures, "inside.png"), Path.Combine(folder.Pictures, "loss.png"));
+        string zipPath = Path.Combine(_temp.Root, "out", "run.zip");
+
+        var entries = new RunExporter(Store).ExportRun(id, zipPath);
+
+        Assert.Contains("pictures/loss.png", entries);
+        Assert.DoesNotContain("pictures/leak.png", entries);
+        Assert.DoesNotContain("pictures/inside.png", entries); // a link is refused even when it stays inside the run
+        Assert.False(_temp.Data.IsPlainRunFile(id, Path.Combine(folder.Pictures, "leak.png")));
+        Assert.True(_temp.Data.IsPlainRunFile(id, Path.Combine(folder.Pictures, "loss.png")));
+        Assert.False(_temp.Data.IsPlainRunFile(id + 1, Path.Combine(folder.Pictures, "loss.png"))); // another run's file
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"")]
+    [InlineData("+1+2", "'+1+2")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("-0.5", "-0.5")]
+    [InlineData("1e-05", "1e-05")]
+    [InlineData("plain", "plain")]
+    public void Csv_cells_a_spreadsheet_would_run_as_formulas_are_escaped_and_numbers_kept(string cell, string expected) =>
+        Assert.Equal(expected, RunExporter.Csv(cell));
+
+    [Fact]
+    public void A_run_named_like_a_formula_exports_as_text()
+    {
+        Store.Queue(TempStore.Config("=cmd|' /C calc'!A0"));
+        var text = new StringWriter();
+        new RunExporter(Store).ExportAllCsv(text);
+        Assert.Contains(",'=cmd|' /C calc'!A0,", text.ToString());
+    }
+
+    [Fact]
     public void All_runs_export_as_one_csv_row_each_with_parameters_and_final_figures()
     {
         long a = Store.Queue(TempStore.Config("plain, with comma") with { Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, Margin = 0.2 } });

@@ -118,6 +118,27 @@ public sealed class RunServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Paths_outside_the_data_folders_roots_are_refused_at_queue_and_at_start()
+    {
+        var executor = new ScriptedExecutor(1, 2);
+        var outside = new Core.Configs.RunConfig { Name = "leak", Model = new Core.Configs.ModelConfig { PretrainedSketch = "/etc/passwd" } };
+        var refused = Assert.Throws<Core.Configs.ConfigException>(() => _service.Queue(outside));
+        Assert.Contains(_temp.Data.WeightsRoot, refused.Message);
+        long recordedEarlier = Store.QueueJson("""{ "name": "old", "model": { "pretrainedSketch": "/etc/passwd" } }""", "old", 1);
+        File.WriteAllText(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), "weights");
+        long inside = _service.Queue(outside with { Name = "inside", Model = outside.Model with { PretrainedSketch = "weights/w.safetensors" } });
+
+        await RunUntilIdle(executor);
+
+        var old = Store.Find(recordedEarlier)!;
+        Assert.Equal(RunStatus.Failed, old.Status);
+        Assert.StartsWith("config rejected: model.pretrainedSketch = \"/etc/passwd\": a path inside the lab's weight and run roots", old.Message);
+        Assert.Equal(RunStatus.Completed, Store.Find(inside)!.Status);
+        // The engine is handed the checked real path, not the relative one.
+        Assert.Equal(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), Assert.Single(executor.Configs).Model.PretrainedSketch);
+    }
+
+    [Fact]
     public async Task A_failing_trainer_fails_the_run_and_keeps_the_error_in_its_log()
     {
         var executor = new ScriptedExecutor(1, 5) { AfterStep = (_, step) => { if (step == 2) throw new InvalidOperationException("out of memory"); } };

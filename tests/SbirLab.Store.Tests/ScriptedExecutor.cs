@@ -25,6 +25,9 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
 
     public List<(string Name, long StartStep)> Starts { get; } = [];
 
+    /// <summary>The configs the runs were handed, in start order.</summary>
+    public List<RunConfig> Configs { get; } = [];
+
     public RunOutcome Execute(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         int now = Interlocked.Increment(ref _running);
@@ -37,7 +40,11 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
     {
         folder.Create();
         var start = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Read(resumeFrom.Path);
-        lock (Starts) Starts.Add((config.Name, start.Step));
+        lock (Starts)
+        {
+            Starts.Add((config.Name, start.Step));
+            Configs.Add(config);
+        }
         observer.OnStart(new RunStart("scripted", start.Epoch, start.Step, epochs, stepsPerEpoch, (long)epochs * stepsPerEpoch, 8, "scripted"));
         long step = start.Step;
         CheckpointInfo? last = resumeFrom;

@@ -7,10 +7,12 @@ namespace SbirLab.Store.Tests;
 /// <summary>A run store on a real SQLite file in a fresh temporary data folder, deleted afterwards.</summary>
 internal sealed class TempStore : IDisposable
 {
-    public TempStore()
+    /// <param name="limits">The host limits the store enforces (default: those of the environment).</param>
+    public TempStore(Func<PathRoots, HostLimits>? limits = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "sbirlab-store-tests", Guid.NewGuid().ToString("N"));
-        Data = new DataFolder(Root);
+        var data = new DataFolder(Root);
+        Data = limits is null ? data : new DataFolder(Root) { Limits = limits(data.Roots) };
         Store = RunStore.Open(Data);
     }
 

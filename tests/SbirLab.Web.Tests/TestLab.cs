@@ -55,6 +55,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton<GalleryImages>();
         services.AddSingleton(new RunExporter(Store));
         services.AddSingleton<RunAnnotations>();
+        services.AddSingleton(new DatabaseWatch(Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseWatch>.Instance));
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();
         services.AddScoped<ChartScript>();

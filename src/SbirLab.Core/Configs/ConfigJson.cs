@@ -23,20 +23,23 @@ public static class ConfigJson
 
     public static string Serialize(RunConfig config) => JsonSerializer.Serialize(config, Options);
 
-    /// <summary>Reads a config file, applies overrides and validates; throws <see cref="ConfigException"/>.</summary>
-    public static RunConfig Load(string path, IEnumerable<string>? overrides = null)
+    /// <summary>
+    /// Reads a config file, applies overrides and validates (against <paramref name="limits"/> when given);
+    /// throws <see cref="ConfigException"/>.
+    /// </summary>
+    public static RunConfig Load(string path, IEnumerable<string>? overrides = null, HostLimits? limits = null)
     {
         if (!File.Exists(path))
             throw new ConfigException([new ConfigError("(file)", path, "an existing JSON config file")]);
-        return Parse(File.ReadAllText(path), overrides);
+        return Parse(File.ReadAllText(path), overrides, limits);
     }
 
     /// <summary>Parses JSON text, applies overrides and validates; throws <see cref="ConfigException"/>.</summary>
-    public static RunConfig Parse(string json, IEnumerable<string>? overrides = null)
+    public static RunConfig Parse(string json, IEnumerable<string>? overrides = null, HostLimits? limits = null)
     {
         JsonNode root = ParseNode(json);
         foreach (var assignment in overrides ?? []) ApplyOverride(root, assignment);
-        return ConfigValidator.EnsureValid(Deserialize(root));
+        return ConfigValidator.EnsureValid(Deserialize(root), limits);
     }
 
     /// <summary>Reads a stored config without validating it (a stored run keeps what it ran with).</summary>

@@ -8,10 +8,20 @@ namespace SbirLab.Core.Configs;
 /// </summary>
 public static class ConfigValidator
 {
-    public static IReadOnlyList<ConfigError> Validate(RunConfig config)
+    /// <summary>The most images one batch may hold, however the sampler composes it.</summary>
+    public const int MaxBatchImages = 65_536;
+
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config) => Validate(config, null);
+
+    /// <summary>
+    /// Checks every field and the fields together; with <paramref name="limits"/> (the lab's web form, queue and
+    /// worker) every path must also lie inside its roots, and is refused before its existence is looked at, and the
+    /// run's estimated memory must fit the host's budget.
+    /// </summary>
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config, HostLimits? limits)
     {
         var errors = new List<ConfigError>();
-        var check = new Checker(errors);
+        var check = new Checker(errors, limits?.Roots);
         check.NotEmpty("name", config.Name);
         check.Range("seed", config.Seed, 0, int.MaxValue);
         check.Device("device", config.Device);
@@ -23,13 +33,15 @@ public static class ConfigValidator
         ValidateTraining(check, config.Training);
         ValidateData(check, config.Data);
         ValidateEvaluation(check, config.Evaluation);
+        ValidateBatchAgainstData(check, config);
+        if (limits is not null) ValidateMemory(check, config, limits);
         return errors;
     }
 
     /// <summary>Throws <see cref="ConfigException"/> listing every problem, or returns the config.</summary>
-    public static RunConfig EnsureValid(RunConfig config)
+    public static RunConfig EnsureValid(RunConfig config, HostLimits? limits = null)
     {
-        var errors = Validate(config);
+        var errors = Validate(config, limits);
         return errors.Count == 0 ? config : throw new ConfigException(errors);
     }
 
@@ -70,8 +82,33 @@ public static class ConfigValidator
         check.Range("batch.items", batch.Items, 1, 10_000);
         check.Range("batch.imagesPerItem", batch.ImagesPerItem, 1, 10_000);
         check.Range("batch.positiveShare", batch.PositiveShare, 0, 1);
+        if (batch.Sampler == SamplerKind.Pk && ResourceEstimate.BatchImages(batch) > MaxBatchImages)
+            check.Add("batch.classes", batch.Classes, $"batch.classes × batch.items × batch.imagesPerItem ≤ {MaxBatchImages:N0} images a batch (here {ResourceEstimate.BatchImages(batch):N0})");
         if (batch.Sampler == SamplerKind.Pairs && loss.Embedding is EmbeddingLossKind.Triplet or EmbeddingLossKind.SmoothAp)
             check.Add("batch.sampler", batch.Sampler, $"{SamplerKind.Shuffle.Name()} or {SamplerKind.Pk.Name()} for loss.embedding = {loss.Embedding.Name()} (pairs feed the contrastive loss)");
+    }
+
+    /// <summary>A batch larger than the training set would train no step at all and still "complete".</summary>
+    private static void ValidateBatchAgainstData(Checker check, RunConfig config)
+    {
+        if (ResourceEstimate.TrainingImages(config.Data) is not { } images) return; // folders: counted when the run starts
+        long batch = ResourceEstimate.BatchImages(config.Batch);
+        if (batch <= images) return;
+        string field = config.Batch.Sampler == SamplerKind.Pk ? "batch.classes" : "batch.size";
+        check.Add(field, config.Batch.Sampler == SamplerKind.Pk ? config.Batch.Classes : config.Batch.Size,
+            $"a batch of at most the {images:N0} training images (this one takes {batch:N0}; see data.trainLimit)");
+    }
+
+    /// <summary>The run's estimated memory against the host's budget, naming both figures.</summary>
+    private static void ValidateMemory(Checker check, RunConfig config, HostLimits limits)
+    {
+        long needed = ResourceEstimate.Bytes(config);
+        if (needed <= limits.MemoryBytes) return;
+        string field = config.Batch.Sampler == SamplerKind.Pk ? "batch.classes" : "batch.size";
+        check.Add(field, config.Batch.Sampler == SamplerKind.Pk ? config.Batch.Classes : config.Batch.Size,
+            $"a run that fits this host's memory budget of {ResourceEstimate.Format(limits.MemoryBytes)} ({HostLimits.MemoryVariable}); " +
+            $"this one needs about {ResourceEstimate.Format(needed)} ({ResourceEstimate.BatchImages(config.Batch):N0} images a batch × {config.Model.ImageSize}² pixels × " +
+            $"{ResourceEstimate.BytesPerPixel(config.Model.Backbone):N0} bytes a pixel for {config.Model.Backbone.Name()}): use a smaller batch or model.imageSize");
     }
 
     private static void ValidateOptimizer(Checker check, OptimizerConfig optimizer)
@@ -104,11 +141,16 @@ public static class ConfigValidator
         check.Defined("data.dataset", data.Dataset);
         check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
         check.Range("data.workers", data.Workers, 0, 64);
+        check.InsideRootsIfSet("data.root", data.Root, PathKind.Dataset);
         if (data.Dataset != DatasetKind.Folders) return;
         check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
         check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
         check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
         check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
+        check.InsideRootsIfSet("data.trainSketches", data.TrainSketches, PathKind.Dataset);
+        check.InsideRootsIfSet("data.trainPhotos", data.TrainPhotos, PathKind.Dataset);
+        check.InsideRootsIfSet("data.evalQueries", data.EvalQueries, PathKind.Dataset);
+        check.InsideRootsIfSet("data.evalGallery", data.EvalGallery, PathKind.Dataset);
     }
 
     private static void ValidateEvaluation(Checker check, EvaluationConfig evaluation)
@@ -121,7 +163,7 @@ public static class ConfigValidator
         foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
     }
 
-    private sealed class Checker(List<ConfigError> errors)
+    private sealed class Checker(List<ConfigError> errors, PathRoots? roots)
     {
         public void Add(string field, object? value, string allowed) =>
             errors.Add(new ConfigError(field, Format(value), allowed));
@@ -164,13 +206,28 @@ public static class ConfigValidator
 
         public void FileExistsIfSet(string field, string? path)
         {
-            if (path is not null && !File.Exists(path)) Add(field, path, "an existing weights file (safetensors or TorchSharp)");
+            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real))
+                Add(field, path, "an existing weights file (safetensors or TorchSharp)");
         }
 
         public void PathExistsIfSet(string field, string? path)
         {
-            if (path is not null && !File.Exists(path) && !Directory.Exists(path))
+            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real) && !Directory.Exists(real))
                 Add(field, path, "an existing checkpoint file or run folder");
+        }
+
+        public void InsideRootsIfSet(string field, string? path, PathKind kind) => Located(field, path, kind);
+
+        /// <summary>
+        /// The path to look at: without roots as given; with roots its real path inside them, or null (and an
+        /// error naming the roots) when outside, so nothing is learnt about paths outside the roots.
+        /// </summary>
+        private string? Located(string field, string? path, PathKind kind)
+        {
+            if (string.IsNullOrEmpty(path) || roots is null) return path;
+            var real = roots.Confine(path, kind);
+            if (real is null) Add(field, path, roots.Describe(kind));
+            return real;
         }
 
         private static string Format(object? value) => value switch

@@ -15,16 +15,15 @@ public sealed record FashionMnistSplit(byte[] Images, long[] Labels, int Count, 
 /// </summary>
 public static class FashionMnist
 {
-    public const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultFolder = Core.Configs.BuiltInDatasets.FashionMnistDefaultFolder;
 
     /// <summary>Environment variable that points at another folder holding the IDX files.</summary>
-    public const string FolderVariable = "SBIRLAB_FASHION_MNIST";
+    public const string FolderVariable = Core.Configs.BuiltInDatasets.FashionMnistVariable;
 
     public static readonly string[] ClassNames =
         ["t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"];
 
-    public static string ResolveFolder(string? folder) =>
-        folder ?? Environment.GetEnvironmentVariable(FolderVariable) ?? DefaultFolder;
+    public static string ResolveFolder(string? folder) => Core.Configs.BuiltInDatasets.FashionMnistFolder(folder);
 
     /// <summary>Reads "train" (60,000 images) or "test" (10,000 images).</summary>
     public static FashionMnistSplit Load(string split, string? folder = null)

@@ -1,4 +1,5 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets.Folders;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Models;
@@ -12,11 +13,6 @@ namespace SbirLab.Engine.Datasets;
 /// </summary>
 public static class SbirFolders
 {
-    /// <summary>Where preprocessed caches live: $SBIRLAB_CACHE, else the data folder's cache/.</summary>
-    public static string CacheFolder =>
-        Environment.GetEnvironmentVariable("SBIRLAB_CACHE")
-        ?? Path.Combine(Environment.GetEnvironmentVariable("SBIRLAB_DATA") ?? "data", "cache");
-
     public static DataBundle Load(RunConfig config, Action<string>? log = null)
     {
         var data = config.Data;
@@ -42,9 +38,12 @@ public static class SbirFolders
     private static PreprocessedCache Cache(string name, IReadOnlyList<LabelledImage> items, PreprocessOptions options)
     {
         if (items.Count == 0) throw new InvalidDataException($"{name}: no images found");
-        Directory.CreateDirectory(CacheFolder);
+        var caches = CacheFolder.Current;
         var key = Convert.ToHexString(PreprocessedCache.ComputeKey(items, options))[..16].ToLowerInvariant();
-        return PreprocessedCache.OpenOrBuild(Path.Combine(CacheFolder, $"{name}-{key}.cache"), items, options);
+        string path = Path.Combine(caches.Root, $"{name}-{key}{CacheFolder.Extension}");
+        if (File.Exists(path)) CacheFolder.Touch(path);
+        else caches.MakeRoom(path, CacheFolder.EstimateBytes(items.Count, options.Channels, options.Size));
+        return PreprocessedCache.OpenOrBuild(path, items, options);
     }
 
     private static string Existing(string field, string? path) =>

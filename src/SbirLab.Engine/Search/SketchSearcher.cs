@@ -77,14 +77,18 @@ public sealed class SketchSearcher : IDisposable
     /// </summary>
     public float Margin { get; }
 
-    /// <summary>Opens a completed run folder: its last checkpoint and its saved gallery index.</summary>
-    public static SketchSearcher Open(string runFolder)
+    /// <summary>
+    /// Opens a completed run folder: its last checkpoint and its saved gallery index; with <paramref name="roots"/>
+    /// its data must lie inside them (<see cref="ConfigException"/> otherwise).
+    /// </summary>
+    public static SketchSearcher Open(string runFolder, PathRoots? roots = null)
     {
         var folder = RunFolder.FromPath(runFolder);
         string indexPath = GalleryIndexBuilder.IndexPath(folder);
         if (!File.Exists(folder.LastCheckpoint)) throw new FileNotFoundException($"{folder.Root} has no checkpoint");
         if (!File.Exists(indexPath)) throw new FileNotFoundException($"{folder.Root} has no gallery index; evaluate the run first (sbirlab eval)");
         var config = Checkpoints.Config(folder.LastCheckpoint);
+        if (roots is not null) config = roots.Apply(config);
         var data = DataBundles.Load(config, withTraining: false);
         var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, _ => { });
         Checkpoints.LoadModelOnly(folder.LastCheckpoint, model);

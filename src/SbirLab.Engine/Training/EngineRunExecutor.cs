@@ -1,6 +1,5 @@
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
-using TorchSharp;
 
 namespace SbirLab.Engine.Training;
 
@@ -11,5 +10,5 @@ public sealed class EngineRunExecutor : IRunExecutor
         Trainer.Run(config, folder, observer, resumeFrom, stop);
 
     /// <summary>CUDA devices torch sees (0 on a CPU build or a machine without a GPU).</summary>
-    public int GpuCount => torch.cuda.is_available() ? torch.cuda.device_count() : 0;
+    public int GpuCount => TorchRuntime.CudaDeviceCount;
 }

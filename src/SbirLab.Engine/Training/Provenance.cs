@@ -4,22 +4,38 @@ using System.Text.Json;
 
 namespace SbirLab.Engine.Training;
 
-/// <summary>Where a run came from: code commit, seed, package versions, device, host.</summary>
+/// <summary>
+/// Where a run came from: code commit, seed, package versions, device and its hardware (GPU name and memory,
+/// or CPU model, cores and RAM), the libtorch it ran on (the external folder when SBIRLAB_LIBTORCH named one), host.
+/// </summary>
 public sealed record Provenance(
     string? CodeCommit,
     bool? DirtyTree,
     int Seed,
     string Device,
+    string DeviceName,
+    string? DeviceMemory,
+    long? DeviceMemoryBytes,
+    int? CpuCores,
+    string LibTorch,
+    string? LibTorchFolder,
+    string? LibTorchVersion,
+    string? LibTorchWarning,
     string Host,
     string Os,
     string Runtime,
     IReadOnlyDictionary<string, string> Packages,
     DateTimeOffset Created)
 {
-    public static Provenance Capture(int seed, string device)
+    public static Provenance Capture(int seed, TorchSharp.torch.Device device)
     {
         var (commit, dirty) = GitState();
-        return new Provenance(commit, dirty, seed, device, Environment.MachineName,
+        var hardware = TorchRuntime.Hardware(device);
+        var libTorch = TorchRuntime.LibTorch;
+        return new Provenance(commit, dirty, seed, TorchRuntime.Describe(device),
+            hardware.Name, hardware.Memory, hardware.MemoryBytes, hardware.Cores,
+            libTorch.Describe(), libTorch.ExternalFolder, libTorch.Version, libTorch.Warning,
+            Environment.MachineName,
             System.Runtime.InteropServices.RuntimeInformation.OSDescription, Environment.Version.ToString(),
             PackageVersions(), DateTimeOffset.UtcNow);
     }

@@ -47,6 +47,12 @@ public sealed class Trainer : IDisposable
         _optimizer = new Optimizer(_model.named_parameters(), config.Optimizer);
         _objective = new Objective(config, _device);
         _sampler = SamplerFactory.Create(config, _data.Train);
+        if (_sampler.BatchesPerEpoch == 0) // a run would "complete" without one step
+        {
+            Dispose();
+            throw new ConfigException([new ConfigError("batch.size", config.Batch.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"a batch of at most the {_data.Train.Count} training images of this data set")]);
+        }
         int stepsPerEpoch = StepsPerEpoch;
         _schedule = LearningRateSchedule.For(config, stepsPerEpoch);
         _evaluator = new RunEvaluator(config, _data, _device);
@@ -84,7 +90,7 @@ public sealed class Trainer : IDisposable
     private RunOutcome Train(CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
-        Provenance.Capture(_config.Seed, TorchRuntime.Describe(_device)).Save(_folder.Provenance);
+        Provenance.Capture(_config.Seed, _device).Save(_folder.Provenance);
         _observer.OnStart(new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
             StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description));
         var state = new LoopState(position.Step);

@@ -138,8 +138,9 @@ public static class SafeTensors
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > (ulong)(fileLength - 8) || headerLength > MaxHeaderLength)
         {
+            // The length is not quoted: for a file that is not safetensors at all it is just its first 8 bytes.
             throw new SafeTensorsFormatException(
-                $"{path}: header length {headerLength} exceeds the file ({fileLength - 8} bytes after the length field) or the 100 MiB limit.");
+                $"{path}: not a safetensors file (its 8-byte header length exceeds the file's {fileLength - 8} bytes after the length field or the 100 MiB limit).");
         }
 
         var json = new byte[headerLength];
@@ -160,7 +161,8 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new SafeTensorsFormatException($"{path}: header is not valid JSON ({e.Message}).");
+            // Position only: the parser's own message quotes the offending character of the file.
+            throw new SafeTensorsFormatException($"{path}: not a safetensors file (header is not valid JSON at byte {e.BytePositionInLine} of line {e.LineNumber + 1}).");
         }
 
         var tensors = new List<SafeTensorInfo>();

@@ -13,7 +13,13 @@ namespace SbirLab.Engine.Weights;
 /// </summary>
 public static class TorchSharpStateFile
 {
-    /// <summary>Loads every entry on the CPU in its stored dtype.</summary>
+    /// <summary>Longest entry name accepted (state-dict keys are short dotted paths).</summary>
+    private const int MaxNameLength = 1024;
+
+    /// <summary>
+    /// Loads every entry on the CPU in its stored dtype. Until the whole file has been read as a weight file, a
+    /// failure names entries by number only: in a file that is not one, a would-be "name" is just its bytes.
+    /// </summary>
     public static Dictionary<string, Tensor> Load(string path)
     {
         using var stream = File.OpenRead(path);
@@ -22,16 +28,19 @@ public static class TorchSharpStateFile
         try
         {
             var count = ReadLeb128(reader);
+            if (count > stream.Length / 3) // an entry takes at least a name length, a dtype and a rank byte
+                throw NotAWeightFile(path, "its entry count does not fit the file");
             for (long i = 0; i < count; i++)
             {
-                var name = reader.ReadString();
-                result[name] = ReadTensor(reader, name);
+                var name = ReadName(reader, path, i);
+                result[name] = ReadTensor(reader, path, i);
             }
+            if (stream.Position != stream.Length) throw NotAWeightFile(path, "bytes follow the last entry");
         }
         catch (EndOfStreamException)
         {
             DisposeAll(result);
-            throw new InvalidDataException($"{path}: file ended early; not a complete TorchSharp weight file.");
+            throw NotAWeightFile(path, "file ended early");
         }
         catch
         {
@@ -65,13 +74,31 @@ public static class TorchSharpStateFile
         }
     }
 
-    private static Tensor ReadTensor(BinaryReader reader, string name)
+    private static InvalidDataException NotAWeightFile(string path, string why) =>
+        new($"{path}: not a TorchSharp weight file ({why}).");
+
+    /// <summary>An entry's name, refused unless it looks like a state-dict key (letters, digits, '.', '_', '-').</summary>
+    private static string ReadName(BinaryReader reader, string path, long entry)
     {
-        var dtype = (ScalarType)ReadLeb128(reader);
+        var length = ReadLeb128(reader);
+        if (length is 0 or > MaxNameLength) throw NotAWeightFile(path, $"entry {entry}: no plausible name length");
+        var bytes = reader.ReadBytes((int)length);
+        if (bytes.Length < length) throw new EndOfStreamException();
+        if (!bytes.All(b => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'_' or (byte)'-'))
+            throw NotAWeightFile(path, $"entry {entry}: its name is not a state-dict key");
+        return Encoding.ASCII.GetString(bytes);
+    }
+
+    private static Tensor ReadTensor(BinaryReader reader, string path, long entry)
+    {
+        var code = ReadLeb128(reader);
+        if (!Enum.GetValues<ScalarType>().Any(t => Convert.ToInt64(t, System.Globalization.CultureInfo.InvariantCulture) == code))
+            throw NotAWeightFile(path, $"entry {entry}: unknown element type");
+        var dtype = Enum.GetValues<ScalarType>().First(t => Convert.ToInt64(t, System.Globalization.CultureInfo.InvariantCulture) == code);
         var rank = ReadLeb128(reader);
         if (rank > 64)
         {
-            throw new InvalidDataException($"Entry '{name}': rank {rank} is not plausible; not a TorchSharp weight file?");
+            throw NotAWeightFile(path, $"entry {entry}: implausible rank");
         }
 
         var shape = new long[rank];
@@ -80,10 +107,16 @@ public static class TorchSharpStateFile
             shape[d] = ReadLeb128(reader);
         }
 
-        var length = shape.Aggregate(1L, (a, b) => a * b) * SafeTensors.ElementSize(dtype);
-        if (length > int.MaxValue || length > reader.BaseStream.Length - reader.BaseStream.Position)
+        long elementSize;
+        try { elementSize = SafeTensors.ElementSize(dtype); }
+        catch (NotSupportedException) { throw NotAWeightFile(path, $"entry {entry}: unsupported element type"); }
+        long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        long length = elementSize;
+        foreach (var dimension in shape)
         {
-            throw new InvalidDataException($"Entry '{name}': {length} data bytes do not fit in the file.");
+            if (dimension > remaining) throw NotAWeightFile(path, $"entry {entry}: its data would run past the end of the file");
+            length = dimension == 0 ? 0 : length * dimension;
+            if (length > remaining) throw NotAWeightFile(path, $"entry {entry}: its data would run past the end of the file");
         }
 
         var tensor = empty(shape, dtype);

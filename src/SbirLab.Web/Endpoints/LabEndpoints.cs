@@ -32,7 +32,7 @@ public static class LabEndpoints
         if (file.Contains('/') || file.Contains('\\') || file.Contains("..", StringComparison.Ordinal) || !file.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             return Results.NotFound();
         var path = Path.Combine(store.Data.RunFolder(id).Pictures, file);
-        return File.Exists(path) ? Results.File(path, "image/png") : Results.NotFound();
+        return store.Data.IsPlainRunFile(id, path) ? Results.File(path, "image/png") : Results.NotFound(); // never a link
     }
 
     /// <summary>The store's zip of the run, written to a temporary file and streamed (deleted once sent).</summary>

@@ -63,6 +63,9 @@ public static class SearchEndpoints
 
     private static async Task<IResult> SearchStrokes(long id, HttpRequest request, SearchService search)
     {
+        // JSON only: text/plain is what another site's page may post without asking (no CORS preflight).
+        if (!request.HasJsonContentType())
+            return Error(StatusCodes.Status415UnsupportedMediaType, "a query is JSON: send it with Content-Type: application/json");
         var (body, tooLarge) = await ReadBody(request, MaxJsonBytes);
         if (tooLarge) return Error(StatusCodes.Status413PayloadTooLarge, $"a query may hold at most {MaxJsonBytes / 1048576} MiB of JSON");
         SketchQueryJson? query;
@@ -75,12 +78,15 @@ public static class SearchEndpoints
 
     private static async Task<IResult> SearchImage(long id, HttpRequest request, SearchService search, int k = 10, string? index = null)
     {
+        if (UploadRefusal(request) is { } refusal) return refusal;
         byte[] file;
         if (request.HasFormContentType)
         {
+            if (request.ContentLength > SketchSearcher.MaxUploadBytes + 64 * 1024) return TooLargeUpload();
             IFormCollection form;
             try { form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = SketchSearcher.MaxUploadBytes }); }
-            catch (InvalidDataException) { return TooLargeUpload(); }
+            catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)) { return TooLargeUpload(); }
+            catch (Exception e) when (e is InvalidDataException or IOException) { return Error(StatusCodes.Status400BadRequest, "the multipart form could not be read; send the image as its first file"); }
             if (form.Files.Count == 0) return Error(StatusCodes.Status400BadRequest, "the form holds no file");
             if (form.Files[0].Length > SketchSearcher.MaxUploadBytes) return TooLargeUpload();
             using var copy = new MemoryStream();
@@ -94,6 +100,19 @@ public static class SearchEndpoints
             file = body;
         }
         return await Answer(id, request, search, () => search.SearchAsync(id, file, k, ParseIndex(index)));
+    }
+
+    /// <summary>
+    /// An upload is a multipart form (its first file) or the image itself as the body (no type, image/*, or
+    /// application/octet-stream). A URL-encoded form or text is answered 415 with what to send instead.
+    /// </summary>
+    private static IResult? UploadRefusal(HttpRequest request)
+    {
+        string? type = request.ContentType;
+        if (string.IsNullOrEmpty(type) || request.HasFormContentType && type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase)) return null;
+        if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)) return null;
+        return Error(StatusCodes.Status415UnsupportedMediaType,
+            $"an upload is a multipart/form-data form with the image as its first file, or the image itself as the body (image/png, image/jpeg…), not {type.Split(';')[0]}");
     }
 
     private static async Task<IResult> GalleryImage(long id, int index, SearchService search, HttpResponse response)

@@ -50,3 +50,10 @@ public static class ChartLines
         return line with { X = keep.Select(i => line.X[i]).ToArray(), Y = keep.Select(i => line.Y[i]).ToArray() };
     }
 }
+
+/// <summary>Text for Plotly labels: Plotly renders <c>&lt;a href&gt;</c>, <c>&lt;b&gt;</c>, <c>&lt;br&gt;</c> and entities in names and titles, so user text is entity-escaped (Plotly shows the entities as the characters).</summary>
+public static class PlotlyText
+{
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+}

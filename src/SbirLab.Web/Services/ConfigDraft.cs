@@ -11,13 +11,16 @@ namespace SbirLab.Web.Services;
 /// </summary>
 public sealed class ConfigDraft
 {
+    private readonly HostLimits? _limits;
     private JsonObject _root;
 
-    public ConfigDraft(RunConfig config)
+    /// <summary>A draft checked against <paramref name="limits"/> (the lab's roots and memory budget) when given.</summary>
+    public ConfigDraft(RunConfig config, HostLimits? limits = null)
     {
+        _limits = limits;
         _root = ToNode(config);
         Config = config;
-        Errors = ConfigValidator.Validate(config);
+        Errors = ConfigValidator.Validate(config, limits);
     }
 
     /// <summary>The edited config; the last readable one when the JSON holds a value of the wrong kind.</summary>
@@ -84,7 +87,7 @@ public sealed class ConfigDraft
         {
             Config = ConfigJson.ParseUnvalidated(_root.ToJsonString());
             _root = ToNode(Config);
-            Errors = ConfigValidator.Validate(Config);
+            Errors = ConfigValidator.Validate(Config, _limits);
         }
         catch (ConfigException e)
         {

@@ -55,7 +55,7 @@ public sealed class EmbeddingMaps(RunStore store)
     public EmbeddingMapData Compute(long runId, MapProjection projection)
     {
         string checkpoint = Checkpoint(runId) ?? throw new InvalidOperationException($"run {runId} has no checkpoint yet");
-        var config = Checkpoints.Config(checkpoint);
+        var config = store.Data.Roots.Apply(Checkpoints.Config(checkpoint)); // its data only from the lab's roots
         var device = TorchRuntime.Resolve(config.Device);
         using var data = DataBundles.Load(config);
         using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, _ => { });

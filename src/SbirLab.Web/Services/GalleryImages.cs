@@ -29,8 +29,9 @@ public sealed class GalleryImages(RunStore store) : IDisposable
     public byte[]? Png(long runId, ImageSetKind kind, int index)
     {
         RunConfig config;
-        try { config = store.Config(runId); }
-        catch (KeyNotFoundException) { return null; }
+        // Only data inside the lab's roots is ever served, also for runs recorded before roots were checked.
+        try { config = store.Data.Roots.Apply(store.Config(runId)); }
+        catch (Exception e) when (e is KeyNotFoundException or ConfigException) { return null; }
         var data = Bundle(config);
         var set = kind == ImageSetKind.Query ? data.Queries : data.Gallery;
         if (index < 0 || index >= set.Count) return null;

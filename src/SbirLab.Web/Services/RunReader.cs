@@ -146,9 +146,9 @@ public sealed class RunReader(RunStore store)
     private static IEnumerable<ProvenanceItem> EngineProvenance(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(path));
-        foreach (var name in new[] { "os", "runtime" })
+        foreach (var (name, label) in new[] { ("deviceName", "device name"), ("deviceMemory", "device memory"), ("libTorch", "libtorch"), ("libTorchWarning", "libtorch warning"), ("os", "os"), ("runtime", "runtime") })
             if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-                yield return new ProvenanceItem(name, value.GetString() ?? "");
+                yield return new ProvenanceItem(label, value.GetString() ?? "");
     }
 
     private static string Time(DateTime? time) =>

@@ -99,7 +99,7 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
             config.Evaluation.Index, run.FinishedAt);
     }
 
-    private SketchSearcher Load(long runId) => SketchSearcher.Open(store.Data.RunFolder(runId).Root);
+    private SketchSearcher Load(long runId) => SketchSearcher.Open(store.Data.RunFolder(runId).Root, store.Data.Roots);
 
     public void Dispose()
     {

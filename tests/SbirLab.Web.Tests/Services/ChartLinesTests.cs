@@ -8,6 +8,15 @@ public sealed class ChartLinesTests
         new("loss", Enumerable.Range(0, n).Select(i => (double)i).ToArray(), Enumerable.Range(0, n).Select(i => 1.0 / (i + 1)).ToArray(), "#000");
 
     [Fact]
+    public void A_run_name_reaches_plotly_as_text_not_as_its_pseudo_html()
+    {
+        var line = new ChartLine("<a href=\"javascript:alert(1)\">run</a> & <b>x</b>", [0], [1], "#000");
+        string json = System.Text.Json.JsonSerializer.Serialize(SbirLab.Web.Components.Shared.LineChart.Trace(line));
+        using var trace = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("&lt;a href=\"javascript:alert(1)\"&gt;run&lt;/a&gt; &amp; &lt;b&gt;x&lt;/b&gt;", trace.RootElement.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public void Short_series_pass_whole()
     {
         var line = Series(ChartLines.MaxPoints);

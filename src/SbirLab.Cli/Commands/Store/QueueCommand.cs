@@ -21,10 +21,10 @@ internal static class QueueCommand
         };
         command.SetAction(result =>
         {
-            RunConfig config;
-            try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets)); }
-            catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
             using var store = StoreCommands.OpenStore(result);
+            RunConfig config;
+            try { config = ConfigJson.Load(result.GetValue(file)!, result.GetValue(sets), store.Data.Limits); }
+            catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
             using var service = new RunService(store);
             long id = service.Queue(config, result.GetValue(name), result.GetValue(experiment), result.GetValue(tags));
             AnsiConsole.MarkupLine($"queued run [bold]{id}[/] ({Markup.Escape(result.GetValue(name) ?? config.Name)}) in {Markup.Escape(store.Data.Root)}");

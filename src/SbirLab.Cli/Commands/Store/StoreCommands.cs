@@ -30,5 +30,10 @@ public static class StoreCommands
     }
 
     /// <summary>Opens the store of the parsed command line's data folder (creating and migrating it when needed).</summary>
-    internal static RunStore OpenStore(ParseResult result) => RunStore.Open(Data(result));
+    internal static RunStore OpenStore(ParseResult result)
+    {
+        var store = RunStore.Open(Data(result));
+        foreach (var warning in store.Identity.StartWarnings) Console.Error.WriteLine("warning: " + warning);
+        return store;
+    }
 }

@@ -16,10 +16,10 @@ internal static class StoreTraining
 {
     public static async Task<int> Run(ParseResult result, string configPath, string[] sets, CancellationToken token)
     {
-        RunConfig config;
-        try { config = ConfigJson.Load(configPath, sets); }
-        catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         using var store = StoreCommands.OpenStore(result);
+        RunConfig config;
+        try { config = ConfigJson.Load(configPath, sets, store.Data.Limits); }
+        catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         using var service = new RunService(store);
         var progress = new ConsoleProgress();
         long runId = 0;

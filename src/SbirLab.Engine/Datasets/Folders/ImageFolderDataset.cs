@@ -111,7 +111,7 @@ public sealed class ImageFolderDataset
             }
 
             var (path, className) = SplitListLine(line)
-                ?? throw new InvalidDataException($"{listFile}:{lineNumber}: expected 'path<TAB>class', got '{line}'.");
+                ?? throw new InvalidDataException($"{listFile}: line {lineNumber} is not 'path<TAB>class'; not a list file?"); // never quoted: the file may be anything
             items.Add(new ImageItem(Path.GetFullPath(Path.Combine(folder, path)), className));
         }
 

@@ -147,7 +147,7 @@ public partial class LineChart : IDisposable
 
     private object Layout() => new
     {
-        title = new { text = Title },
+        title = new { text = PlotlyText.Escape(Title) },
         height = Height,
         margin = new { l = 56, r = 16, t = 40, b = LegendShown ? 70 : 44 },
         xaxis = Axis(XTitle, LogX),
@@ -161,7 +161,7 @@ public partial class LineChart : IDisposable
     {
         var axis = new Dictionary<string, object?>
         {
-            ["title"] = new { text = title },
+            ["title"] = new { text = PlotlyText.Escape(title) },
             ["type"] = log ? "log" : "linear",
             ["visible"] = _lines.Count > 0,
         };
@@ -169,10 +169,11 @@ public partial class LineChart : IDisposable
         return axis;
     }
 
-    private static object Trace(ChartLine line) => new
+    /// <summary>One line as a Plotly trace. Its name is escaped: Plotly reads names as pseudo-HTML (links, tags), and names come from users.</summary>
+    internal static object Trace(ChartLine line) => new
     {
         type = "scatter",
-        name = line.Name,
+        name = PlotlyText.Escape(line.Name),
         mode = line.Mode,
         x = line.X,
         y = Values(line.Y),
