@@ -1,3 +1,4 @@
+using SbirLab.Engine.Configs;
 using SbirLab.Engine.Losses;
 using SbirLab.Engine.Miners;
 using static SbirLab.Engine.Tests.Losses.BatchReference;
@@ -73,5 +74,33 @@ public class LossFactoryTests
         var direct = new TripletLoss(0.2).Compute(embeddings, labels, new HardMiner());
 
         Assert.Equal(Scalar(direct.Loss), Scalar(viaFactory.Loss), 6);
+    }
+
+    [Theory]
+    [InlineData("pairs", true)]
+    [InlineData("pk", false)]
+    public void TheConfigsContrastiveLossFollowsItsSampler(string sampler, bool pairedHalves)
+    {
+        using var generator = new Generator(1, CPU);
+        var config = new RunConfig
+        {
+            Loss = new LossConfig { Embedding = "contrastive", EmbeddingWeight = 0.4, CrossEntropyWeight = 0.6, Margin = 1.5 },
+            Batch = new BatchConfig { Sampler = sampler },
+        };
+
+        var loss = Assert.IsType<ContrastiveLoss>(LossFactory.For(config, generator));
+
+        Assert.Equal((1.5, pairedHalves), (loss.Margin, loss.PairedHalves));
+    }
+
+    [Theory]
+    [InlineData("none", 1.0)]
+    [InlineData("triplet", 0.0)]
+    public void ACrossEntropyOnlyConfigHasNoEmbeddingLoss(string embedding, double weight)
+    {
+        using var generator = new Generator(1, CPU);
+        var config = new RunConfig { Loss = new LossConfig { Embedding = embedding, EmbeddingWeight = weight, CrossEntropyWeight = 1 } };
+
+        Assert.Null(LossFactory.For(config, generator));
     }
 }
