@@ -22,15 +22,21 @@ public static class TorchRuntime
             : $"cpu ({torch.get_num_threads()} threads)";
     }
 
-    public static torch.Device Resolve(string? requested) => requested?.ToLowerInvariant() switch
+    /// <summary>The device a config names ("auto", "cpu", "cuda:0", ...); the runtime is initialised first either way.</summary>
+    public static torch.Device Resolve(string? requested)
     {
-        null or "" or "auto" => Device,
-        "cpu" => torch.CPU,
-        var other => torch.device(other),
-    };
+        var automatic = Device; // the runtime's settings must precede the first torch call, whatever the device
+        return requested?.ToLowerInvariant() switch
+        {
+            null or "" or "auto" => automatic,
+            "cpu" => torch.CPU,
+            var other => torch.device(other),
+        };
+    }
 
     private static torch.Device Initialise()
     {
+        OpenMpWaitPolicy.PreferPassive();
         NativeAllocator.KeepFreedMemory();
         torch.set_num_threads(Environment.ProcessorCount);
         return torch.cuda.is_available() ? torch.CUDA : torch.CPU;

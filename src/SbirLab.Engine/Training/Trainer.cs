@@ -48,7 +48,7 @@ public sealed class Trainer : IDisposable
         _sampler = SamplerFactory.Create(config, _data.Train);
         int stepsPerEpoch = StepsPerEpoch;
         _schedule = LearningRateSchedule.For(config, stepsPerEpoch);
-        _evaluator = new RunEvaluator(config, _data, _device);
+        _evaluator = new RunEvaluator(config, _data.Evaluation, _device, _data.Description);
     }
 
     private int StepsPerEpoch => _config.Training.MaxStepsPerEpoch > 0
