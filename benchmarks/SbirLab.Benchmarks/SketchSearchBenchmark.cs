@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Benchmarks;
 
@@ -50,7 +51,7 @@ public static partial class SketchSearchBenchmark
         var (runId, config) = TrainedRun(data);
         var drawings = Drawings(config, Math.Max(queries, 200));
         using var lab = await LabProcess.StartAsync(data);
-        Console.WriteLine($"lab at {lab.BaseUrl}, run {runId} ({config.Data.Dataset})");
+        Console.WriteLine($"lab at {lab.BaseUrl}, run {runId} ({config.Data.Dataset.Name()})");
 
         if (queries > 0)
         {
@@ -63,7 +64,7 @@ public static partial class SketchSearchBenchmark
         }
         Console.WriteLine();
         Console.WriteLine($"server throughput: {clients} concurrent HTTP clients on loopback, at most {requests} requests or {seconds:0} s per index");
-        foreach (var index in new[] { "exact", "hnsw" })
+        foreach (var index in OptionNames.Of<IndexKind>())
             await Throughput(lab.BaseUrl, runId, drawings, index, clients, requests, TimeSpan.FromSeconds(seconds));
         Console.WriteLine($"load average after: {LoadAverage()}");
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 
 namespace SbirLab.Benchmarks;

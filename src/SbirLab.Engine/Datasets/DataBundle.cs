@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Models;
 
@@ -45,10 +45,9 @@ public static class DataBundles
     /// <summary>Loads a run's training set and evaluation sets.</summary>
     public static DataBundle Load(RunConfig config, Action<string>? log = null) => config.Data.Dataset switch
     {
-        "fashion-mnist" => FashionMnistPhotos(config),
-        "fashion-mnist-sketch" => FashionMnistSketches(config),
-        "folders" => SbirFolders.Load(config, log),
-        _ => throw UnknownDataset(config),
+        DatasetKind.FashionMnist => FashionMnistPhotos(config),
+        DatasetKind.FashionMnistSketch => FashionMnistSketches(config),
+        DatasetKind.Folders => SbirFolders.Load(config, log),
     };
 
     /// <summary>
@@ -57,14 +56,10 @@ public static class DataBundles
     /// </summary>
     public static EvaluationSets LoadEvaluation(RunConfig config, Action<string>? log = null) => config.Data.Dataset switch
     {
-        "fashion-mnist" => FashionMnistPhotoEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
-        "fashion-mnist-sketch" => FashionMnistSketchEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
-        "folders" => SbirFolders.LoadEvaluation(config, log),
-        _ => throw UnknownDataset(config),
+        DatasetKind.FashionMnist => FashionMnistPhotoEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
+        DatasetKind.FashionMnistSketch => FashionMnistSketchEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
+        DatasetKind.Folders => SbirFolders.LoadEvaluation(config, log),
     };
-
-    private static ConfigException UnknownDataset(RunConfig config) =>
-        new([new ConfigError("data.dataset", config.Data.Dataset, "one of " + string.Join(", ", ConfigValidator.Datasets))]);
 
     /// <summary>Seed 004: train on the training split, query the test subset against itself.</summary>
     private static DataBundle FashionMnistPhotos(RunConfig config)

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Miners;
@@ -10,7 +11,7 @@ namespace SbirLab.Engine.Miners;
 public sealed class HardMiner : TripletMiner
 {
     /// <inheritdoc />
-    public override string Name => "hard";
+    public override string Name => MinerKind.Hard.Name();
 
     /// <inheritdoc />
     protected override TripletIndices Select(MiningBatch batch)

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Miners;
@@ -35,7 +36,7 @@ public sealed class SemiHardMiner : TripletMiner
     public double Margin { get; }
 
     /// <inheritdoc />
-    public override string Name => "semi-hard";
+    public override string Name => MinerKind.SemiHard.Name();
 
     /// <inheritdoc />
     protected override TripletIndices Select(MiningBatch batch)

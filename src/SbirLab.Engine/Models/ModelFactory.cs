@@ -1,6 +1,7 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Engine.Weights;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Models;
 
@@ -9,7 +10,7 @@ public static class ModelFactory
 {
     public static SiameseOptions Options(ModelConfig model, int numClasses) => new(
         SketchBackbone: model.Backbone,
-        TwoBranch: model.Siamese == "two-branch",
+        TwoBranch: model.Siamese == SiameseKind.TwoBranch,
         UseHead: model.EmbeddingHead,
         HiddenDim: model.HiddenDim,
         EmbeddingDim: model.EmbeddingDim,

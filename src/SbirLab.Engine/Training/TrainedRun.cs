@@ -1,4 +1,5 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using TorchSharp;

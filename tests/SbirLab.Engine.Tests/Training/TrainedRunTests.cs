@@ -1,4 +1,5 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Training;
@@ -24,11 +25,11 @@ public sealed class TrainedRunTests : IDisposable
             File.CreateSymbolicLink(Path.Combine(_testOnlyData, Path.GetFileName(file)), file);
     }
 
-    private RunConfig Config(string dataset) => new()
+    private RunConfig Config(DatasetKind dataset) => new()
     {
         Name = "trained-run",
         Seed = 3,
-        Loss = new LossConfig { Embedding = "triplet", EmbeddingWeight = 1, CrossEntropyWeight = 1, Margin = 0.2, Anchors = 10 },
+        Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, EmbeddingWeight = 1, CrossEntropyWeight = 1, Margin = 0.2, Anchors = 10 },
         Data = new DataConfig { Dataset = dataset, Root = _testOnlyData },
         Evaluation = new EvaluationConfig { PerClass = 20, Queries = 30, PrecisionAtK = [1, 5], ExampleTopK = 5 },
     };
@@ -45,9 +46,9 @@ public sealed class TrainedRunTests : IDisposable
     }
 
     [Theory]
-    [InlineData("fashion-mnist", 30, 200)]
-    [InlineData("fashion-mnist-sketch", 30, 9800)]
-    public void ARunOpensWithoutItsTrainingSet(string dataset, int queries, int gallery)
+    [InlineData(DatasetKind.FashionMnist, 30, 200)]
+    [InlineData(DatasetKind.FashionMnistSketch, 30, 9800)]
+    public void ARunOpensWithoutItsTrainingSet(DatasetKind dataset, int queries, int gallery)
     {
         var config = Config(dataset);
         var (folder, _) = SavedRun(config);
@@ -66,7 +67,7 @@ public sealed class TrainedRunTests : IDisposable
     [Fact]
     public void TheNetworkIsInEvalModeWithTheCheckpointsWeights()
     {
-        var config = Config("fashion-mnist");
+        var config = Config(DatasetKind.FashionMnist);
         var (folder, saved) = SavedRun(config);
         using var _ = saved;
         saved.eval();
@@ -88,12 +89,12 @@ public sealed class TrainedRunTests : IDisposable
     public void ACheckpointOfAnotherNetworkIsRefused()
     {
         // ConvNet weights stored under a config that names ResNet-18: the network it builds finds none of its tensors.
-        var config = Config("fashion-mnist");
+        var config = Config(DatasetKind.FashionMnist);
         var folder = new RunFolder(RepoPaths.TempFolder("trained-run"));
         _folders.Add(folder.Root);
         using var convNet = ModelFactory.Create(config, 10, _ => { });
         using var optimizer = new Optimizer(convNet.named_parameters(), config.Optimizer);
-        Checkpoints.Save(folder, convNet, optimizer, 1, 0, 10, config with { Model = config.Model with { Backbone = "resnet18" } });
+        Checkpoints.Save(folder, convNet, optimizer, 1, 0, 10, config with { Model = config.Model with { Backbone = BackboneKind.ResNet18 } });
 
         Assert.Throws<InvalidDataException>(() => TrainedRun.Open(folder.Root).Dispose());
     }

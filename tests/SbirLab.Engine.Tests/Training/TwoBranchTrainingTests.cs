@@ -1,4 +1,5 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 
 namespace SbirLab.Engine.Tests.Training;
@@ -10,8 +11,8 @@ public class TwoBranchTrainingTests
     [Fact]
     public void TwoBranchesAlignTheDomainsAsWellAsSharedWeights()
     {
-        double twoBranch = FinalMap(TwinConfig("two-branch"));
-        double shared = FinalMap(TwinConfig("shared"));
+        double twoBranch = FinalMap(TwinConfig(SiameseKind.TwoBranch));
+        double shared = FinalMap(TwinConfig(SiameseKind.Shared));
 
         // Measured here: 0.593 two branches, 0.617 shared. Before the shared head ran once over both domains, two
         // branches scored about a third of shared weights on this twin (0.26 against 0.78 after 10 epochs).
@@ -19,17 +20,17 @@ public class TwoBranchTrainingTests
     }
 
     /// <summary>fm-sketch-triplet, cut to a few hundred steps: triplet + CE (0.4 / 0.6) on PK batches of photo–sketch pairs.</summary>
-    private static RunConfig TwinConfig(string siamese) => new()
+    private static RunConfig TwinConfig(SiameseKind siamese) => new()
     {
         Name = $"twin-{siamese}",
         Seed = 1,
-        Model = new ModelConfig { Backbone = "convnet", Siamese = siamese, EmbeddingHead = true, HiddenDim = 256, EmbeddingDim = 128 },
-        Loss = new LossConfig { Embedding = "triplet", EmbeddingWeight = 0.4, CrossEntropyWeight = 0.6, Margin = 0.2, Miner = "all" },
-        Batch = new BatchConfig { Sampler = "pk", Classes = 10, Items = 8, ImagesPerItem = 2 },
+        Model = new ModelConfig { Backbone = BackboneKind.ConvNet, Siamese = siamese, EmbeddingHead = true, HiddenDim = 256, EmbeddingDim = 128 },
+        Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, EmbeddingWeight = 0.4, CrossEntropyWeight = 0.6, Margin = 0.2, Miner = MinerKind.All },
+        Batch = new BatchConfig { Sampler = SamplerKind.Pk, Classes = 10, Items = 8, ImagesPerItem = 2 },
         Optimizer = new OptimizerConfig { LearningRate = 0.05, Momentum = 0.9, WeightDecay = 0.0001 },
-        Schedule = new ScheduleConfig { Name = "cosine", WarmupEpochs = 0.2 },
+        Schedule = new ScheduleConfig { Name = ScheduleKind.Cosine, WarmupEpochs = 0.2 },
         Training = new TrainingConfig { Epochs = 3, EvaluateEvery = 3 },
-        Data = new DataConfig { Dataset = "fashion-mnist-sketch", TrainLimit = 4000 },
+        Data = new DataConfig { Dataset = DatasetKind.FashionMnistSketch, TrainLimit = 4000 },
         Evaluation = new EvaluationConfig { PerClass = 40, Queries = 400, PrecisionAtK = [1], ExampleTopK = 5 },
     };
 

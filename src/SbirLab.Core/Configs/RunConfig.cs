@@ -1,4 +1,4 @@
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// Everything a run needs, as one typed record. Serialised as JSON (camelCase) and stored verbatim
@@ -30,13 +30,13 @@ public sealed record RunConfig
 public sealed record ModelConfig
 {
     /// <summary>"convnet" (seed 004), "resnet18", "resnet34" or "resnet50".</summary>
-    public string Backbone { get; init; } = "convnet";
+    public BackboneKind Backbone { get; init; } = BackboneKind.ConvNet;
 
     /// <summary>
     /// "shared": one network embeds both domains (seeds 001, 002, 004); "two-branch": a sketch and a
     /// photo backbone joined by shared FC layers (seed 000).
     /// </summary>
-    public string Siamese { get; init; } = "shared";
+    public SiameseKind Siamese { get; init; } = SiameseKind.Shared;
 
     /// <summary>
     /// Adds seed 000's two shared FC layers (Linear → BatchNorm → ReLU → Linear) on the backbone
@@ -67,7 +67,7 @@ public sealed record ModelConfig
 public sealed record LossConfig
 {
     /// <summary>"none", "contrastive", "triplet" or "smooth-ap".</summary>
-    public string Embedding { get; init; } = "none";
+    public EmbeddingLossKind Embedding { get; init; } = EmbeddingLossKind.None;
 
     public double EmbeddingWeight { get; init; } = 1.0;
     public double CrossEntropyWeight { get; init; } = 1.0;
@@ -79,17 +79,21 @@ public sealed record LossConfig
     public double Tau { get; init; } = 0.01;
 
     /// <summary>Triplet miner: "batch-all" (first k anchors, seed 004), "all", "semi-hard", "hard".</summary>
-    public string Miner { get; init; } = "batch-all";
+    public MinerKind Miner { get; init; } = MinerKind.BatchAll;
 
     /// <summary>How many of a batch's first entries act as anchors (seed 004: 10).</summary>
     public int Anchors { get; init; } = 10;
+
+    /// <summary>Whether the objective has a metric-learning term (an embedding loss with a positive weight).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasEmbeddingTerm => Embedding != EmbeddingLossKind.None && EmbeddingWeight > 0;
 }
 
 /// <summary>How batches are drawn.</summary>
 public sealed record BatchConfig
 {
     /// <summary>"shuffle" (without replacement), "pk" (n classes × m items × l images) or "pairs".</summary>
-    public string Sampler { get; init; } = "shuffle";
+    public SamplerKind Sampler { get; init; } = SamplerKind.Shuffle;
 
     public int Size { get; init; } = 100;
 
@@ -109,7 +113,7 @@ public sealed record BatchConfig
 public sealed record OptimizerConfig
 {
     /// <summary>"sgd" (the seeds' optimizer) or "adam".</summary>
-    public string Name { get; init; } = "sgd";
+    public OptimizerKind Name { get; init; } = OptimizerKind.Sgd;
 
     public double LearningRate { get; init; } = 0.01;
     public double Momentum { get; init; } = 0.9;
@@ -120,7 +124,7 @@ public sealed record OptimizerConfig
 public sealed record ScheduleConfig
 {
     /// <summary>"cosine" (seed 000) or "constant".</summary>
-    public string Name { get; init; } = "cosine";
+    public ScheduleKind Name { get; init; } = ScheduleKind.Cosine;
 
     /// <summary>Linear warm-up from 0 over this many epochs (fractions allowed).</summary>
     public double WarmupEpochs { get; init; }
@@ -152,7 +156,7 @@ public sealed record DataConfig
     /// "fashion-mnist" (seed 004: photos only), "fashion-mnist-sketch" (pseudo-sketch queries, photo
     /// gallery) or "folders" (real SBIR sets on disk).
     /// </summary>
-    public string Dataset { get; init; } = "fashion-mnist";
+    public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
 
     /// <summary>Folder of the data; null: the dataset's default (Debian's package for FashionMNIST).</summary>
     public string? Root { get; init; }
@@ -181,6 +185,9 @@ public sealed record DataConfig
 
 public sealed record EvaluationConfig
 {
+    /// <summary>Most points an embedding map may have: exact t-SNE keeps 16·N² bytes (400 MB at this size).</summary>
+    public const int MaxMapPoints = 5000;
+
     /// <summary>Test images per class in the evaluation subset (seed 004: 100).</summary>
     public int PerClass { get; init; } = 100;
 
@@ -193,7 +200,7 @@ public sealed record EvaluationConfig
     public int ExampleTopK { get; init; } = 10;
 
     /// <summary>The gallery index searches use by default: "exact" or "hnsw" (both are saved with the run).</summary>
-    public string Index { get; init; } = "exact";
+    public IndexKind Index { get; init; } = IndexKind.Exact;
 
     /// <summary>Points of the t-SNE / PCA embedding map (0: no map); exact t-SNE costs O(N²).</summary>
     public int MapPoints { get; init; } = 1000;
