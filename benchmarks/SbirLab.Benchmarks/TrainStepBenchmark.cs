@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using SbirLab.Engine;
 using SbirLab.Core.Configs;
+using SbirLab.Engine;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Training;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Weights;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

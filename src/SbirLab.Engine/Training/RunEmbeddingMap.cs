@@ -1,9 +1,9 @@
 using System.Text.Json;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Projection;
 using SbirLab.Engine.Reports;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

@@ -1,8 +1,8 @@
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Reports;
 using ReportRecallRatio = SbirLab.Engine.Reports.RecallRatioCurve;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SbirLab.Core.Runs;
 using SbirLab.Engine;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
@@ -7,7 +8,6 @@ using SbirLab.Engine.Training;
 using SbirLab.Store;
 using TorchSharp;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

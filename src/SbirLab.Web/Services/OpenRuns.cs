@@ -1,6 +1,6 @@
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
-using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
 

@@ -1,5 +1,5 @@
-using SbirLab.Core.Configs;
 using Microsoft.Extensions.DependencyInjection;
+using SbirLab.Core.Configs;
 using SbirLab.Store;
 using SbirLab.Web.Services;
 using SearchPage = SbirLab.Web.Components.Pages.Search;
