@@ -54,7 +54,7 @@ public static class LabApp
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LiveRunFeeds>();
-        services.AddSingleton<GalleryImages>();
+        services.AddSingleton(sp => new OpenRuns(sp.GetRequiredService<RunStore>()));
         services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();

@@ -52,7 +52,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton(Templates);
         services.AddSingleton(Reader);
         services.AddSingleton<LiveRunFeeds>();
-        services.AddSingleton<GalleryImages>();
+        services.AddSingleton(sp => new OpenRuns(sp.GetRequiredService<RunStore>()));
         services.AddSingleton(new RunExporter(Store));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton(new DatabaseWatch(Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseWatch>.Instance));

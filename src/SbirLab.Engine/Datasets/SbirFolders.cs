@@ -17,23 +17,39 @@ public static class SbirFolders
     {
         var data = config.Data;
         var training = CrossDomainDataset.Open(Existing("data.trainSketches", data.TrainSketches), Existing("data.trainPhotos", data.TrainPhotos));
-        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
         if (training.Classes.Count == 0)
             throw new InvalidDataException($"no class appears in both {data.TrainSketches} and {data.TrainPhotos}; class folder names must match (case, spaces and underscores are ignored)");
-        var options = new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad };
-        var normalisation = config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey;
+        var (options, normalisation) = Preprocessing(config);
         var train = new CachedImageSet(
             [(Cache("train-sketches", training.SketchItems, options), Domain.Sketch), (Cache("train-photos", training.PhotoItems, options), Domain.Photo)],
             normalisation);
-        var queries = new CachedImageSet([(Cache("eval-queries", evaluation.Queries, options), Domain.Sketch)], normalisation);
-        var gallery = new CachedImageSet([(Cache("eval-gallery", evaluation.Gallery, options), Domain.Photo)], normalisation);
-        int skipped = train.Skipped + queries.Skipped + gallery.Skipped;
+        var evaluation = LoadEvaluation(config, null);
         log?.Invoke($"data: {training.Classes.Count} training classes in both domains" +
             (training.SketchOnlyClasses.Count + training.PhotoOnlyClasses.Count > 0 ? $" ({training.SketchOnlyClasses.Count} sketch-only, {training.PhotoOnlyClasses.Count} photo-only left out)" : "") +
-            $"; {skipped} unreadable images skipped");
-        string description = $"folders: {train.Count} training images ({training.Classes.Count} classes); {queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)";
-        return new DataBundle(train, queries, gallery, null, evaluation.Classes, description) { TrainClasses = training.Classes.Count };
+            $"; {train.Skipped + Skipped(evaluation)} unreadable images skipped");
+        string description = $"folders: {train.Count} training images ({training.Classes.Count} classes); {evaluation.Description}";
+        return new DataBundle(train, evaluation, description) { TrainClasses = training.Classes.Count };
     }
+
+    /// <summary>The evaluation queries and gallery only; the training folders are not read.</summary>
+    public static EvaluationSets LoadEvaluation(RunConfig config, Action<string>? log = null)
+    {
+        var data = config.Data;
+        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
+        var (options, normalisation) = Preprocessing(config);
+        var queries = new CachedImageSet([(Cache("eval-queries", evaluation.Queries, options), Domain.Sketch)], normalisation);
+        var gallery = new CachedImageSet([(Cache("eval-gallery", evaluation.Gallery, options), Domain.Photo)], normalisation);
+        var sets = new EvaluationSets(queries, gallery, null, evaluation.Classes,
+            $"{queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)");
+        log?.Invoke($"evaluation data: {Skipped(sets)} unreadable images skipped");
+        return sets;
+    }
+
+    private static (PreprocessOptions Options, ImageNormalisation Normalisation) Preprocessing(RunConfig config) =>
+        (new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad },
+            config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey);
+
+    private static int Skipped(EvaluationSets sets) => ((CachedImageSet)sets.Queries).Skipped + ((CachedImageSet)sets.Gallery).Skipped;
 
     private static PreprocessedCache Cache(string name, IReadOnlyList<LabelledImage> items, PreprocessOptions options)
     {

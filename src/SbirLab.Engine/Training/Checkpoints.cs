@@ -79,6 +79,27 @@ public static class Checkpoints
         return report;
     }
 
+    /// <summary>
+    /// Loads a checkpoint's model tensors into a network built without its classifier (for embedding only):
+    /// every tensor of the network must be there with its shape; the classifier's tensors are left over.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit the network.</exception>
+    public static void LoadEmbeddingNetwork(string path, SiameseNetwork model)
+    {
+        Describe(path);
+        var tensors = SafeTensors.Load(path);
+        try
+        {
+            var report = StateDictImporter.Apply(model, tensors, ModelPrefix);
+            if (report.MissingExceptBatchCounters.Count > 0 || report.Mismatched.Count > 0)
+                throw new InvalidDataException("checkpoint does not fit the model: " + report.ToText());
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
     private static string LoadModel(Dictionary<string, Tensor> tensors, SiameseNetwork model, bool strict)
     {
         var report = StateDictImporter.Apply(model, tensors, ModelPrefix);

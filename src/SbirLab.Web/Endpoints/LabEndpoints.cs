@@ -20,11 +20,21 @@ public static class LabEndpoints
         return app;
     }
 
-    private static IResult Image(long id, string set, int index, GalleryImages images)
+    /// <summary>
+    /// A query or gallery image of a run's evaluation: the ranked grid, the embedding map's thumbnails and the
+    /// search results all point here. A run's images do not change for a checkpoint, so browsers may keep them a day.
+    /// </summary>
+    private static async Task<IResult> Image(long id, string set, int index, OpenRuns runs, HttpResponse response)
     {
         if (!Enum.TryParse<ImageSetKind>(set, ignoreCase: true, out var kind)) return Results.NotFound();
-        var png = images.Png(id, kind, index);
-        return png is null ? Results.NotFound() : Results.File(png, "image/png");
+        try
+        {
+            var png = await runs.ImagePngAsync(id, kind, index);
+            if (png is null) return Results.NotFound();
+            response.Headers.CacheControl = "public, max-age=86400";
+            return Results.File(png, "image/png");
+        }
+        catch (RunNotOpenException) { return Results.NotFound(); }
     }
 
     private static IResult Picture(long id, string file, RunStore store)

@@ -19,12 +19,12 @@ public enum MapProjection
 }
 
 /// <summary>
-/// Embedding maps of finished runs, made on request: the run's last checkpoint embeds its evaluation images
-/// (the engine's <see cref="RunEvaluator.Embed"/>), the engine's <see cref="Pca"/> or <see cref="Tsne"/> projects
+/// Embedding maps of finished runs, made on request: the run's last checkpoint, opened through the lab's cache of
+/// open runs (<see cref="OpenRuns"/>), embeds its evaluation images (the engine's <see cref="RunEvaluator.Embed"/>), the engine's <see cref="Pca"/> or <see cref="Tsne"/> projects
 /// them to 2-D, and the map is kept as <c>embedding-map-ui.json</c> in the run's folder with, per point, the image it
 /// shows (for thumbnails on hover) and its domain (sketch or photo).
 /// </summary>
-public sealed class EmbeddingMaps(RunStore store)
+public sealed class EmbeddingMaps(RunStore store, OpenRuns openRuns)
 {
     /// <summary>Maps computed on request; the engine's own map (written at evaluation) keeps its name, embedding-map.json.</summary>
     public const string FileName = "embedding-map-ui.json";
@@ -42,27 +42,16 @@ public sealed class EmbeddingMaps(RunStore store)
     }
 
     /// <summary>The checkpoint a map would be made from, or null when the run has none yet.</summary>
-    public string? Checkpoint(long runId)
-    {
-        var run = store.Find(runId);
-        if (run is null) return null;
-        var last = store.Data.RunFolder(runId).LastCheckpoint;
-        if (File.Exists(last)) return last;
-        return store.LastCheckpoint(run) is { } checkpoint && File.Exists(checkpoint.Path) ? checkpoint.Path : null;
-    }
+    public string? Checkpoint(long runId) => openRuns.Checkpoint(runId);
 
     /// <summary>Embeds, projects and stores the map of a run (seconds on a CPU for the FashionMNIST protocol).</summary>
-    public EmbeddingMapData Compute(long runId, MapProjection projection)
+    public async Task<EmbeddingMapData> ComputeAsync(long runId, MapProjection projection)
     {
-        string checkpoint = Checkpoint(runId) ?? throw new InvalidOperationException($"run {runId} has no checkpoint yet");
-        var config = store.Data.Roots.Apply(Checkpoints.Config(checkpoint)); // its data only from the lab's roots
-        var device = TorchRuntime.Resolve(config.Device);
-        using var data = DataBundles.Load(config);
-        using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, _ => { });
-        Checkpoints.LoadModelOnly(checkpoint, model);
-        model.to(device);
-        var points = Embed(new RunEvaluator(config, data, device), model, data);
-        var xy = Project(points.Select(p => p.Embedding).ToArray(), projection, config.Seed);
+        using var lease = await openRuns.OpenAsync(runId);
+        var run = lease.Value.Run;
+        var data = run.Data;
+        var points = Embed(run.Evaluator(), run.Model, data);
+        var xy = Project(points.Select(p => p.Embedding).ToArray(), projection, run.Config.Seed);
         var map = new EmbeddingMapData(
             xy.Select(p => (double)p[0]).ToArray(),
             xy.Select(p => (double)p[1]).ToArray(),
@@ -72,7 +61,7 @@ public sealed class EmbeddingMaps(RunStore store)
             points.Select(p => p.Set == ImageSetKind.Query ? "query" : "gallery").ToArray(),
             points.Select(p => p.Index).ToArray())
         { Projection = projection.ToString().ToLowerInvariant() };
-        File.WriteAllText(PathOf(runId), JsonSerializer.Serialize(map, Json));
+        await File.WriteAllTextAsync(PathOf(runId), JsonSerializer.Serialize(map, Json));
         return map;
     }
 
@@ -82,7 +71,7 @@ public sealed class EmbeddingMaps(RunStore store)
     /// The gallery, and the queries unless they are gallery items themselves (seed 004 queries its own gallery):
     /// both domains of a cross-domain evaluation appear, each image once.
     /// </summary>
-    private static List<MapPoint> Embed(RunEvaluator evaluator, SiameseNetwork model, DataBundle data)
+    private static List<MapPoint> Embed(RunEvaluator evaluator, SiameseNetwork model, EvaluationSets data)
     {
         using var scope = NewDisposeScope();
         var (queries, gallery) = evaluator.Embed(model);
