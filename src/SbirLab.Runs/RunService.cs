@@ -146,7 +146,7 @@ public sealed class RunService : IDisposable
         RunConfig config;
         try
         {
-            config = ConfigJson.Parse(run.ConfigJson);
+            config = new RunReferenceResolver(Store).Resolve(ConfigJson.Parse(run.ConfigJson));
         }
         catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
         {

@@ -57,9 +57,16 @@ public sealed class RunStore : IDisposable
     /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
     public long Queue(RunConfig config, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config);
+        EnsureValid(config);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+    }
+
+    /// <summary>The validator's checks plus this store's: every run the weight fields name exists.</summary>
+    private void EnsureValid(RunConfig config)
+    {
+        var errors = ConfigValidator.Validate(config).Concat(new RunReferenceResolver(this).Check(config, mustBeCompleted: false)).ToList();
+        if (errors.Count > 0) throw new ConfigException(errors);
     }
 
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
@@ -72,7 +79,7 @@ public sealed class RunStore : IDisposable
     /// </summary>
     public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config);
+        EnsureValid(config);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);

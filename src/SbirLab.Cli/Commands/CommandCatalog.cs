@@ -20,6 +20,7 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         ConfigCommand.Create(),
         DataCommand.Create(),
+        ExportCommand.Create(),
         .. Store.StoreCommands.Create(),
     ];
 }

@@ -53,9 +53,9 @@ public static class ConfigValidator
         check.Range("model.imageSize", model.ImageSize, 16, 1024);
         if (model.Backbone.StartsWith("resnet", StringComparison.Ordinal))
             check.Range("model.imageSize", model.ImageSize, 32, 1024);
-        check.FileExistsIfSet("model.pretrainedSketch", model.PretrainedSketch);
-        check.FileExistsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
-        check.PathExistsIfSet("model.initFrom", model.InitFrom);
+        check.WeightsIfSet("model.pretrainedSketch", model.PretrainedSketch);
+        check.WeightsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
+        check.WeightsIfSet("model.initFrom", model.InitFrom);
     }
 
     private static void ValidateLoss(Checker check, LossConfig loss)
@@ -167,15 +167,11 @@ public static class ConfigValidator
             Add(field, value, "auto, cpu, cuda or cuda:N");
         }
 
-        public void FileExistsIfSet(string field, string? path)
+        /// <summary>A path must exist; a run reference is looked up by the run store (<see cref="RunReferences"/>).</summary>
+        public void WeightsIfSet(string field, string? value)
         {
-            if (path is not null && !File.Exists(path)) Add(field, path, "an existing weights file (safetensors or TorchSharp)");
-        }
-
-        public void PathExistsIfSet(string field, string? path)
-        {
-            if (path is not null && !File.Exists(path) && !Directory.Exists(path))
-                Add(field, path, "an existing checkpoint file or run folder");
+            if (value is null || RunReferences.IsRunReference(value)) return;
+            if (!File.Exists(value) && !Directory.Exists(value)) Add(field, value, RunReferences.Allowed);
         }
 
         private static string Format(object? value) => value switch
