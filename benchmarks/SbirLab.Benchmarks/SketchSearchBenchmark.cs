@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Benchmarks;
 

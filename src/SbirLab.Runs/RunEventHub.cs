@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 

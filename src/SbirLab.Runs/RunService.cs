@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
-using SbirLab.Engine.Training;
 using SbirLab.Store;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 

@@ -1,6 +1,6 @@
-using SbirLab.Engine.Training;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 

@@ -1,3 +1,5 @@
+using SbirLab.Core.Runs;
+
 namespace SbirLab.Store;
 
 /// <summary>What a caller may add to a config when queueing it: a display name, an experiment, tags and the run it derives from.</summary>
@@ -9,7 +11,7 @@ public sealed record RunOptions(
 
 /// <summary>Filters for <see cref="RunStore.List"/>; null fields match everything.</summary>
 public sealed record RunQuery(
-    Engine.Training.RunStatus? Status = null,
+    RunStatus? Status = null,
     string? Experiment = null,
     string? Tag = null,
     int? Limit = null);

@@ -1,5 +1,5 @@
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;

@@ -1,5 +1,5 @@
-using SbirLab.Engine.Training;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 

@@ -1,9 +1,11 @@
 using MudBlazor.Services;
+using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Web.Components;
 using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store.Tests;
 
@@ -69,7 +70,7 @@ public sealed class MetricWriterTests : IDisposable
     {
         long id = Store.Queue(TempStore.Config());
         var observer = new StoreObserver(Store, id);
-        observer.OnStart(new Engine.Training.RunStart("cpu", 0, 0, 1, 20_000, 20_000, 8, "test"));
+        observer.OnStart(new Core.Runs.RunStart("cpu", 0, 0, 1, 20_000, 20_000, 8, "test"));
         using var stopReading = new CancellationTokenSource();
         var counts = new List<long>();
         var steps = new List<long>();
@@ -96,12 +97,12 @@ public sealed class MetricWriterTests : IDisposable
         for (int step = 0; step < 20_000; step++)
         {
             long before = Stopwatch.GetTimestamp();
-            observer.OnStep(new Engine.Training.StepMetrics(step, 0, values));
+            observer.OnStep(new Core.Runs.StepMetrics(step, 0, values));
             var took = Stopwatch.GetElapsedTime(before);
             if (took > slowest) slowest = took;
             if (step % 100 == 0) Thread.Sleep(1); // a training step takes time; the reader gets turns
         }
-        observer.OnFinish(new Engine.Training.RunOutcome(Engine.Training.RunStatus.Completed, "", 20_000, 1, null));
+        observer.OnFinish(new Core.Runs.RunOutcome(Core.Runs.RunStatus.Completed, "", 20_000, 1, null));
         stopReading.Cancel();
         reader.Join();
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using SbirLab.Engine.Training;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store.Tests;
 
@@ -29,7 +29,7 @@ public sealed class RunStoreTests : IDisposable
         long id = Store.Queue(config, new RunOptions(Experiment: "sweep", Tags: ["a", "triplet"]));
         var run = Store.Find(id)!;
         Assert.Equal(RunStatus.Queued, run.Status);
-        Assert.Equal(Engine.Configs.ConfigJson.Serialize(config), run.ConfigJson);
+        Assert.Equal(Core.Configs.ConfigJson.Serialize(config), run.ConfigJson);
         Assert.Equal(7, run.Seed);
         Assert.Equal("sweep", run.Experiment!.Name);
         Assert.Equal(["a", "triplet"], run.Tags.Select(t => t.Name).Order());

@@ -1,7 +1,7 @@
 using System.Globalization;
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
 using SbirLab.Runs;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store.Tests;
 

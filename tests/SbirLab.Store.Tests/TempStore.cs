@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Store;
 
 namespace SbirLab.Store.Tests;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
@@ -9,6 +9,7 @@ using SbirLab.Store;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests;
 

@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using Spectre.Console;
 
 namespace SbirLab.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using Spectre.Console;
 
 namespace SbirLab.Cli.Commands;

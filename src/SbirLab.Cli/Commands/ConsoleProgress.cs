@@ -1,6 +1,7 @@
 using System.Globalization;
 using SbirLab.Engine.Training;
 using Spectre.Console;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands;
 

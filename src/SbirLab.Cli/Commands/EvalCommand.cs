@@ -3,6 +3,7 @@ using System.Globalization;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
 using Spectre.Console;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands;
 

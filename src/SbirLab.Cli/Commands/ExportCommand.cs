@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SbirLab.Cli.Commands.Store;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Weights;
 using SbirLab.Store;

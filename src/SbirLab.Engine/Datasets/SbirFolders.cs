@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets.Folders;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Models;

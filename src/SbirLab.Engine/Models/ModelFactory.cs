@@ -1,6 +1,7 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Engine.Weights;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Models;
 

@@ -17,8 +17,8 @@ public static class Tsne
     /// <summary>Size up to which a default run finishes in well under a minute on two cores.</summary>
     public const int RecommendedMaxPoints = 2000;
 
-    /// <summary>Hard limit (P and the kernel scratch are 16·N² bytes, 400 MB at this size).</summary>
-    public const int MaxPoints = 5000;
+    /// <summary>Hard limit (P and the kernel scratch are 16·N² bytes, 400 MB at this size); the config's map limit.</summary>
+    public const int MaxPoints = Core.Configs.EvaluationConfig.MaxMapPoints;
 
     private const double MinGain = 0.01;
     private const double InitialScale = 1e-4;

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Indexing;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Training;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Search;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Weights;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

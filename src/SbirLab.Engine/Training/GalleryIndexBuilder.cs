@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SbirLab.Engine.Indexing;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

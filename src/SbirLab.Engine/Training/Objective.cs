@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Losses;
 using SbirLab.Engine.Models;
 using static TorchSharp.torch;

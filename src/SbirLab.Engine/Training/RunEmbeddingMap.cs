@@ -3,6 +3,7 @@ using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Projection;
 using SbirLab.Engine.Reports;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Export;
 using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

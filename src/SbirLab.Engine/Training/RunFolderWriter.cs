@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

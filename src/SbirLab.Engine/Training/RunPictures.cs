@@ -2,6 +2,7 @@ using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Reports;
 using ReportRecallRatio = SbirLab.Engine.Reports.RecallRatioCurve;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

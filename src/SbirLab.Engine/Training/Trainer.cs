@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Datasets.Folders;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Samplers;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 

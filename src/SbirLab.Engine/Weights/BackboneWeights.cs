@@ -1,5 +1,5 @@
 using SbirLab.Engine.Models;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Weights;

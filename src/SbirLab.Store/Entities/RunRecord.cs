@@ -1,4 +1,4 @@
-using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store.Entities;
 

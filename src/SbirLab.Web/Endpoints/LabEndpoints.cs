@@ -1,5 +1,6 @@
 using SbirLab.Store;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Endpoints;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 
 namespace SbirLab.Web.Services;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 
 namespace SbirLab.Web.Services;
 

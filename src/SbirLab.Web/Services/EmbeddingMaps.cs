@@ -7,6 +7,7 @@ using SbirLab.Engine.Training;
 using SbirLab.Store;
 using TorchSharp;
 using static TorchSharp.torch;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -2,6 +2,7 @@ using System.Runtime;
 using SbirLab.Engine;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

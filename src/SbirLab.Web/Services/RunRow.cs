@@ -1,6 +1,7 @@
 using System.Globalization;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -1,4 +1,5 @@
 using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -4,6 +4,7 @@ using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 

@@ -3,6 +3,7 @@ using SbirLab.Engine.Indexing;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using Xunit.Abstractions;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Tests.Search;
 

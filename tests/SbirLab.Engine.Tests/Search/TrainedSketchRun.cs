@@ -1,7 +1,8 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Tests.Search;
 

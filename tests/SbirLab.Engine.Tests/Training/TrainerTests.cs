@@ -1,5 +1,6 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Tests.Training;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using static Microsoft.Playwright.Assertions;
 
 namespace SbirLab.Web.Tests.EndToEnd;

@@ -1,10 +1,11 @@
 using Microsoft.Playwright;
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Web.Tests.EndToEnd;
 using SbirLab.Web.Tests.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Search;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Services;
 

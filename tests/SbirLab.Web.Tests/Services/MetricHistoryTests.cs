@@ -2,6 +2,7 @@ using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Services;
 

@@ -1,5 +1,6 @@
 using SbirLab.Engine.Training;
 using SbirLab.Web.Services;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Services;
 

@@ -1,4 +1,4 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Services;

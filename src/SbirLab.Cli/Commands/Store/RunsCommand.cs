@@ -5,6 +5,7 @@ using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
 using Spectre.Console;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands.Store;
 

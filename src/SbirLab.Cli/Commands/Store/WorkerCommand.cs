@@ -7,6 +7,7 @@ using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using Spectre.Console;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands.Store;
 

@@ -1,4 +1,4 @@
-namespace SbirLab.Engine.Training;
+namespace SbirLab.Core.Runs;
 
 /// <summary>
 /// The files of one run on disk:

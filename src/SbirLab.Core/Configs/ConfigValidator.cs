@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// The one place where config values are checked. The command line, the run service and the web
@@ -128,7 +128,7 @@ public static class ConfigValidator
         check.Range("evaluation.queries", evaluation.Queries, 1, 1_000_000);
         check.Range("evaluation.exampleTopK", evaluation.ExampleTopK, 1, 100);
         check.OneOf("evaluation.index", evaluation.Index, Indexes);
-        check.Range("evaluation.mapPoints", evaluation.MapPoints, 0, Projection.Tsne.MaxPoints);
+        check.Range("evaluation.mapPoints", evaluation.MapPoints, 0, EvaluationConfig.MaxMapPoints);
         foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
     }
 

@@ -1,4 +1,4 @@
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// Everything a run needs, as one typed record. Serialised as JSON (camelCase) and stored verbatim
@@ -191,6 +191,9 @@ public sealed record DataConfig
 
 public sealed record EvaluationConfig
 {
+    /// <summary>Most points an embedding map may have: exact t-SNE keeps 16·N² bytes (400 MB at this size).</summary>
+    public const int MaxMapPoints = 5000;
+
     /// <summary>Test images per class in the evaluation subset (seed 004: 100).</summary>
     public int PerClass { get; init; } = 100;
 

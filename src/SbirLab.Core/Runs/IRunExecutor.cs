@@ -1,7 +1,6 @@
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
 
-namespace SbirLab.Runs;
+namespace SbirLab.Core.Runs;
 
 /// <summary>
 /// Trains one run. The run service calls it on a thread of its own; it reports progress to

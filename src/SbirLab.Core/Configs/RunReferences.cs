@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>
 /// The weight fields of a config (<c>model.pretrainedSketch</c>, <c>model.pretrainedPhoto</c>, <c>model.initFrom</c>)

@@ -1,4 +1,4 @@
-namespace SbirLab.Engine.Configs;
+namespace SbirLab.Core.Configs;
 
 /// <summary>One problem with a config: which field, what it held, and what is allowed.</summary>
 public sealed record ConfigError(string Field, string Value, string Allowed)

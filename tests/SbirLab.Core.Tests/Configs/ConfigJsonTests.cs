@@ -1,6 +1,6 @@
-using SbirLab.Engine.Configs;
+using SbirLab.Core.Configs;
 
-namespace SbirLab.Engine.Tests.Configs;
+namespace SbirLab.Core.Tests.Configs;
 
 public class ConfigJsonTests
 {

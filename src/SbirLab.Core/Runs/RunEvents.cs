@@ -1,4 +1,4 @@
-namespace SbirLab.Engine.Training;
+namespace SbirLab.Core.Runs;
 
 /// <summary>Lifecycle of a run, as the store and the UI show it.</summary>
 public enum RunStatus

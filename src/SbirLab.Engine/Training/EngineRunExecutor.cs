@@ -1,8 +1,8 @@
-using SbirLab.Engine.Configs;
-using SbirLab.Engine.Training;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using TorchSharp;
 
-namespace SbirLab.Runs;
+namespace SbirLab.Engine.Training;
 
 /// <summary>Trains runs with the engine's <see cref="Trainer"/>.</summary>
 public sealed class EngineRunExecutor : IRunExecutor
