@@ -17,6 +17,8 @@ public static class ConfigValidator
     public static readonly string[] Schedules = ["cosine", "constant"];
     public static readonly string[] Datasets = ["fashion-mnist", "fashion-mnist-sketch", "folders"];
     public static readonly string[] Indexes = ["exact", "hnsw"];
+    public static readonly string[] TrainingDomains = ["both", "sketch", "photo"];
+    public static readonly string[] SketchStyles = ["edges", "drawn"];
 
     public static IReadOnlyList<ConfigError> Validate(RunConfig config)
     {
@@ -115,9 +117,13 @@ public static class ConfigValidator
         check.OneOf("data.dataset", data.Dataset, Datasets);
         check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
         check.Range("data.workers", data.Workers, 0, 64);
+        check.OneOf("data.domain", data.Domain, TrainingDomains);
+        check.OneOf("data.sketchStyle", data.SketchStyle, SketchStyles);
+        if (data.Dataset == "fashion-mnist" && data.Domain == "sketch")
+            check.Add("data.domain", data.Domain, "both or photo for data.dataset = fashion-mnist (it has no sketches; fashion-mnist-sketch has)");
         if (data.Dataset != "folders") return;
-        check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
-        check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
+        if (data.Domain != "photo") check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
+        if (data.Domain != "sketch") check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
         check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
         check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
     }

@@ -187,6 +187,19 @@ public sealed record DataConfig
 
     /// <summary>Training augmentation (random resized crop and horizontal flip).</summary>
     public bool Augment { get; init; }
+
+    /// <summary>
+    /// Which domains the training set holds: "both" (sketches and photos, for the siamese network), "sketch" or
+    /// "photo" alone (pretraining one branch's backbone in its own domain, seed 000). Evaluation is always
+    /// sketches against photos.
+    /// </summary>
+    public string Domain { get; init; } = "both";
+
+    /// <summary>
+    /// FashionMNIST pseudo-sketches: "edges" (the photo's traced edge map, pixel-aligned with it) or "drawn" (outer
+    /// contours kept, short strokes dropped, strokes jittered and of varied width, a small affine per sketch; seeded).
+    /// </summary>
+    public string SketchStyle { get; init; } = "edges";
 }
 
 public sealed record EvaluationConfig

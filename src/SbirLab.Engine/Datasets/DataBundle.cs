@@ -59,34 +59,53 @@ public static class DataBundles
 
     /// <summary>
     /// Cross-domain SBIR that fits a CPU: training photos with their pseudo-sketches (a photo and its
-    /// sketch are one PK "item"); the pseudo-sketches of the seed-004 test subset as queries against the
-    /// other test photos, so no query's own photo is in the gallery.
+    /// sketch are one PK "item"), or one domain alone (<c>data.domain</c>, to pretrain a branch); the
+    /// pseudo-sketches of the seed-004 test subset as queries against the other test photos, so no
+    /// query's own photo is in the gallery. <c>data.sketchStyle</c> picks traced edges or drawn sketches.
     /// </summary>
     private static DataBundle FashionMnistSketches(RunConfig config)
     {
         var train = FashionMnist.Load("train", config.Data.Root);
         var test = FashionMnist.Load("test", config.Data.Root);
+        var style = new SketchStyle(config.Data.SketchStyle, config.Seed);
         var trainIndices = TrainSubset(train.Count, config.Data.TrainLimit, config.Seed);
-        var photos = Photos(train, trainIndices);
-        var sketches = Sketches(train, trainIndices);
-        var trainSet = GreyImageSet.Concat(photos, sketches, itemsShared: true);
+        var trainSet = config.Data.Domain switch
+        {
+            "sketch" => Sketches(train, trainIndices, style, "train"),
+            "photo" => Photos(train, trainIndices),
+            _ => GreyImageSet.Concat(Photos(train, trainIndices), Sketches(train, trainIndices, style, "train"), itemsShared: true),
+        };
         var subset = Seed004Protocol.Subset(test.Labels, config.Evaluation.PerClass, config.Seed);
         var queryIndices = subset[..Math.Min(config.Evaluation.Queries, subset.Length)];
         var inSubset = subset.ToHashSet();
         var galleryIndices = Enumerable.Range(0, test.Count).Where(i => !inSubset.Contains(i)).ToArray();
-        var queries = Sketches(test, queryIndices);
+        var queries = Sketches(test, queryIndices, style, "test");
         var gallery = Photos(test, galleryIndices);
-        string description = $"FashionMNIST pseudo-sketches: {trainSet.Count} training images ({photos.Count} photos + their sketches); {queries.Count} sketch queries against {gallery.Count} other test photos";
+        string trained = config.Data.Domain switch
+        {
+            "sketch" => $"{trainSet.Count} training sketches ({style.Name}) alone",
+            "photo" => $"{trainSet.Count} training photos alone",
+            _ => $"{trainSet.Count} training images ({trainIndices.Length} photos + their {style.Name} sketches)",
+        };
+        string description = $"FashionMNIST pseudo-sketches: {trained}; {queries.Count} {style.Name} sketch queries against {gallery.Count} other test photos";
         return new DataBundle(trainSet, queries, gallery, null, FashionMnist.ClassNames, description);
     }
 
-    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices)
+    /// <summary>How pseudo-sketches are made: traced edges, or drawn ones seeded by the run's seed, the split and the image.</summary>
+    internal sealed record SketchStyle(string Name, int Seed)
+    {
+        public byte[] Render(byte[] grey, int width, int height, int size, string split, int index) => Name == "drawn"
+            ? DrawnSketch.FromImage(grey, width, height, size, new Random(StableSeed.Derive(Seed, split == "test" ? 1 : 0, index)))
+            : PseudoSketch.FromImage(grey, width, height, size);
+    }
+
+    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices, SketchStyle style, string splitName)
     {
         int pixels = split.Height * split.Width;
         var bytes = new byte[indices.Length * pixels];
         Parallel.For(0, indices.Length, i =>
         {
-            var sketch = PseudoSketch.FromImage(split.Image(indices[i]).ToArray(), split.Width, split.Height, split.Height);
+            var sketch = style.Render(split.Image(indices[i]).ToArray(), split.Width, split.Height, split.Height, splitName, indices[i]);
             sketch.CopyTo(bytes.AsSpan(i * pixels, pixels));
         });
         var labels = indices.Select(i => split.Labels[i]).ToArray();
