@@ -112,6 +112,66 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
         return new SiameseOutput(nn.functional.normalize(preLogits, p: 2, dim: 1), logits);
     }
 
+    /// <summary>
+    /// Embedding and logits of a batch that may mix domains: each image goes through its domain's backbone, then
+    /// the shared head and classifier run once over the whole batch.
+    /// </summary>
+    /// <remarks>
+    /// Running the head once matters in a two-branch network: its BatchNorm then normalises sketches and photos
+    /// with the statistics of both together, the same statistics its running averages hold at evaluation. Run per
+    /// domain, each domain's mean would be removed apart in training (nothing pulls the two backbones' features
+    /// together) and evaluation would shift each domain by half the gap between them.
+    /// </remarks>
+    public SiameseOutput EncodeBatch(Tensor x, IReadOnlyList<Domain> domains)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(domains.Count, (int)x.shape[0], nameof(domains));
+        var present = domains.Distinct().ToArray();
+        if (!IsTwoBranch || present.Length == 1)
+        {
+            return Encode(x, present.Length == 1 ? present[0] : Domain.Photo);
+        }
+        if (head is null)
+        {
+            return EncodeEachBranch(x, domains, present);
+        }
+        var preLogits = BranchPreLogits(x, domains, present);
+        var embedding = head.call(preLogits);
+        return new SiameseOutput(embedding, classifier?.call(embedding));
+    }
+
+    /// <summary>Backbone features [B, F] of a mixed batch, each row from its own domain's backbone.</summary>
+    private Tensor BranchPreLogits(Tensor x, IReadOnlyList<Domain> domains, Domain[] present)
+    {
+        Tensor? features = null;
+        foreach (var domain in present)
+        {
+            var rows = RowsOf(domains, domain, x.device);
+            var part = BackboneFor(domain).PreLogits(x.index_select(0, rows));
+            features = (features ?? zeros(x.shape[0], part.shape[1], dtype: part.dtype, device: x.device)).index_copy(0, rows, part);
+        }
+        return features!;
+    }
+
+    /// <summary>Backbone-only mode: nothing is shared after the backbones, so each domain is encoded by its own branch.</summary>
+    private SiameseOutput EncodeEachBranch(Tensor x, IReadOnlyList<Domain> domains, Domain[] present)
+    {
+        Tensor? embeddings = null, logits = null;
+        foreach (var domain in present)
+        {
+            var rows = RowsOf(domains, domain, x.device);
+            var part = Encode(x.index_select(0, rows), domain);
+            embeddings = (embeddings ?? zeros(x.shape[0], part.Embedding.shape[1], device: x.device)).index_copy(0, rows, part.Embedding);
+            if (part.Logits is not null)
+            {
+                logits = (logits ?? zeros(x.shape[0], part.Logits.shape[1], device: x.device)).index_copy(0, rows, part.Logits);
+            }
+        }
+        return new SiameseOutput(embeddings!, logits);
+    }
+
+    private static Tensor RowsOf(IReadOnlyList<Domain> domains, Domain domain, Device device) =>
+        tensor(Enumerable.Range(0, domains.Count).Where(i => domains[i] == domain).Select(i => (long)i).ToArray(), device: device);
+
     /// <summary>Logits [B, classes] of the shared classifier over embeddings [B, E] (head mode only).</summary>
     /// <exception cref="InvalidOperationException">Backbone-only mode (its logits come from unnormalised features: use <see cref="Encode"/>) or no classifier.</exception>
     public Tensor Classify(Tensor embedding)

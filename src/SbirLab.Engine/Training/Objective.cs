@@ -9,9 +9,9 @@ namespace SbirLab.Engine.Training;
 public sealed record StepLoss(Tensor Total, double Embedding, double CrossEntropy, double Accuracy, double ActiveFraction);
 
 /// <summary>
-/// A run's objective: w_emb·L_emb + w_ce·L_ce over one batch. Cross-domain batches are embedded per
-/// domain (each through its own backbone in a two-branch network); the embedding loss then takes
-/// sketches as anchors and photos as candidates.
+/// A run's objective: w_emb·L_emb + w_ce·L_ce over one batch. Each image is embedded through its domain's
+/// backbone and the shared head sees the whole batch at once; the embedding loss then takes sketches as
+/// anchors and photos as candidates.
 /// </summary>
 public sealed class Objective
 {
@@ -78,24 +78,10 @@ public sealed class Objective
         return (isSketch, isSketch.logical_not());
     }
 
-    /// <summary>Embeddings and logits for a batch, routing each domain through its own backbone when there are two.</summary>
+    /// <summary>Embeddings and logits for a batch: each domain through its own backbone, the shared head once (<see cref="SiameseNetwork.EncodeBatch"/>).</summary>
     public static (Tensor Embeddings, Tensor? Logits) Encode(SiameseNetwork model, Tensor images, Domain[] domains)
     {
-        var present = domains.Distinct().ToArray();
-        if (present.Length == 1 || !model.IsTwoBranch)
-        {
-            var output = model.Encode(images, present.Length == 1 ? present[0] : Domain.Photo);
-            return (output.Embedding, output.Logits);
-        }
-        Tensor? embeddings = null, logits = null;
-        foreach (var domain in present)
-        {
-            var index = tensor(Enumerable.Range(0, domains.Length).Where(i => domains[i] == domain).Select(i => (long)i).ToArray(), device: images.device);
-            var part = model.Encode(images.index_select(0, index), domain);
-            embeddings = (embeddings ?? zeros(domains.Length, part.Embedding.shape[1], device: images.device)).index_copy(0, index, part.Embedding);
-            if (part.Logits is not null)
-                logits = (logits ?? zeros(domains.Length, part.Logits.shape[1], device: images.device)).index_copy(0, index, part.Logits);
-        }
-        return (embeddings!, logits);
+        var output = model.EncodeBatch(images, domains);
+        return (output.Embedding, output.Logits);
     }
 }

@@ -61,6 +61,79 @@ public class SiameseNetworkTests
     }
 
     [Fact]
+    public void TwoBranchHeadSeesBothDomainsSoTrainAndEvalModeAgreeOnAMixedBatch()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11);
+        using var net = SiameseNetwork.Create(SmallTwoBranch);
+        var (images, domains) = MixedBatch(perDomain: 64);
+
+        // Train mode with the head run once over the batch: once the running statistics settle on this
+        // batch, eval mode (running statistics) must give what train mode (batch statistics) gives.
+        var trainMode = SettleAndEncode(net, () => net.EncodeBatch(images, domains).Embedding);
+        net.eval();
+        var evalMode = net.EncodeBatch(images, domains).Embedding;
+        var jointGap = (trainMode - evalMode).abs().max().item<float>();
+
+        // The flaw this replaced: the head run per domain normalises each domain with its own statistics in
+        // training, while the settled running statistics average both domains.
+        net.train();
+        var perDomainTrain = SettleAndEncode(net, () => EncodePerDomain(net, images, domains));
+        net.eval();
+        var perDomainGap = (perDomainTrain - EncodePerDomain(net, images, domains)).abs().max().item<float>();
+
+        Assert.True(jointGap < 0.02, $"joint head: train/eval gap {jointGap}");
+        Assert.True(perDomainGap > 5 * jointGap && perDomainGap > 0.1, $"per-domain head gap {perDomainGap} vs joint {jointGap}");
+    }
+
+    [Fact]
+    public void EncodeBatchRoutesEachRowThroughItsOwnBackbone()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(12);
+        using var net = SiameseNetwork.Create(SmallTwoBranch with { UseHead = false });
+        net.eval();
+        var (images, domains) = MixedBatch(perDomain: 3);
+        var mixed = net.EncodeBatch(images, domains);
+        var sketchRows = torch.tensor(Enumerable.Range(0, domains.Length).Where(i => domains[i] == Domain.Sketch).Select(i => (long)i).ToArray());
+        var alone = net.Encode(images.index_select(0, sketchRows), Domain.Sketch);
+        TensorAssert.Close(alone.Embedding, mixed.Embedding.index_select(0, sketchRows), 1e-5);
+        TensorAssert.Close(alone.Logits!, mixed.Logits!.index_select(0, sketchRows), 1e-4);
+    }
+
+    /// <summary>Sparse bright "sketches" and dense grey "photos", interleaved, so the domains' features differ.</summary>
+    private static (Tensor Images, Domain[] Domains) MixedBatch(int perDomain)
+    {
+        var sketches = torch.rand(perDomain, 1, 28, 28).gt(0.9f).to_type(ScalarType.Float32) * 2f;
+        var photos = torch.randn(perDomain, 1, 28, 28) * 0.5f - 1f;
+        var images = torch.stack([sketches, photos], 1).reshape(2 * perDomain, 1, 28, 28);
+        var domains = Enumerable.Range(0, 2 * perDomain).Select(i => i % 2 == 0 ? Domain.Sketch : Domain.Photo).ToArray();
+        return (images, domains);
+    }
+
+    private static Tensor SettleAndEncode(SiameseNetwork net, Func<Tensor> encode)
+    {
+        using var noGrad = torch.no_grad();
+        net.train();
+        for (int i = 0; i < 150; i++)
+        {
+            encode();
+        }
+        return encode();
+    }
+
+    private static Tensor EncodePerDomain(SiameseNetwork net, Tensor images, Domain[] domains)
+    {
+        var result = torch.zeros(domains.Length, net.EmbeddingDimension);
+        foreach (var domain in new[] { Domain.Sketch, Domain.Photo })
+        {
+            var rows = torch.tensor(Enumerable.Range(0, domains.Length).Where(i => domains[i] == domain).Select(i => (long)i).ToArray());
+            result = result.index_copy(0, rows, net.Encode(images.index_select(0, rows), domain).Embedding);
+        }
+        return result;
+    }
+
+    [Fact]
     public void SharedModeUsesOneBackboneForBothDomains()
     {
         using var scope = torch.NewDisposeScope();
