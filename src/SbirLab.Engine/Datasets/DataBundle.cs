@@ -92,7 +92,7 @@ public static class DataBundles
     }
 
     /// <summary>How pseudo-sketches are made: traced edges, or drawn ones seeded by the run's seed, the split and the image.</summary>
-    internal sealed record SketchStyle(string Name, int Seed)
+    public sealed record SketchStyle(string Name, int Seed)
     {
         public byte[] Render(byte[] grey, int width, int height, int size, string split, int index) => Name == "drawn"
             ? DrawnSketch.FromImage(grey, width, height, size, new Random(StableSeed.Derive(Seed, split == "test" ? 1 : 0, index)))

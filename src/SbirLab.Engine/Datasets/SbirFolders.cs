@@ -20,17 +20,17 @@ public static class SbirFolders
     public static DataBundle Load(RunConfig config, Action<string>? log = null)
     {
         var data = config.Data;
-        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
         var options = new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad };
         var normalisation = config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey;
         var (train, trainClasses) = data.Domain is "sketch" or "photo"
             ? OneDomain(data, options, normalisation, log)
             : BothDomains(data, options, normalisation, log);
+        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
         var queries = new CachedImageSet([(Cache("eval-queries", evaluation.Queries, options), Domain.Sketch)], normalisation);
         var gallery = new CachedImageSet([(Cache("eval-gallery", evaluation.Gallery, options), Domain.Photo)], normalisation);
         int skipped = train.Skipped + queries.Skipped + gallery.Skipped;
         log?.Invoke($"data: {skipped} unreadable images skipped");
-        string trained = data.Domain is "sketch" or "photo" ? $"{train.Count} training {data.Domain}s alone" : $"{train.Count} training images";
+        string trained = data.Domain is "sketch" or "photo" ? $"{train.Count} training {(data.Domain == "sketch" ? "sketches" : "photos")} alone" : $"{train.Count} training images";
         string description = $"folders: {trained} ({trainClasses} classes); {queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)";
         return new DataBundle(train, queries, gallery, null, evaluation.Classes, description) { TrainClasses = trainClasses };
     }
