@@ -51,7 +51,7 @@ public static partial class SketchSearchBenchmark
         var (runId, config) = TrainedRun(data);
         var drawings = Drawings(config, Math.Max(queries, 200));
         using var lab = await LabProcess.StartAsync(data);
-        Console.WriteLine($"lab at {lab.BaseUrl}, run {runId} ({config.Data.Dataset})");
+        Console.WriteLine($"lab at {lab.BaseUrl}, run {runId} ({config.Data.Dataset.Name()})");
 
         if (queries > 0)
         {
@@ -64,7 +64,7 @@ public static partial class SketchSearchBenchmark
         }
         Console.WriteLine();
         Console.WriteLine($"server throughput: {clients} concurrent HTTP clients on loopback, at most {requests} requests or {seconds:0} s per index");
-        foreach (var index in new[] { "exact", "hnsw" })
+        foreach (var index in OptionNames.Of<IndexKind>())
             await Throughput(lab.BaseUrl, runId, drawings, index, clients, requests, TimeSpan.FromSeconds(seconds));
         Console.WriteLine($"load average after: {LoadAverage()}");
     }

@@ -47,8 +47,8 @@ public static class TrainStepBenchmark
         var config = new RunConfig
         {
             Loss = loss == "triplet"
-                ? new LossConfig { Embedding = "triplet", EmbeddingWeight = 1, CrossEntropyWeight = 0, Margin = 0.2, Anchors = 10 }
-                : new LossConfig { Embedding = "none", CrossEntropyWeight = 1 },
+                ? new LossConfig { Embedding = EmbeddingLossKind.Triplet, EmbeddingWeight = 1, CrossEntropyWeight = 0, Margin = 0.2, Anchors = 10 }
+                : new LossConfig { Embedding = EmbeddingLossKind.None, CrossEntropyWeight = 1 },
             Optimizer = new OptimizerConfig { LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-4 },
         };
         manual_seed(1);

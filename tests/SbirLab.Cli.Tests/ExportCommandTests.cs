@@ -20,7 +20,7 @@ public class ExportCommandTests
             id = store.Queue(new RunConfig { Name = "two-branch-resnet" });
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(2);
-        using var trained = SiameseNetwork.Create(new SiameseOptions("resnet18", TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 4, InputChannels: 3));
+        using var trained = SiameseNetwork.Create(new SiameseOptions(BackboneKind.ResNet18, TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 4, InputChannels: 3));
         var folder = new DataFolder(data).RunFolder(id).Create();
         using (var optimizer = new Optimizer(trained.named_parameters(), new OptimizerConfig()))
             Checkpoints.Save(folder, trained, optimizer, epoch: 1, batchInEpoch: 0, step: 3, new RunConfig());

@@ -42,8 +42,8 @@ public sealed class RunExporterTests : IDisposable
     [Fact]
     public void All_runs_export_as_one_csv_row_each_with_parameters_and_final_figures()
     {
-        long a = Store.Queue(TempStore.Config("plain, with comma") with { Loss = new LossConfig { Embedding = "triplet", Margin = 0.2 } });
-        long b = Store.Queue(TempStore.Config("b", seed: 2) with { Loss = new LossConfig { Embedding = "triplet", Margin = 0.3 } });
+        long a = Store.Queue(TempStore.Config("plain, with comma") with { Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, Margin = 0.2 } });
+        long b = Store.Queue(TempStore.Config("b", seed: 2) with { Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, Margin = 0.3 } });
         Store.Writer.AddMetric(a, MetricKind.Step, 0, 0, "loss", 2);
         Store.Writer.AddMetric(a, MetricKind.Step, 1, 0, "loss", 1.25); // the last step is the final figure
         Store.Writer.AddMetric(b, MetricKind.Epoch, 1, 0, "map", 0.75);

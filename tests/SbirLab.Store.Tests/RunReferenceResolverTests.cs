@@ -11,7 +11,7 @@ public sealed class RunReferenceResolverTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static RunConfig Pretrained(string sketch, string? photo = null) =>
-        TempStore.Config("siamese") with { Model = new ModelConfig { Siamese = "two-branch", PretrainedSketch = sketch, PretrainedPhoto = photo } };
+        TempStore.Config("siamese") with { Model = new ModelConfig { Siamese = SiameseKind.TwoBranch, PretrainedSketch = sketch, PretrainedPhoto = photo } };
 
     [Fact]
     public void Queueing_a_config_that_names_no_run_of_the_store_is_refused_naming_the_field()

@@ -228,7 +228,7 @@ public sealed class RunServiceTests : IDisposable
     [Fact]
     public void Clone_returns_the_stored_config_and_delete_refuses_a_run_in_training()
     {
-        var config = TempStore.Config("orig", seed: 5) with { Loss = new Core.Configs.LossConfig { Embedding = "triplet", Margin = 0.3 } };
+        var config = TempStore.Config("orig", seed: 5) with { Loss = new Core.Configs.LossConfig { Embedding = Core.Configs.EmbeddingLossKind.Triplet, Margin = 0.3 } };
         long id = _service.Queue(config);
         Assert.Equal(Core.Configs.ConfigJson.Serialize(config), Core.Configs.ConfigJson.Serialize(_service.Clone(id)));
         long child = _service.Queue(_service.Clone(id) with { Seed = 6 }, parentRunId: id);

@@ -45,9 +45,9 @@ internal static class DataCommand
             FashionMnistSplit test;
             try { test = FashionMnist.Load("test"); }
             catch (IOException e) { return CliOutput.Error(e.Message); }
-            var (grey, width, height) = PseudoSketchSheet.Render(test, ConfigValidator.SketchStyles, result.GetValue(seed));
+            var (grey, width, height) = PseudoSketchSheet.Render(test, OptionNames.Values<SketchStyleKind>(), result.GetValue(seed));
             PngWriter.Save(grey, width, height, result.GetValue(output)!);
-            AnsiConsole.MarkupLine($"rows: photos, {string.Join(", ", ConfigValidator.SketchStyles)} sketches → {Markup.Escape(result.GetValue(output)!)}");
+            AnsiConsole.MarkupLine($"rows: photos, {string.Join(", ", OptionNames.Of<SketchStyleKind>())} sketches → {Markup.Escape(result.GetValue(output)!)}");
             return 0;
         });
         return command;

@@ -102,6 +102,8 @@ public static class ConfigJson
 
     private static RunConfig Deserialize(JsonNode root)
     {
+        var optionErrors = OptionErrors(root, typeof(RunConfig), "");
+        if (optionErrors.Count > 0) throw new ConfigException(optionErrors);
         try
         {
             return root.Deserialize<RunConfig>(Options) ?? new RunConfig();
@@ -111,6 +113,34 @@ public static class ConfigJson
             throw Explain(e, root);
         }
     }
+
+    /// <summary>
+    /// Every option field (an enum) whose value is not one of its names, found before the typed read, which
+    /// would stop at the first, so a config with two bad choices hears of both.
+    /// </summary>
+    private static List<ConfigError> OptionErrors(JsonNode? node, Type type, string prefix)
+    {
+        var errors = new List<ConfigError>();
+        if (node is not JsonObject fields) return errors;
+        foreach (var (key, value) in fields)
+        {
+            if (FindProperty(type, key) is not { } member || value is null) continue;
+            string field = prefix + JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+            Type fieldType = member.PropertyType;
+            if (fieldType.IsEnum)
+            {
+                bool known = value is JsonValue text && text.TryGetValue<string>(out var name) && OptionNames.Of(fieldType).Contains(name);
+                if (!known) errors.Add(new ConfigError(field, value.ToJsonString(), OptionNames.Allowed(fieldType)));
+            }
+            else if (IsSection(fieldType))
+            {
+                errors.AddRange(OptionErrors(value, fieldType, field + "."));
+            }
+        }
+        return errors;
+    }
+
+    private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && !type.IsGenericType;
 
     /// <summary>Turns System.Text.Json's message into "field = value: what is allowed".</summary>
     private static ConfigException Explain(JsonException e, JsonNode root)
@@ -167,6 +197,7 @@ public static class ConfigJson
         _ when type == typeof(double) => "number",
         _ when type == typeof(bool) => "boolean (true or false)",
         _ when type == typeof(string) => "string",
+        _ when type.IsEnum => OptionNames.Allowed(type),
         _ when type.IsGenericType => "list of " + Describe(type.GetGenericArguments()[0]),
         _ => "object {" + string.Join(", ", FieldNames(type)) + "}",
     };

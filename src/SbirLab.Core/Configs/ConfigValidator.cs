@@ -8,18 +8,6 @@ namespace SbirLab.Core.Configs;
 /// </summary>
 public static class ConfigValidator
 {
-    public static readonly string[] Backbones = ["convnet", "resnet18", "resnet34", "resnet50"];
-    public static readonly string[] SiameseModes = ["shared", "two-branch"];
-    public static readonly string[] EmbeddingLosses = ["none", "contrastive", "triplet", "smooth-ap"];
-    public static readonly string[] Miners = ["batch-all", "all", "semi-hard", "hard"];
-    public static readonly string[] Samplers = ["shuffle", "pk", "pairs"];
-    public static readonly string[] Optimizers = ["sgd", "adam"];
-    public static readonly string[] Schedules = ["cosine", "constant"];
-    public static readonly string[] Datasets = ["fashion-mnist", "fashion-mnist-sketch", "folders"];
-    public static readonly string[] Indexes = ["exact", "hnsw"];
-    public static readonly string[] TrainingDomains = ["both", "sketch", "photo"];
-    public static readonly string[] SketchStyles = ["edges", "drawn"];
-
     public static IReadOnlyList<ConfigError> Validate(RunConfig config)
     {
         var errors = new List<ConfigError>();
@@ -47,13 +35,13 @@ public static class ConfigValidator
 
     private static void ValidateModel(Checker check, ModelConfig model)
     {
-        check.OneOf("model.backbone", model.Backbone, Backbones);
-        check.OneOf("model.siamese", model.Siamese, SiameseModes);
+        check.Defined("model.backbone", model.Backbone);
+        check.Defined("model.siamese", model.Siamese);
         check.Range("model.hiddenDim", model.HiddenDim, 2, 8192);
         check.Range("model.embeddingDim", model.EmbeddingDim, 2, 8192);
         check.OneOf("model.inputChannels", model.InputChannels.ToString(CultureInfo.InvariantCulture), ["1", "3"]);
         check.Range("model.imageSize", model.ImageSize, 16, 1024);
-        if (model.Backbone.StartsWith("resnet", StringComparison.Ordinal))
+        if (model.Backbone != BackboneKind.ConvNet)
             check.Range("model.imageSize", model.ImageSize, 32, 1024);
         check.WeightsIfSet("model.pretrainedSketch", model.PretrainedSketch);
         check.WeightsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
@@ -62,34 +50,33 @@ public static class ConfigValidator
 
     private static void ValidateLoss(Checker check, LossConfig loss)
     {
-        check.OneOf("loss.embedding", loss.Embedding, EmbeddingLosses);
+        check.Defined("loss.embedding", loss.Embedding);
         check.Range("loss.embeddingWeight", loss.EmbeddingWeight, 0, 100);
         check.Range("loss.crossEntropyWeight", loss.CrossEntropyWeight, 0, 100);
-        check.OneOf("loss.miner", loss.Miner, Miners);
+        check.Defined("loss.miner", loss.Miner);
         check.Range("loss.anchors", loss.Anchors, 1, 100_000);
         check.Range("loss.tau", loss.Tau, 1e-4, 10, exclusiveMin: false);
-        if (loss.Embedding == "triplet") check.Range("loss.margin", loss.Margin, 0, 0.5, why: "triplet margin α on squared distances of unit vectors (range [0, 4]); seed 004 advises [0, 0.5]");
+        if (loss.Embedding == EmbeddingLossKind.Triplet) check.Range("loss.margin", loss.Margin, 0, 0.5, why: "triplet margin α on squared distances of unit vectors (range [0, 4]); seed 004 advises [0, 0.5]");
         else check.Range("loss.margin", loss.Margin, 0, 4);
-        bool hasEmbedding = loss.Embedding != "none" && loss.EmbeddingWeight > 0;
-        if (!hasEmbedding && loss.CrossEntropyWeight <= 0)
+        if (!loss.HasEmbeddingTerm && loss.CrossEntropyWeight <= 0)
             check.Add("loss.crossEntropyWeight", loss.CrossEntropyWeight, "> 0 when loss.embedding is none (nothing would be trained)");
     }
 
     private static void ValidateBatch(Checker check, BatchConfig batch, LossConfig loss)
     {
-        check.OneOf("batch.sampler", batch.Sampler, Samplers);
+        check.Defined("batch.sampler", batch.Sampler);
         check.Range("batch.size", batch.Size, 2, 65_536);
         check.Range("batch.classes", batch.Classes, 2, 10_000);
         check.Range("batch.items", batch.Items, 1, 10_000);
         check.Range("batch.imagesPerItem", batch.ImagesPerItem, 1, 10_000);
         check.Range("batch.positiveShare", batch.PositiveShare, 0, 1);
-        if (batch.Sampler == "pairs" && loss.Embedding is "triplet" or "smooth-ap")
-            check.Add("batch.sampler", batch.Sampler, $"shuffle or pk for loss.embedding = {loss.Embedding} (pairs feed the contrastive loss)");
+        if (batch.Sampler == SamplerKind.Pairs && loss.Embedding is EmbeddingLossKind.Triplet or EmbeddingLossKind.SmoothAp)
+            check.Add("batch.sampler", batch.Sampler, $"{SamplerKind.Shuffle.Name()} or {SamplerKind.Pk.Name()} for loss.embedding = {loss.Embedding.Name()} (pairs feed the contrastive loss)");
     }
 
     private static void ValidateOptimizer(Checker check, OptimizerConfig optimizer)
     {
-        check.OneOf("optimizer.name", optimizer.Name, Optimizers);
+        check.Defined("optimizer.name", optimizer.Name);
         check.Range("optimizer.learningRate", optimizer.LearningRate, 0, 1000, exclusiveMin: true);
         check.Range("optimizer.momentum", optimizer.Momentum, 0, 1, exclusiveMax: true);
         check.Range("optimizer.weightDecay", optimizer.WeightDecay, 0, 1);
@@ -99,7 +86,7 @@ public static class ConfigValidator
 
     private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)
     {
-        check.OneOf("schedule.name", schedule.Name, Schedules);
+        check.Defined("schedule.name", schedule.Name);
         check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, Math.Max(0, training.Epochs));
         check.Range("schedule.minLearningRateFactor", schedule.MinLearningRateFactor, 0, 1);
     }
@@ -114,16 +101,16 @@ public static class ConfigValidator
 
     private static void ValidateData(Checker check, DataConfig data)
     {
-        check.OneOf("data.dataset", data.Dataset, Datasets);
+        check.Defined("data.dataset", data.Dataset);
         check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
         check.Range("data.workers", data.Workers, 0, 64);
-        check.OneOf("data.domain", data.Domain, TrainingDomains);
-        check.OneOf("data.sketchStyle", data.SketchStyle, SketchStyles);
-        if (data.Dataset == "fashion-mnist" && data.Domain == "sketch")
+        check.Defined("data.domain", data.Domain);
+        check.Defined("data.sketchStyle", data.SketchStyle);
+        if (data.Dataset == DatasetKind.FashionMnist && data.Domain == TrainingDomain.Sketch)
             check.Add("data.domain", data.Domain, "both or photo for data.dataset = fashion-mnist (it has no sketches; fashion-mnist-sketch has)");
-        if (data.Dataset != "folders") return;
-        if (data.Domain != "photo") check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
-        if (data.Domain != "sketch") check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
+        if (data.Dataset != DatasetKind.Folders) return;
+        if (data.Domain != TrainingDomain.Photo) check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
+        if (data.Domain != TrainingDomain.Sketch) check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
         check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
         check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
     }
@@ -133,7 +120,7 @@ public static class ConfigValidator
         check.Range("evaluation.perClass", evaluation.PerClass, 1, 1_000_000);
         check.Range("evaluation.queries", evaluation.Queries, 1, 1_000_000);
         check.Range("evaluation.exampleTopK", evaluation.ExampleTopK, 1, 100);
-        check.OneOf("evaluation.index", evaluation.Index, Indexes);
+        check.Defined("evaluation.index", evaluation.Index);
         check.Range("evaluation.mapPoints", evaluation.MapPoints, 0, EvaluationConfig.MaxMapPoints);
         foreach (var k in evaluation.PrecisionAtK) check.Range("evaluation.precisionAtK", k, 1, 100_000);
     }
@@ -146,6 +133,12 @@ public static class ConfigValidator
         public void NotEmpty(string field, string value)
         {
             if (string.IsNullOrWhiteSpace(value)) Add(field, value, "a non-empty value");
+        }
+
+        /// <summary>Guards against a number cast to an option enum; the JSON reader already refuses unknown names.</summary>
+        public void Defined<T>(string field, T value) where T : struct, Enum
+        {
+            if (!Enum.IsDefined(value)) Add(field, value, OptionNames.Allowed(typeof(T)));
         }
 
         public void OneOf(string field, string value, IReadOnlyList<string> allowed)
@@ -186,6 +179,7 @@ public static class ConfigValidator
             string s => $"\"{s}\"",
             double d => d.ToString("G", CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
+            Enum e => OptionNames.NameOf(e) is { } name ? $"\"{name}\"" : e.ToString("D"),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };

@@ -30,13 +30,13 @@ public sealed record RunConfig
 public sealed record ModelConfig
 {
     /// <summary>"convnet" (seed 004), "resnet18", "resnet34" or "resnet50".</summary>
-    public string Backbone { get; init; } = "convnet";
+    public BackboneKind Backbone { get; init; } = BackboneKind.ConvNet;
 
     /// <summary>
     /// "shared": one network embeds both domains (seeds 001, 002, 004); "two-branch": a sketch and a
     /// photo backbone joined by shared FC layers (seed 000).
     /// </summary>
-    public string Siamese { get; init; } = "shared";
+    public SiameseKind Siamese { get; init; } = SiameseKind.Shared;
 
     /// <summary>
     /// Adds seed 000's two shared FC layers (Linear → BatchNorm → ReLU → Linear) on the backbone
@@ -77,7 +77,7 @@ public sealed record ModelConfig
 public sealed record LossConfig
 {
     /// <summary>"none", "contrastive", "triplet" or "smooth-ap".</summary>
-    public string Embedding { get; init; } = "none";
+    public EmbeddingLossKind Embedding { get; init; } = EmbeddingLossKind.None;
 
     public double EmbeddingWeight { get; init; } = 1.0;
     public double CrossEntropyWeight { get; init; } = 1.0;
@@ -89,17 +89,21 @@ public sealed record LossConfig
     public double Tau { get; init; } = 0.01;
 
     /// <summary>Triplet miner: "batch-all" (first k anchors, seed 004), "all", "semi-hard", "hard".</summary>
-    public string Miner { get; init; } = "batch-all";
+    public MinerKind Miner { get; init; } = MinerKind.BatchAll;
 
     /// <summary>How many of a batch's first entries act as anchors (seed 004: 10).</summary>
     public int Anchors { get; init; } = 10;
+
+    /// <summary>Whether the objective has a metric-learning term (an embedding loss with a positive weight).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasEmbeddingTerm => Embedding != EmbeddingLossKind.None && EmbeddingWeight > 0;
 }
 
 /// <summary>How batches are drawn.</summary>
 public sealed record BatchConfig
 {
     /// <summary>"shuffle" (without replacement), "pk" (n classes × m items × l images) or "pairs".</summary>
-    public string Sampler { get; init; } = "shuffle";
+    public SamplerKind Sampler { get; init; } = SamplerKind.Shuffle;
 
     public int Size { get; init; } = 100;
 
@@ -119,7 +123,7 @@ public sealed record BatchConfig
 public sealed record OptimizerConfig
 {
     /// <summary>"sgd" (the seeds' optimizer) or "adam".</summary>
-    public string Name { get; init; } = "sgd";
+    public OptimizerKind Name { get; init; } = OptimizerKind.Sgd;
 
     public double LearningRate { get; init; } = 0.01;
     public double Momentum { get; init; } = 0.9;
@@ -130,7 +134,7 @@ public sealed record OptimizerConfig
 public sealed record ScheduleConfig
 {
     /// <summary>"cosine" (seed 000) or "constant".</summary>
-    public string Name { get; init; } = "cosine";
+    public ScheduleKind Name { get; init; } = ScheduleKind.Cosine;
 
     /// <summary>Linear warm-up from 0 over this many epochs (fractions allowed).</summary>
     public double WarmupEpochs { get; init; }
@@ -162,7 +166,7 @@ public sealed record DataConfig
     /// "fashion-mnist" (seed 004: photos only), "fashion-mnist-sketch" (pseudo-sketch queries, photo
     /// gallery) or "folders" (real SBIR sets on disk).
     /// </summary>
-    public string Dataset { get; init; } = "fashion-mnist";
+    public DatasetKind Dataset { get; init; } = DatasetKind.FashionMnist;
 
     /// <summary>Folder of the data; null: the dataset's default (Debian's package for FashionMNIST).</summary>
     public string? Root { get; init; }
@@ -193,13 +197,13 @@ public sealed record DataConfig
     /// "photo" alone (pretraining one branch's backbone in its own domain, seed 000). Evaluation is always
     /// sketches against photos.
     /// </summary>
-    public string Domain { get; init; } = "both";
+    public TrainingDomain Domain { get; init; } = TrainingDomain.Both;
 
     /// <summary>
     /// FashionMNIST pseudo-sketches: "edges" (the photo's traced edge map, pixel-aligned with it) or "drawn" (outer
     /// contours kept, short strokes dropped, strokes jittered and of varied width, a small affine per sketch; seeded).
     /// </summary>
-    public string SketchStyle { get; init; } = "edges";
+    public SketchStyleKind SketchStyle { get; init; } = SketchStyleKind.Edges;
 }
 
 public sealed record EvaluationConfig
@@ -219,7 +223,7 @@ public sealed record EvaluationConfig
     public int ExampleTopK { get; init; } = 10;
 
     /// <summary>The gallery index searches use by default: "exact" or "hnsw" (both are saved with the run).</summary>
-    public string Index { get; init; } = "exact";
+    public IndexKind Index { get; init; } = IndexKind.Exact;
 
     /// <summary>Points of the t-SNE / PCA embedding map (0: no map); exact t-SNE costs O(N²).</summary>
     public int MapPoints { get; init; } = 1000;

@@ -35,10 +35,9 @@ public static class DataBundles
 
     private static DataBundle LoadSets(RunConfig config, Action<string>? log) => config.Data.Dataset switch
     {
-        "fashion-mnist" => FashionMnistPhotos(config),
-        "fashion-mnist-sketch" => FashionMnistSketches(config),
-        "folders" => SbirFolders.Load(config, log),
-        _ => throw new ConfigException([new ConfigError("data.dataset", config.Data.Dataset, "one of " + string.Join(", ", ConfigValidator.Datasets))]),
+        DatasetKind.FashionMnist => FashionMnistPhotos(config),
+        DatasetKind.FashionMnistSketch => FashionMnistSketches(config),
+        DatasetKind.Folders => SbirFolders.Load(config, log),
     };
 
     /// <summary>Seed 004: train on the training split, query the test subset against itself.</summary>
@@ -67,13 +66,13 @@ public static class DataBundles
     {
         var train = FashionMnist.Load("train", config.Data.Root);
         var test = FashionMnist.Load("test", config.Data.Root);
-        var style = new SketchStyle(config.Data.SketchStyle, config.Seed);
+        var style = new PseudoSketchStyle(config.Data.SketchStyle, config.Seed);
         var trainIndices = TrainSubset(train.Count, config.Data.TrainLimit, config.Seed);
         var trainSet = config.Data.Domain switch
         {
-            "sketch" => Sketches(train, trainIndices, style, "train"),
-            "photo" => Photos(train, trainIndices),
-            _ => GreyImageSet.Concat(Photos(train, trainIndices), Sketches(train, trainIndices, style, "train"), itemsShared: true),
+            TrainingDomain.Sketch => Sketches(train, trainIndices, style, "train"),
+            TrainingDomain.Photo => Photos(train, trainIndices),
+            TrainingDomain.Both => GreyImageSet.Concat(Photos(train, trainIndices), Sketches(train, trainIndices, style, "train"), itemsShared: true),
         };
         var subset = Seed004Protocol.Subset(test.Labels, config.Evaluation.PerClass, config.Seed);
         var queryIndices = subset[..Math.Min(config.Evaluation.Queries, subset.Length)];
@@ -83,23 +82,26 @@ public static class DataBundles
         var gallery = Photos(test, galleryIndices);
         string trained = config.Data.Domain switch
         {
-            "sketch" => $"{trainSet.Count} training sketches ({style.Name}) alone",
-            "photo" => $"{trainSet.Count} training photos alone",
-            _ => $"{trainSet.Count} training images ({trainIndices.Length} photos + their {style.Name} sketches)",
+            TrainingDomain.Sketch => $"{trainSet.Count} training sketches ({style.Name}) alone",
+            TrainingDomain.Photo => $"{trainSet.Count} training photos alone",
+            TrainingDomain.Both => $"{trainSet.Count} training images ({trainIndices.Length} photos + their {style.Name} sketches)",
         };
         string description = $"FashionMNIST pseudo-sketches: {trained}; {queries.Count} {style.Name} sketch queries against {gallery.Count} other test photos";
         return new DataBundle(trainSet, queries, gallery, null, FashionMnist.ClassNames, description);
     }
 
     /// <summary>How pseudo-sketches are made: traced edges, or drawn ones seeded by the run's seed, the split and the image.</summary>
-    public sealed record SketchStyle(string Name, int Seed)
+    public sealed record PseudoSketchStyle(SketchStyleKind Kind, int Seed)
     {
-        public byte[] Render(byte[] grey, int width, int height, int size, string split, int index) => Name == "drawn"
+        /// <summary>"edges" or "drawn".</summary>
+        public string Name => Kind.Name();
+
+        public byte[] Render(byte[] grey, int width, int height, int size, string split, int index) => Kind == SketchStyleKind.Drawn
             ? DrawnSketch.FromImage(grey, width, height, size, new Random(StableSeed.Derive(Seed, split == "test" ? 1 : 0, index)))
             : PseudoSketch.FromImage(grey, width, height, size);
     }
 
-    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices, SketchStyle style, string splitName)
+    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices, PseudoSketchStyle style, string splitName)
     {
         int pixels = split.Height * split.Width;
         var bytes = new byte[indices.Length * pixels];

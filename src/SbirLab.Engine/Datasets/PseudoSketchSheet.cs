@@ -1,3 +1,5 @@
+using SbirLab.Core.Configs;
+
 namespace SbirLab.Engine.Datasets;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace SbirLab.Engine.Datasets;
 public static class PseudoSketchSheet
 {
     /// <summary>Rows: photos, then one row per style; columns: the classes. Grey, <paramref name="cell"/> pixels a side, 2-pixel gaps.</summary>
-    public static (byte[] Grey, int Width, int Height) Render(FashionMnistSplit test, IReadOnlyList<string> styles, int seed, int cell = 84)
+    public static (byte[] Grey, int Width, int Height) Render(FashionMnistSplit test, IReadOnlyList<SketchStyleKind> styles, int seed, int cell = 84)
     {
         const int Gap = 2;
         var firsts = Enumerable.Range(0, FashionMnist.ClassNames.Length)
@@ -21,7 +23,7 @@ public static class PseudoSketchSheet
             Paste(sheet, width, Enlarge(photo, test.Width, cell), cell, column, 0);
             for (int row = 0; row < styles.Count; row++)
             {
-                var sketch = new DataBundles.SketchStyle(styles[row], seed).Render(photo, test.Width, test.Height, cell, "test", firsts[column]);
+                var sketch = new DataBundles.PseudoSketchStyle(styles[row], seed).Render(photo, test.Width, test.Height, cell, "test", firsts[column]);
                 Paste(sheet, width, sketch, cell, column, row + 1);
             }
         }

@@ -22,7 +22,7 @@ public static class SbirFolders
         var data = config.Data;
         var options = new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad };
         var normalisation = config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey;
-        var (train, trainClasses) = data.Domain is "sketch" or "photo"
+        var (train, trainClasses) = data.Domain != TrainingDomain.Both
             ? OneDomain(data, options, normalisation, log)
             : BothDomains(data, options, normalisation, log);
         var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
@@ -30,7 +30,12 @@ public static class SbirFolders
         var gallery = new CachedImageSet([(Cache("eval-gallery", evaluation.Gallery, options), Domain.Photo)], normalisation);
         int skipped = train.Skipped + queries.Skipped + gallery.Skipped;
         log?.Invoke($"data: {skipped} unreadable images skipped");
-        string trained = data.Domain is "sketch" or "photo" ? $"{train.Count} training {(data.Domain == "sketch" ? "sketches" : "photos")} alone" : $"{train.Count} training images";
+        string trained = data.Domain switch
+        {
+            TrainingDomain.Sketch => $"{train.Count} training sketches alone",
+            TrainingDomain.Photo => $"{train.Count} training photos alone",
+            TrainingDomain.Both => $"{train.Count} training images",
+        };
         string description = $"folders: {trained} ({trainClasses} classes); {queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)";
         return new DataBundle(train, queries, gallery, null, evaluation.Classes, description) { TrainClasses = trainClasses };
     }
@@ -52,11 +57,11 @@ public static class SbirFolders
     /// <summary>One domain's training images with their own classes (pretraining that domain's backbone, e.g. on Eitz sketches).</summary>
     private static (CachedImageSet Train, int Classes) OneDomain(DataConfig data, PreprocessOptions options, ImageNormalisation normalisation, Action<string>? log)
     {
-        bool sketches = data.Domain == "sketch";
+        bool sketches = data.Domain == TrainingDomain.Sketch;
         var set = sketches
             ? ImageFolderDataset.Open(Existing("data.trainSketches", data.TrainSketches))
             : ImageFolderDataset.Open(Existing("data.trainPhotos", data.TrainPhotos));
-        log?.Invoke($"data: {set.Classes.Count} training classes, {data.Domain}s alone");
+        log?.Invoke($"data: {set.Classes.Count} training classes, {(sketches ? "sketches" : "photos")} alone");
         var domain = sketches ? Domain.Sketch : Domain.Photo;
         var train = new CachedImageSet([(Cache(sketches ? "train-sketches" : "train-photos", set.ToLabelled(), options), domain)], normalisation);
         return (train, set.Classes.Count);

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Miners;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public sealed class ContrastiveLoss : IEmbeddingLoss
     public LossReduction Reduction { get; }
 
     /// <inheritdoc />
-    public string Name => "contrastive";
+    public string Name => EmbeddingLossKind.Contrastive.Name();
 
     /// <summary>
     /// Pair form: embeddings <paramref name="x1"/>, <paramref name="x2"/> [N, D] and <paramref name="same"/> [N]

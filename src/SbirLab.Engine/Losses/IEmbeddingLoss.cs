@@ -12,7 +12,7 @@ namespace SbirLab.Engine.Losses;
 /// </remarks>
 public interface IEmbeddingLoss
 {
-    /// <summary>The configuration name: "contrastive", "triplet" or "smooth-ap".</summary>
+    /// <summary>The configuration name (<see cref="SbirLab.Core.Configs.EmbeddingLossKind"/>).</summary>
     string Name { get; }
 
     /// <summary>Computes the loss of embeddings [B, D] (float32) with labels [B] (int64).</summary>

@@ -1,47 +1,36 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Miners;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Losses;
 
-/// <summary>Builds embedding losses and triplet miners from their configuration names.</summary>
+/// <summary>Builds the embedding loss and the triplet miner a run configuration names.</summary>
 public static class LossFactory
 {
-    /// <summary>The loss names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> LossNames { get; } = ["contrastive", "triplet", "smooth-ap"];
-
-    /// <summary>The miner names <see cref="CreateMiner"/> accepts.</summary>
-    public static IReadOnlyList<string> MinerNames { get; } = ["batch-all", "semi-hard", "hard", "all"];
-
     /// <summary>
-    /// Creates the loss called <paramref name="name"/> (case-insensitive). <paramref name="margin"/> is the contrastive
-    /// margin m (Euclidean) or the triplet margin α (squared); <paramref name="tau"/> is Smooth-AP's temperature;
-    /// <paramref name="miner"/> is read only for "triplet"; <paramref name="anchors"/> is the k of "smooth-ap" and of the
-    /// "batch-all" miner; <paramref name="generator"/> feeds the "semi-hard" miner. Reductions are the defaults (mean).
+    /// Creates the embedding loss <paramref name="kind"/>. <paramref name="margin"/> is the contrastive margin m
+    /// (Euclidean) or the triplet margin α (squared); <paramref name="tau"/> is Smooth-AP's temperature;
+    /// <paramref name="miner"/> is read only for the triplet loss; <paramref name="anchors"/> is the k of Smooth-AP and of
+    /// the batch-all miner; <paramref name="generator"/> feeds the semi-hard miner. Reductions are the defaults (mean).
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown loss or miner name (the message lists the allowed ones).</exception>
-    public static IEmbeddingLoss Create(string name, double margin, double tau, string miner, int anchors, Generator? generator) =>
-        Normalise(name) switch
+    /// <exception cref="ArgumentException"><see cref="EmbeddingLossKind.None"/>: there is no loss to build.</exception>
+    public static IEmbeddingLoss Create(EmbeddingLossKind kind, double margin, double tau, MinerKind miner, int anchors, Generator? generator) =>
+        kind switch
         {
-            "contrastive" => new ContrastiveLoss(margin),
-            "triplet" => new MinedTripletLoss(new TripletLoss(margin), CreateMiner(miner, margin, anchors, generator)),
-            "smooth-ap" => new SmoothApLoss(tau, anchors),
-            _ => throw UnknownName("loss", name, LossNames),
+            EmbeddingLossKind.Contrastive => new ContrastiveLoss(margin),
+            EmbeddingLossKind.Triplet => new MinedTripletLoss(new TripletLoss(margin), CreateMiner(miner, margin, anchors, generator)),
+            EmbeddingLossKind.SmoothAp => new SmoothApLoss(tau, anchors),
+            EmbeddingLossKind.None => throw new ArgumentException("loss.embedding is none: the objective has no embedding term to build.", nameof(kind)),
         };
 
-    /// <summary>Creates the miner called <paramref name="name"/> (case-insensitive); "semi-hard" needs a generator.</summary>
-    /// <exception cref="ArgumentException">An unknown name, or "semi-hard" without a generator.</exception>
-    public static ITripletMiner CreateMiner(string name, double margin, int anchors, Generator? generator) =>
-        Normalise(name) switch
+    /// <summary>Creates the miner <paramref name="kind"/>; the semi-hard miner needs a generator.</summary>
+    /// <exception cref="ArgumentException">The semi-hard miner without a generator.</exception>
+    public static ITripletMiner CreateMiner(MinerKind kind, double margin, int anchors, Generator? generator) =>
+        kind switch
         {
-            "batch-all" => new BatchAllMiner(anchors),
-            "semi-hard" => new SemiHardMiner(margin, generator ?? throw new ArgumentException("The semi-hard miner needs a seeded Generator.", nameof(generator))),
-            "hard" => new HardMiner(),
-            "all" => BatchAllMiner.AllAnchors(),
-            _ => throw UnknownName("miner", name, MinerNames),
+            MinerKind.BatchAll => new BatchAllMiner(anchors),
+            MinerKind.SemiHard => new SemiHardMiner(margin, generator ?? throw new ArgumentException("The semi-hard miner needs a seeded Generator.", nameof(generator))),
+            MinerKind.Hard => new HardMiner(),
+            MinerKind.All => BatchAllMiner.AllAnchors(),
         };
-
-    private static string Normalise(string? name) => name?.Trim().ToLowerInvariant() ?? string.Empty;
-
-    private static ArgumentException UnknownName(string kind, string? name, IReadOnlyList<string> allowed) =>
-        new($"Unknown {kind} '{name}'. Allowed: {string.Join(", ", allowed)}.", nameof(name));
 }

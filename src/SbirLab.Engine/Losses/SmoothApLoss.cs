@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Miners;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ public sealed class SmoothApLoss : IEmbeddingLoss
     public LossReduction Reduction { get; }
 
     /// <inheritdoc />
-    public string Name => "smooth-ap";
+    public string Name => EmbeddingLossKind.SmoothAp.Name();
 
     /// <inheritdoc />
     public LossResult Compute(Tensor embeddings, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)

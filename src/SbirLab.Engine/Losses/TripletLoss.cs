@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Miners;
 using static TorchSharp.torch;
 
@@ -94,7 +95,7 @@ public sealed class MinedTripletLoss(TripletLoss loss, ITripletMiner miner) : IE
     public ITripletMiner Miner { get; } = miner ?? throw new ArgumentNullException(nameof(miner));
 
     /// <inheritdoc />
-    public string Name => "triplet";
+    public string Name => EmbeddingLossKind.Triplet.Name();
 
     /// <inheritdoc />
     public LossResult Compute(Tensor embeddings, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null) =>

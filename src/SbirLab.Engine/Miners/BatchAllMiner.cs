@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Miners;
@@ -18,15 +19,15 @@ public sealed class BatchAllMiner : ITripletMiner
 
     /// <summary>Creates the miner with k = <paramref name="anchorCount"/> anchors (k = min(anchorCount, B) per batch).</summary>
     public BatchAllMiner(int anchorCount = DefaultAnchorCount)
-        : this(anchorCount, "batch-all")
+        : this(anchorCount, MinerKind.BatchAll)
     {
     }
 
-    private BatchAllMiner(int anchorCount, string name)
+    private BatchAllMiner(int anchorCount, MinerKind kind)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(anchorCount, 1);
         AnchorCount = anchorCount;
-        Name = name;
+        Name = kind.Name();
     }
 
     /// <summary>The most anchors per batch.</summary>
@@ -36,7 +37,7 @@ public sealed class BatchAllMiner : ITripletMiner
     public string Name { get; }
 
     /// <summary>The "all" miner: every item (that the anchor mask allows) is an anchor.</summary>
-    public static BatchAllMiner AllAnchors() => new(int.MaxValue, "all");
+    public static BatchAllMiner AllAnchors() => new(int.MaxValue, MinerKind.All);
 
     /// <inheritdoc />
     /// <remarks>With an anchor mask, the anchors are the first k items that the mask allows.</remarks>

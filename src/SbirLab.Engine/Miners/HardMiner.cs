@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Miners;
@@ -10,7 +11,7 @@ namespace SbirLab.Engine.Miners;
 public sealed class HardMiner : ITripletMiner
 {
     /// <inheritdoc />
-    public string Name => "hard";
+    public string Name => MinerKind.Hard.Name();
 
     /// <inheritdoc />
     public TripletIndices Mine(Tensor squaredDistances, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)

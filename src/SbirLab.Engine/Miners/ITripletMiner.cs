@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Miners;
@@ -13,7 +14,7 @@ namespace SbirLab.Engine.Miners;
 /// </remarks>
 public interface ITripletMiner
 {
-    /// <summary>The miner's configuration name ("batch-all", "semi-hard", "hard", "all").</summary>
+    /// <summary>The miner's configuration name (<see cref="MinerKind"/>).</summary>
     string Name { get; }
 
     /// <summary>Mines triplets from a [B, B] squared-distance matrix and labels [B] (int64).</summary>

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Miners;
@@ -35,7 +36,7 @@ public sealed class SemiHardMiner : ITripletMiner
     public double Margin { get; }
 
     /// <inheritdoc />
-    public string Name => "semi-hard";
+    public string Name => MinerKind.SemiHard.Name();
 
     /// <inheritdoc />
     public TripletIndices Mine(Tensor squaredDistances, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)

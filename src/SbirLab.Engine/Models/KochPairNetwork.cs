@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using SbirLab.Core.Configs;
 
 namespace SbirLab.Engine.Models;
 
@@ -28,9 +29,9 @@ public sealed class KochPairNetwork : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Builds the named backbone (see <see cref="Backbones.Names"/>) without its own classifier and puts the pair head on it.</summary>
-    public static KochPairNetwork Create(string backboneName, int inputChannels) =>
-        new(Backbones.Create(backboneName, inputChannels, numClasses: 0));
+    /// <summary>Builds <paramref name="backbone"/> without its own classifier and puts the pair head on it.</summary>
+    public static KochPairNetwork Create(BackboneKind backbone, int inputChannels) =>
+        new(Backbones.Create(backbone, inputChannels, numClasses: 0));
 
     /// <summary>The shared branch.</summary>
     public IBackbone Backbone => backbone;

@@ -10,7 +10,7 @@ public static class ModelFactory
 {
     public static SiameseOptions Options(ModelConfig model, int numClasses) => new(
         SketchBackbone: model.Backbone,
-        TwoBranch: model.Siamese == "two-branch",
+        TwoBranch: model.Siamese == SiameseKind.TwoBranch,
         UseHead: model.EmbeddingHead,
         HiddenDim: model.HiddenDim,
         EmbeddingDim: model.EmbeddingDim,

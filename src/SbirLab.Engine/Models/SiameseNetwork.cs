@@ -49,7 +49,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.NumClasses);
-        if (!options.TwoBranch && options.PhotoBackbone is not null && !string.Equals(options.PhotoBackbone, options.SketchBackbone, StringComparison.OrdinalIgnoreCase))
+        if (!options.TwoBranch && options.PhotoBackbone is { } photoKind && photoKind != options.SketchBackbone)
         {
             throw new ArgumentException("A shared-weight network has one backbone; leave PhotoBackbone null or equal to SketchBackbone.", nameof(options));
         }

@@ -1,3 +1,5 @@
+using SbirLab.Core.Configs;
+
 namespace SbirLab.Engine.Models;
 
 /// <summary>Which input domain an image comes from; picks the backbone in two-branch mode.</summary>
@@ -11,8 +13,8 @@ public enum Domain
 }
 
 /// <summary>How to build a <see cref="SiameseNetwork"/>.</summary>
-/// <param name="SketchBackbone">Backbone name (see <see cref="Backbones.Names"/>) of the sketch branch, or of the single shared backbone.</param>
-/// <param name="PhotoBackbone">Backbone name of the photo branch (two-branch mode); null means the same as <paramref name="SketchBackbone"/>.</param>
+/// <param name="SketchBackbone">Backbone of the sketch branch, or of the single shared backbone.</param>
+/// <param name="PhotoBackbone">Backbone of the photo branch (two-branch mode); null means the same as <paramref name="SketchBackbone"/>.</param>
 /// <param name="TwoBranch">True: a sketch backbone and a photo backbone with separate weights (seed 000); false: one shared backbone (seeds 001, 002, 004).</param>
 /// <param name="UseHead">True: the shared <see cref="EmbeddingHead"/> and <see cref="ClassifierHead"/> sit on the backbones (seed 000);
 /// false: the embedding is the normalised backbone feature and the logits come from the backbone's own classifier (seed 004).</param>
@@ -21,8 +23,8 @@ public enum Domain
 /// <param name="NumClasses">Classes of the cross-entropy term; 0 builds no classifier at all.</param>
 /// <param name="InputChannels">Channels of the input images (1 for FashionMNIST, 3 for RGB).</param>
 public sealed record SiameseOptions(
-    string SketchBackbone = "resnet34",
-    string? PhotoBackbone = null,
+    BackboneKind SketchBackbone = BackboneKind.ResNet34,
+    BackboneKind? PhotoBackbone = null,
     bool TwoBranch = true,
     bool UseHead = true,
     int HiddenDim = 512,
@@ -30,12 +32,12 @@ public sealed record SiameseOptions(
     int NumClasses = 250,
     int InputChannels = 3)
 {
-    /// <summary>The backbone name the photo branch gets.</summary>
-    public string EffectivePhotoBackbone => PhotoBackbone ?? SketchBackbone;
+    /// <summary>The backbone the photo branch gets.</summary>
+    public BackboneKind EffectivePhotoBackbone => PhotoBackbone ?? SketchBackbone;
 
     /// <summary>Seed 004's setting: one ConvNet, no head, its own 10-way classifier, grey images.</summary>
     public static SiameseOptions Seed004ConvNet { get; } =
-        new("convnet", TwoBranch: false, UseHead: false, NumClasses: 10, InputChannels: 1);
+        new(BackboneKind.ConvNet, TwoBranch: false, UseHead: false, NumClasses: 10, InputChannels: 1);
 
     /// <summary>Seed 000's setting: a ResNet-34 per domain, the shared 512 → 512 → 512 head, a 250-way classifier.</summary>
     public static SiameseOptions Seed000TwoBranch { get; } = new();

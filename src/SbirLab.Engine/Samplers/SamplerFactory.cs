@@ -14,13 +14,13 @@ public static class SamplerFactory
         {
             // Photo–sketch pairs that share an item id (pseudo-sketches) are drawn together as an item's l images;
             // otherwise a cross-domain set gives m items per domain for every class of the batch.
-            "pk" => new PkSampler(train.Labels, train.ItemIds, batch.Classes, batch.Items, batch.ImagesPerItem, config.Seed,
+            SamplerKind.Pk => new PkSampler(train.Labels, train.ItemIds, batch.Classes, batch.Items, batch.ImagesPerItem, config.Seed,
                 CrossDomain(train) && !ItemsSpanDomains(train) ? train.Domains.Select(d => (int)d).ToArray() : null),
-            "pairs" => CrossDomain(train)
+            SamplerKind.Pairs => CrossDomain(train)
                 ? new PairSampler(train.Labels, batch.Size, batch.PositiveShare, config.Seed,
                     train.Domains.Select(d => d == Domain.Sketch).ToArray(), train.Domains.Select(d => d == Domain.Photo).ToArray())
                 : new PairSampler(train.Labels, batch.Size, batch.PositiveShare, config.Seed),
-            _ => new ShuffleSampler(train.Count, batch.Size, config.Seed),
+            SamplerKind.Shuffle => new ShuffleSampler(train.Count, batch.Size, config.Seed),
         };
     }
 

@@ -14,7 +14,7 @@ namespace SbirLab.Engine.Search;
 public sealed record SearchResult(int GalleryIndex, long Label, string ClassName, float Distance);
 
 /// <summary>The answer to a sketch query: ranked photos, the run's class of the best matches, and the time taken.</summary>
-public sealed record SearchAnswer(IReadOnlyList<SearchResult> Results, string? BestClass, string Index, double Milliseconds, byte[] QueryImage, int QuerySize);
+public sealed record SearchAnswer(IReadOnlyList<SearchResult> Results, string? BestClass, IndexKind Index, double Milliseconds, byte[] QueryImage, int QuerySize);
 
 /// <summary>
 /// Answers sketch queries against a trained run's gallery: strokes (or an uploaded sketch image) are
@@ -65,8 +65,8 @@ public sealed class SketchSearcher : IDisposable
     /// <summary>Class names by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>The index the run was evaluated with ("exact" or "hnsw"), used when a query names none.</summary>
-    public string DefaultIndex => _config.Evaluation.Index;
+    /// <summary>The index the run was evaluated with, used when a query names none.</summary>
+    public IndexKind DefaultIndex => _config.Evaluation.Index;
 
     /// <summary>Width in model-input pixels of the lines of the training sketches, and the thinnest a drawing is drawn.</summary>
     public float LineWidth { get; }
@@ -99,10 +99,9 @@ public sealed class SketchSearcher : IDisposable
     /// Searches with strokes drawn on a canvas of the given size (browser pixels). <paramref name="strokeWidth"/> is the
     /// pen's width on the canvas: it is scaled with the drawing and never drawn thinner than <see cref="LineWidth"/>.
     /// </summary>
-    public SearchAnswer Search(IReadOnlyList<Stroke> strokes, float canvasWidth, float canvasHeight, int k, string? index = null, float strokeWidth = 0)
+    public SearchAnswer Search(IReadOnlyList<Stroke> strokes, float canvasWidth, float canvasHeight, int k, IndexKind? index = null, float strokeWidth = 0)
     {
         Validate(strokes, canvasWidth, canvasHeight, strokeWidth);
-        CheckIndex(index);
         var watch = Stopwatch.StartNew();
         return SearchPixels(RenderDrawing(strokes, strokeWidth), k, index, watch);
     }
@@ -111,11 +110,10 @@ public sealed class SketchSearcher : IDisposable
     /// Searches with an uploaded sketch image (PNG/JPEG/WebP): its lines are traced into strokes (<see cref="SketchUpload"/>)
     /// and drawn like a drawing.
     /// </summary>
-    public SearchAnswer Search(byte[] imageFile, int k, string? index = null)
+    public SearchAnswer Search(byte[] imageFile, int k, IndexKind? index = null)
     {
         if (imageFile.Length == 0 || imageFile.Length > MaxUploadBytes)
             throw new ArgumentException($"an upload must hold 1 byte to {MaxUploadBytes / 1048576} MiB, not {imageFile.Length} bytes");
-        CheckIndex(index);
         var watch = Stopwatch.StartNew();
         var strokes = SketchUpload.ToStrokes(imageFile);
         if (strokes.Sum(s => (long)s.Points.Count) > MaxPoints) throw new ArgumentException($"the image holds more than {MaxPoints} points of line");
@@ -134,12 +132,12 @@ public sealed class SketchSearcher : IDisposable
         return SketchRenderer.Render(strokes, size, width, new SketchRenderOptions { Normalise = true, Margin = Margin });
     }
 
-    private SearchAnswer SearchPixels(byte[] grey, int k, string? index, Stopwatch watch)
+    private SearchAnswer SearchPixels(byte[] grey, int k, IndexKind? index, Stopwatch watch)
     {
         k = Math.Clamp(k, 1, Math.Min(MaxResults, Gallery.Count));
         float[] query = Embed(grey, Gallery.Size);
-        string kind = index ?? DefaultIndex;
-        IVectorIndex searchIn = kind == VectorIndex.Hnsw ? _hnsw : _exact;
+        IndexKind kind = index ?? DefaultIndex;
+        IVectorIndex searchIn = kind switch { IndexKind.Hnsw => _hnsw, IndexKind.Exact => _exact };
         var hits = searchIn.Search(query, k);
         var results = hits.Select(h => new SearchResult(h.Id, Gallery.Labels[h.Id], ClassName(Gallery.Labels[h.Id]), h.Distance)).ToList();
         return new SearchAnswer(results, BestClass(results), kind, watch.Elapsed.TotalMilliseconds, grey, Gallery.Size);
@@ -162,8 +160,8 @@ public sealed class SketchSearcher : IDisposable
         }
     }
 
-    private float Mean => _config.Data.Dataset == "folders" ? ImageNormalisation.ImageNetGrey.Mean[0] : DataBundles.FashionMnistMean;
-    private float Std => _config.Data.Dataset == "folders" ? ImageNormalisation.ImageNetGrey.Std[0] : DataBundles.FashionMnistStd;
+    private float Mean => _config.Data.Dataset == DatasetKind.Folders ? ImageNormalisation.ImageNetGrey.Mean[0] : DataBundles.FashionMnistMean;
+    private float Std => _config.Data.Dataset == DatasetKind.Folders ? ImageNormalisation.ImageNetGrey.Std[0] : DataBundles.FashionMnistStd;
 
     private string ClassName(long label) => label >= 0 && label < ClassNames.Count ? ClassNames[(int)label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -180,13 +178,6 @@ public sealed class SketchSearcher : IDisposable
             throw new ArgumentException($"the canvas must be 1 to {MaxCanvasSide} pixels on each side");
         if (!(strokeWidth >= 0 && strokeWidth <= canvasWidth && strokeWidth <= canvasHeight))
             throw new ArgumentException("the stroke width must be between 0 and the canvas size");
-    }
-
-    /// <summary>Refuses an index name other than "exact" or "hnsw" (null means the run's default).</summary>
-    private static void CheckIndex(string? index)
-    {
-        if (index is not null && index != VectorIndex.Exact && index != VectorIndex.Hnsw)
-            throw new ArgumentException($"index must be \"{VectorIndex.Exact}\" or \"{VectorIndex.Hnsw}\", not \"{index}\"");
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Indexing;
 using SbirLab.Core.Runs;
 
@@ -6,7 +7,7 @@ namespace SbirLab.Engine.Training;
 
 /// <summary>How the saved gallery index compares with exact search on the run's own queries.</summary>
 public sealed record GalleryIndexFigures(
-    string DefaultIndex,
+    IndexKind DefaultIndex,
     int GallerySize,
     double HnswBuildSeconds,
     double HnswRecallAt10,
@@ -22,7 +23,7 @@ public static class GalleryIndexBuilder
 {
     public static string IndexPath(RunFolder folder) => Path.Combine(folder.Root, "index", "gallery.hnsw");
 
-    public static GalleryIndexFigures Build(RunFolder folder, float[][] queries, float[][] gallery, string defaultIndex, int seed)
+    public static GalleryIndexFigures Build(RunFolder folder, float[][] queries, float[][] gallery, IndexKind defaultIndex, int seed)
     {
         int dimension = gallery[0].Length;
         var watch = Stopwatch.StartNew();

@@ -19,7 +19,7 @@ public sealed class LearningRateSchedule(ScheduleConfig schedule, double baseRat
     public double At(long step)
     {
         if (step < warmupSteps) return baseRate * (step + 1) / warmupSteps;
-        if (schedule.Name != "cosine" || totalSteps <= warmupSteps) return baseRate;
+        if (schedule.Name != ScheduleKind.Cosine || totalSteps <= warmupSteps) return baseRate;
         double progress = Math.Clamp((double)(step - warmupSteps) / (totalSteps - warmupSteps), 0, 1);
         double floor = schedule.MinLearningRateFactor;
         return baseRate * (floor + (1 - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));

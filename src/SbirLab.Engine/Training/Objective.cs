@@ -26,8 +26,8 @@ public sealed class Objective
         _loss = config.Loss;
         _seed = config.Seed;
         _generator = new Generator((ulong)config.Seed, device);
-        bool hasEmbedding = config.Loss.Embedding != "none" && config.Loss.EmbeddingWeight > 0;
-        if (hasEmbedding && config.Batch.Sampler == "pairs") _pairLoss = new ContrastiveLoss(config.Loss.Margin);
+        bool hasEmbedding = config.Loss.HasEmbeddingTerm;
+        if (hasEmbedding && config.Batch.Sampler == SamplerKind.Pairs) _pairLoss = new ContrastiveLoss(config.Loss.Margin);
         else if (hasEmbedding)
             _embeddingLoss = LossFactory.Create(config.Loss.Embedding, config.Loss.Margin, config.Loss.Tau, config.Loss.Miner, config.Loss.Anchors, _generator);
     }

@@ -38,7 +38,7 @@ public sealed class Optimizer : IDisposable
         {
             var grad = p.grad;
             if (grad is null) continue;
-            if (_config.Name == "adam") AdamStep(name, p, grad, learningRate);
+            if (_config.Name == OptimizerKind.Adam) AdamStep(name, p, grad, learningRate);
             else SgdStep(name, p, grad, learningRate);
         }
     }

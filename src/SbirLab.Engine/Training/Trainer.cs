@@ -111,7 +111,7 @@ public sealed class Trainer : IDisposable
     private static string DivergedMessage(LoopState state) =>
         $"loss became {(float.IsNaN(state.LastLoss) ? "NaN" : state.LastLoss > 0 ? "+infinity" : "-infinity")} at step {state.Step}";
 
-    private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == "pairs" ? 2 * _config.Batch.Size : _config.Batch.Size;
+    private int BatchSize => _sampler is PkSampler pk ? pk.BatchSize : _config.Batch.Sampler == SamplerKind.Pairs ? 2 * _config.Batch.Size : _config.Batch.Size;
 
     private RunStatus TrainEpoch(int epoch, int skip, EpochProgress? resumed, LoopState state, CancellationToken stop)
     {

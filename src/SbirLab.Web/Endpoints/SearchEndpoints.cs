@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
 using SbirLab.Web.Services;
@@ -69,7 +70,7 @@ public static class SearchEndpoints
         catch (JsonException e) { return Error(StatusCodes.Status400BadRequest, "malformed JSON: " + e.Message); }
         if (query is null) return Error(StatusCodes.Status400BadRequest, "the body must be a JSON object");
         return await Answer(id, request, search, async () =>
-            await search.SearchAsync(id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, query.Index, query.StrokeWidth));
+            await search.SearchAsync(id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, ParseIndex(query.Index), query.StrokeWidth));
     }
 
     private static async Task<IResult> SearchImage(long id, HttpRequest request, SearchService search, int k = 10, string? index = null)
@@ -92,7 +93,7 @@ public static class SearchEndpoints
             if (tooLarge) return TooLargeUpload();
             file = body;
         }
-        return await Answer(id, request, search, () => search.SearchAsync(id, file, k, index));
+        return await Answer(id, request, search, () => search.SearchAsync(id, file, k, ParseIndex(index)));
     }
 
     private static async Task<IResult> GalleryImage(long id, int index, SearchService search, HttpResponse response)
@@ -113,6 +114,12 @@ public static class SearchEndpoints
         catch (RunNotSearchableException e) { return Error(StatusCodes.Status404NotFound, e.Message); }
         catch (ArgumentException e) { return Error(StatusCodes.Status400BadRequest, e.Message); }
     }
+
+    /// <summary>The index a query names (null: the run's default); ArgumentException for a name evaluation.index does not allow.</summary>
+    public static IndexKind? ParseIndex(string? index) =>
+        index is null ? null
+        : OptionNames.TryParse<IndexKind>(index, out var kind) ? kind
+        : throw new ArgumentException($"index must be {OptionNames.Allowed(typeof(IndexKind))}, not \"{index}\"");
 
     /// <summary>Quick, Draw! raw strokes to engine strokes; ArgumentException for a stroke of the wrong shape.</summary>
     public static IReadOnlyList<Stroke> ToStrokes(float[][][]? strokes)
@@ -145,7 +152,7 @@ public static class SearchEndpoints
         var results = answer.Results.Select((r, i) => new SearchResultJson(i + 1, r.GalleryIndex, r.Label, r.ClassName, r.Distance,
             prefix + r.GalleryIndex.ToString(CultureInfo.InvariantCulture) + ".png")).ToList();
         string query = "data:image/png;base64," + Convert.ToBase64String(PngWriter.Encode(answer.QueryImage, answer.QuerySize, answer.QuerySize));
-        return new SearchAnswerJson(runId, answer.Index, Math.Round(answer.Milliseconds, 2), answer.BestClass, answer.QuerySize, query, results);
+        return new SearchAnswerJson(runId, answer.Index.Name(), Math.Round(answer.Milliseconds, 2), answer.BestClass, answer.QuerySize, query, results);
     }
 
     /// <summary>Reads the body up to <paramref name="limit"/> bytes; tooLarge when it holds more (the rest is not read).</summary>

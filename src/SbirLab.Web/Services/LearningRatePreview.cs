@@ -39,7 +39,7 @@ public static class LearningRatePreview
     {
         int cap = config.Training.MaxStepsPerEpoch;
         if (TrainingImages(config) is not { } images) return (cap > 0 ? cap : NominalStepsPerEpoch, false);
-        int perBatch = config.Batch.Sampler == "pk"
+        int perBatch = config.Batch.Sampler == SamplerKind.Pk
             ? config.Batch.Classes * config.Batch.Items * config.Batch.ImagesPerItem
             : config.Batch.Size;
         int steps = Math.Max(1, images / Math.Max(1, perBatch));
@@ -48,7 +48,7 @@ public static class LearningRatePreview
 
     private static int? TrainingImages(RunConfig config)
     {
-        if (config.Data.Dataset is not ("fashion-mnist" or "fashion-mnist-sketch")) return null;
+        if (config.Data.Dataset is not (DatasetKind.FashionMnist or DatasetKind.FashionMnistSketch)) return null;
         int limit = config.Data.TrainLimit;
         return limit > 0 ? Math.Min(limit, FashionMnistTrainImages) : FashionMnistTrainImages;
     }

@@ -50,21 +50,21 @@ public static class KeyParameters
     }
 
     private static string Architecture(ModelConfig model) =>
-        model.Siamese == "two-branch" ? $"{model.Backbone} ×2" : model.Backbone;
+        model.Siamese == SiameseKind.TwoBranch ? $"{model.Backbone.Name()} ×2" : model.Backbone.Name();
 
     private static string Loss(LossConfig loss)
     {
         var terms = new List<string>();
-        if (loss.Embedding != "none" && loss.EmbeddingWeight > 0)
+        if (loss.HasEmbeddingTerm)
         {
             string detail = loss.Embedding switch
             {
-                "triplet" => $" α {N(loss.Margin)} {loss.Miner}",
-                "contrastive" => $" m {N(loss.Margin)}",
-                "smooth-ap" => $" τ {N(loss.Tau)}",
-                _ => "",
+                EmbeddingLossKind.Triplet => $" α {N(loss.Margin)} {loss.Miner.Name()}",
+                EmbeddingLossKind.Contrastive => $" m {N(loss.Margin)}",
+                EmbeddingLossKind.SmoothAp => $" τ {N(loss.Tau)}",
+                EmbeddingLossKind.None => "",
             };
-            terms.Add($"{N(loss.EmbeddingWeight)}·{loss.Embedding}{detail}");
+            terms.Add($"{N(loss.EmbeddingWeight)}·{loss.Embedding.Name()}{detail}");
         }
         if (loss.CrossEntropyWeight > 0) terms.Add($"{N(loss.CrossEntropyWeight)}·CE");
         return string.Join(" + ", terms);
@@ -72,13 +72,13 @@ public static class KeyParameters
 
     private static string Sampler(BatchConfig batch) => batch.Sampler switch
     {
-        "pk" => $"PK {batch.Classes}×{batch.Items}×{batch.ImagesPerItem}",
-        "pairs" => $"pairs {batch.Size}",
-        _ => $"batch {batch.Size}",
+        SamplerKind.Pk => $"PK {batch.Classes}×{batch.Items}×{batch.ImagesPerItem}",
+        SamplerKind.Pairs => $"pairs {batch.Size}",
+        SamplerKind.Shuffle => $"batch {batch.Size}",
     };
 
     private static string Optimizer(RunConfig config) =>
-        $"{config.Optimizer.Name} {N(config.Optimizer.LearningRate)} {config.Schedule.Name}" +
+        $"{config.Optimizer.Name.Name()} {N(config.Optimizer.LearningRate)} {config.Schedule.Name.Name()}" +
         (config.Schedule.WarmupEpochs > 0 ? $" wu {N(config.Schedule.WarmupEpochs)}" : "");
 
     private static string N(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);

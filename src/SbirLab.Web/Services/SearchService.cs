@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
@@ -9,7 +10,7 @@ using SbirLab.Core.Runs;
 namespace SbirLab.Web.Services;
 
 /// <summary>A run the search page can query: completed, with a checkpoint and the gallery index saved at its evaluation.</summary>
-public sealed record SearchableRun(long Id, string Name, string Dataset, int? GallerySize, double? Map, string DefaultIndex, DateTime? FinishedAt)
+public sealed record SearchableRun(long Id, string Name, DatasetKind Dataset, int? GallerySize, double? Map, IndexKind DefaultIndex, DateTime? FinishedAt)
 {
     /// <summary>What the run picker shows.</summary>
     public string Label => $"#{Id} {Name}" + (Map is { } map ? $" · mAP {map:0.000}" : "") + (GallerySize is { } size ? $" · {size:N0} photos" : "");
@@ -68,14 +69,14 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
 
     /// <summary>Searches a run's gallery with strokes drawn on a canvas.</summary>
     public async Task<SearchAnswer> SearchAsync(long runId, IReadOnlyList<Stroke> strokes, float canvasWidth, float canvasHeight,
-        int k, string? index, float strokeWidth)
+        int k, IndexKind? index, float strokeWidth)
     {
         var searcher = await SearcherAsync(runId);
         return searcher.Search(strokes, canvasWidth, canvasHeight, k, index, strokeWidth);
     }
 
     /// <summary>Searches a run's gallery with an uploaded sketch image.</summary>
-    public async Task<SearchAnswer> SearchAsync(long runId, byte[] imageFile, int k, string? index)
+    public async Task<SearchAnswer> SearchAsync(long runId, byte[] imageFile, int k, IndexKind? index)
     {
         var searcher = await SearcherAsync(runId);
         return searcher.Search(imageFile, k, index);

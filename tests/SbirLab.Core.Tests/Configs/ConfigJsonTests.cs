@@ -7,7 +7,7 @@ public class ConfigJsonTests
     [Fact]
     public void DefaultsAreValidAndRoundTrip()
     {
-        var config = new RunConfig { Name = "x", Loss = new LossConfig { Embedding = "triplet", Margin = 0.3 } };
+        var config = new RunConfig { Name = "x", Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, Margin = 0.3 } };
         var again = ConfigJson.Parse(ConfigJson.Serialize(config));
         Assert.Equal(ConfigJson.Serialize(config), ConfigJson.Serialize(again));
         Assert.Equal(0.3, again.Loss.Margin);

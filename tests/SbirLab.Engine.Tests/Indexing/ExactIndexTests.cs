@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Indexing;
 
 namespace SbirLab.Engine.Tests.Indexing;
@@ -54,12 +55,11 @@ public class ExactIndexTests
     }
 
     [Fact]
-    public void FactoryCreatesIndexesByName()
+    public void FactoryCreatesTheIndexOfEachKind()
     {
-        Assert.IsType<ExactIndex>(VectorIndex.Create("exact", 8));
-        var hnsw = Assert.IsType<HnswIndex>(VectorIndex.Create("HNSW", 8, new HnswOptions { M = 8, Metric = DistanceMetric.InnerProduct }));
+        Assert.IsType<ExactIndex>(VectorIndex.Create(IndexKind.Exact, 8));
+        var hnsw = Assert.IsType<HnswIndex>(VectorIndex.Create(IndexKind.Hnsw, 8, new HnswOptions { M = 8, Metric = DistanceMetric.InnerProduct }));
         Assert.Equal(8, hnsw.Options.M);
-        Assert.Equal(DistanceMetric.InnerProduct, VectorIndex.Create("exact", 8, hnsw.Options).Metric);
-        Assert.Throws<ArgumentException>(() => VectorIndex.Create("faiss", 8));
+        Assert.Equal(DistanceMetric.InnerProduct, VectorIndex.Create(IndexKind.Exact, 8, hnsw.Options).Metric);
     }
 }

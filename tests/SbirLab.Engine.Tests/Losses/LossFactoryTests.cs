@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Losses;
 using SbirLab.Engine.Miners;
 using static SbirLab.Engine.Tests.Losses.BatchReference;
@@ -8,39 +9,39 @@ namespace SbirLab.Engine.Tests.Losses;
 public class LossFactoryTests
 {
     [Theory]
-    [InlineData("contrastive", typeof(ContrastiveLoss))]
-    [InlineData("triplet", typeof(MinedTripletLoss))]
-    [InlineData("Smooth-AP", typeof(SmoothApLoss))]
-    public void CreatesEachLossByName(string name, Type expected)
+    [InlineData(EmbeddingLossKind.Contrastive, typeof(ContrastiveLoss), "contrastive")]
+    [InlineData(EmbeddingLossKind.Triplet, typeof(MinedTripletLoss), "triplet")]
+    [InlineData(EmbeddingLossKind.SmoothAp, typeof(SmoothApLoss), "smooth-ap")]
+    public void CreatesEachLossItsKindNames(EmbeddingLossKind kind, Type expected, string configName)
     {
         using var generator = new Generator(1, CPU);
 
-        var loss = LossFactory.Create(name, margin: 0.2, tau: 0.01, miner: "batch-all", anchors: 10, generator);
+        var loss = LossFactory.Create(kind, margin: 0.2, tau: 0.01, miner: MinerKind.BatchAll, anchors: 10, generator);
 
         Assert.IsType(expected, loss);
-        Assert.Equal(name.ToLowerInvariant(), loss.Name);
+        Assert.Equal(configName, loss.Name);
     }
 
     [Theory]
-    [InlineData("batch-all", typeof(BatchAllMiner))]
-    [InlineData("semi-hard", typeof(SemiHardMiner))]
-    [InlineData("hard", typeof(HardMiner))]
-    [InlineData("all", typeof(BatchAllMiner))]
-    public void CreatesEachMinerByName(string name, Type expected)
+    [InlineData(MinerKind.BatchAll, typeof(BatchAllMiner), "batch-all")]
+    [InlineData(MinerKind.SemiHard, typeof(SemiHardMiner), "semi-hard")]
+    [InlineData(MinerKind.Hard, typeof(HardMiner), "hard")]
+    [InlineData(MinerKind.All, typeof(BatchAllMiner), "all")]
+    public void CreatesEachMinerItsKindNames(MinerKind kind, Type expected, string configName)
     {
         using var generator = new Generator(1, CPU);
 
-        var miner = LossFactory.CreateMiner(name, 0.2, 10, generator);
+        var miner = LossFactory.CreateMiner(kind, 0.2, 10, generator);
 
         Assert.IsType(expected, miner);
-        Assert.Equal(name, miner.Name);
+        Assert.Equal(configName, miner.Name);
     }
 
     [Fact]
     public void ParametersReachTheLosses()
     {
-        var triplet = Assert.IsType<MinedTripletLoss>(LossFactory.Create("triplet", 0.3, 0.05, "batch-all", 7, null));
-        var smoothAp = Assert.IsType<SmoothApLoss>(LossFactory.Create("smooth-ap", 0.3, 0.05, "ignored", 7, null));
+        var triplet = Assert.IsType<MinedTripletLoss>(LossFactory.Create(EmbeddingLossKind.Triplet, 0.3, 0.05, MinerKind.BatchAll, 7, null));
+        var smoothAp = Assert.IsType<SmoothApLoss>(LossFactory.Create(EmbeddingLossKind.SmoothAp, 0.3, 0.05, MinerKind.Hard, 7, null));
 
         Assert.Equal(0.3, triplet.Loss.Margin);
         Assert.Equal(7, Assert.IsType<BatchAllMiner>(triplet.Miner).AnchorCount);
@@ -48,19 +49,20 @@ public class LossFactoryTests
     }
 
     [Fact]
-    public void UnknownNamesListTheAllowedOnes()
+    public void EveryEmbeddingLossAndMinerOfTheConfigIsBuilt()
     {
-        var lossError = Assert.Throws<ArgumentException>(() => LossFactory.Create("arcface", 0.2, 0.01, "hard", 10, null));
-        var minerError = Assert.Throws<ArgumentException>(() => LossFactory.Create("triplet", 0.2, 0.01, "easy", 10, null));
-
-        Assert.All(LossFactory.LossNames, name => Assert.Contains(name, lossError.Message));
-        Assert.All(LossFactory.MinerNames, name => Assert.Contains(name, minerError.Message));
+        using var generator = new Generator(1, CPU);
+        foreach (var kind in OptionNames.Values<EmbeddingLossKind>().Where(k => k != EmbeddingLossKind.None))
+            Assert.Equal(kind.Name(), LossFactory.Create(kind, 0.2, 0.01, MinerKind.BatchAll, 10, generator).Name);
+        foreach (var kind in OptionNames.Values<MinerKind>())
+            Assert.Equal(kind.Name(), LossFactory.CreateMiner(kind, 0.2, 10, generator).Name);
+        Assert.Throws<ArgumentException>(() => LossFactory.Create(EmbeddingLossKind.None, 0.2, 0.01, MinerKind.Hard, 10, null));
     }
 
     [Fact]
     public void SemiHardWithoutGeneratorIsRefused()
     {
-        Assert.Throws<ArgumentException>(() => LossFactory.CreateMiner("semi-hard", 0.2, 10, null));
+        Assert.Throws<ArgumentException>(() => LossFactory.CreateMiner(MinerKind.SemiHard, 0.2, 10, null));
     }
 
     [Fact]
@@ -69,7 +71,7 @@ public class LossFactoryTests
         using var scope = NewDisposeScope();
         var (embeddings, labels) = RandomBatch();
 
-        var viaFactory = LossFactory.Create("triplet", 0.2, 0.01, "hard", 10, null).Compute(embeddings, labels);
+        var viaFactory = LossFactory.Create(EmbeddingLossKind.Triplet, 0.2, 0.01, MinerKind.Hard, 10, null).Compute(embeddings, labels);
         var direct = new TripletLoss(0.2).Compute(embeddings, labels, new HardMiner());
 
         Assert.Equal(Scalar(direct.Loss), Scalar(viaFactory.Loss), 6);

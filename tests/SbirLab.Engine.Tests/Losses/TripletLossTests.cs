@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Losses;
 using SbirLab.Engine.Miners;
 using static SbirLab.Engine.Tests.Losses.BatchReference;
@@ -117,17 +118,17 @@ public class TripletLossTests
     }
 
     [Theory]
-    [InlineData("batch-all")]
-    [InlineData("semi-hard")]
-    [InlineData("hard")]
-    [InlineData("all")]
-    public void GradientIsFiniteForEveryMiner(string minerName)
+    [InlineData(MinerKind.BatchAll)]
+    [InlineData(MinerKind.SemiHard)]
+    [InlineData(MinerKind.Hard)]
+    [InlineData(MinerKind.All)]
+    public void GradientIsFiniteForEveryMiner(MinerKind minerKind)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(5, CPU);
         var (embeddings, labels) = RandomBatch();
         var leaf = embeddings.clone().requires_grad_();
-        var miner = LossFactory.CreateMiner(minerName, 0.4, 10, generator);
+        var miner = LossFactory.CreateMiner(minerKind, 0.4, 10, generator);
 
         var result = new TripletLoss(0.4).Compute(leaf, labels, miner);
         result.Loss.backward();

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using TorchSharp;
 
@@ -6,12 +7,12 @@ namespace SbirLab.Engine.Tests.Models;
 public class BackbonesTests
 {
     [Theory]
-    [InlineData("convnet", typeof(ConvNet), 256)]
-    [InlineData("resnet18", typeof(ResNet), 512)]
-    [InlineData("ResNet34", typeof(ResNet), 512)]
-    public void NamesBuildTheMatchingBackbone(string name, Type type, int featureDimension)
+    [InlineData(BackboneKind.ConvNet, typeof(ConvNet), 256)]
+    [InlineData(BackboneKind.ResNet18, typeof(ResNet), 512)]
+    [InlineData(BackboneKind.ResNet34, typeof(ResNet), 512)]
+    public void KindsBuildTheMatchingBackbone(BackboneKind kind, Type type, int featureDimension)
     {
-        var backbone = Backbones.Create(name, inputChannels: 3, numClasses: 5);
+        var backbone = Backbones.Create(kind, inputChannels: 3, numClasses: 5);
         using var module = (torch.nn.Module)backbone;
         Assert.IsType(type, backbone);
         Assert.Equal(featureDimension, backbone.FeatureDimension);
@@ -19,23 +20,11 @@ public class BackbonesTests
     }
 
     [Fact]
-    public void ResNet50NameBuildsA2048WideBackbone()
+    public void ResNet50BuildsA2048WideBackbone()
     {
-        var backbone = Backbones.Create("resnet50", inputChannels: 3, numClasses: 0);
+        var backbone = Backbones.Create(BackboneKind.ResNet50, inputChannels: 3, numClasses: 0);
         using var module = (torch.nn.Module)backbone;
         Assert.Equal(2048, backbone.FeatureDimension);
         Assert.Equal(50, ((ResNet)backbone).Depth);
-    }
-
-    [Fact]
-    public void UnknownNameListsTheAllowedNames()
-    {
-        var error = Assert.Throws<ArgumentException>(() => Backbones.Create("vgg16", 3, 10));
-        foreach (var name in Backbones.Names)
-        {
-            Assert.Contains(name, error.Message);
-        }
-        Assert.False(Backbones.IsKnown("vgg16"));
-        Assert.True(Backbones.IsKnown("ResNet50"));
     }
 }

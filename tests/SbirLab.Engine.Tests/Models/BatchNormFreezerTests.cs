@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,7 +43,7 @@ public class BatchNormFreezerTests
     [Fact]
     public void FreezingStopsGradientsOfBatchNormOnlyAndTrainUndoesEvalMode()
     {
-        using var net = SiameseNetwork.Create(new SiameseOptions("resnet18", TwoBranch: false, NumClasses: 3));
+        using var net = SiameseNetwork.Create(new SiameseOptions(BackboneKind.ResNet18, TwoBranch: false, NumClasses: 3));
         net.train();
         // 20 BatchNorm2d in the ResNet-18 and the head's BatchNorm1d.
         Assert.Equal(21, BatchNormFreezer.Freeze(net));

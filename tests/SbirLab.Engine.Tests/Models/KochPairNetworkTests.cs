@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ public class KochPairNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(11);
-        using var net = KochPairNetwork.Create("convnet", inputChannels: 1);
+        using var net = KochPairNetwork.Create(BackboneKind.ConvNet, inputChannels: 1);
         var x1 = torch.randn(5, 1, 28, 28);
         var x2 = torch.randn(5, 1, 28, 28);
         var p = net.Forward(x1, x2);
@@ -26,7 +27,7 @@ public class KochPairNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(12);
-        using var net = KochPairNetwork.Create("convnet", inputChannels: 1);
+        using var net = KochPairNetwork.Create(BackboneKind.ConvNet, inputChannels: 1);
         var x = torch.randn(3, 1, 28, 28);
         var bias = net.state_dict()["fc.bias"];
         // |h − h| = 0, so the logit is w·0 + b = b for every pair.
@@ -40,7 +41,7 @@ public class KochPairNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(13);
-        using var net = KochPairNetwork.Create("convnet", inputChannels: 1);
+        using var net = KochPairNetwork.Create(BackboneKind.ConvNet, inputChannels: 1);
         var x1 = torch.randn(2, 1, 28, 28);
         var x2 = torch.randn(2, 1, 28, 28);
         var s = net.state_dict();
@@ -54,7 +55,7 @@ public class KochPairNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(14);
-        using var net = KochPairNetwork.Create("resnet18", inputChannels: 3);
+        using var net = KochPairNetwork.Create(BackboneKind.ResNet18, inputChannels: 3);
         net.train();
         var x1 = torch.randn(2, 3, 32, 32);
         var x2 = torch.randn(2, 3, 32, 32);

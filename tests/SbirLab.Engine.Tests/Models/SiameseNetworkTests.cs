@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,7 +8,7 @@ namespace SbirLab.Engine.Tests.Models;
 public class SiameseNetworkTests
 {
     private static readonly SiameseOptions SmallTwoBranch =
-        new("convnet", TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 5, InputChannels: 1);
+        new(BackboneKind.ConvNet, TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 5, InputChannels: 1);
 
     [Fact]
     public void TwoBranchModeHasTwoBackbonesAndOneSharedHead()
@@ -144,7 +145,7 @@ public class SiameseNetworkTests
         net.eval();
         var x = torch.randn(2, 1, 28, 28);
         TensorAssert.Close(net.Embed(x, Domain.Sketch), net.Embed(x, Domain.Photo), 0);
-        Assert.Throws<ArgumentException>(() => SiameseNetwork.Create(SmallTwoBranch with { TwoBranch = false, PhotoBackbone = "resnet18" }));
+        Assert.Throws<ArgumentException>(() => SiameseNetwork.Create(SmallTwoBranch with { TwoBranch = false, PhotoBackbone = BackboneKind.ResNet18 }));
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public class SiameseNetworkTests
     [Fact]
     public void ResNetBranchesKeepTorchvisionNamesUnderTheirPrefixes()
     {
-        using var net = SiameseNetwork.Create(new SiameseOptions("resnet18", NumClasses: 250));
+        using var net = SiameseNetwork.Create(new SiameseOptions(BackboneKind.ResNet18, NumClasses: 250));
         var shapes = net.StateShapes();
         Assert.Equal([64L, 3, 7, 7], shapes["sketch.conv1.weight"]);
         Assert.Equal([64L], shapes["photo.layer1.0.bn1.running_mean"]);

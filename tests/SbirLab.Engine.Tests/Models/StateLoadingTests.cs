@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Weights;
 using TorchSharp;
@@ -12,7 +13,7 @@ public class StateLoadingTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(10);
-        using var net = SiameseNetwork.Create(new SiameseOptions("resnet18", NumClasses: 3));
+        using var net = SiameseNetwork.Create(new SiameseOptions(BackboneKind.ResNet18, NumClasses: 3));
         using var imagenet = ResNet.Create(18);
         var source = imagenet.state_dict();
         using (torch.no_grad())

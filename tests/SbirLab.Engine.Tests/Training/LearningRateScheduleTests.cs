@@ -9,7 +9,7 @@ public class LearningRateScheduleTests
     public void WarmupIsLinearThenCosineDecaysToTheFloor()
     {
         // base 0.1, 100 steps, 10 of warm-up, floor 0.
-        var schedule = new LearningRateSchedule(new ScheduleConfig { Name = "cosine" }, 0.1, 100, 10);
+        var schedule = new LearningRateSchedule(new ScheduleConfig { Name = ScheduleKind.Cosine }, 0.1, 100, 10);
         Assert.Equal(0.01, schedule.At(0), 12);   // 0.1 · 1/10
         Assert.Equal(0.1, schedule.At(9), 12);    // 0.1 · 10/10
         Assert.Equal(0.1, schedule.At(10), 12);   // cosine starts at the base rate
@@ -20,9 +20,9 @@ public class LearningRateScheduleTests
     [Fact]
     public void CosineFloorAndConstant()
     {
-        var floored = new LearningRateSchedule(new ScheduleConfig { Name = "cosine", MinLearningRateFactor = 0.1 }, 1.0, 100, 0);
+        var floored = new LearningRateSchedule(new ScheduleConfig { Name = ScheduleKind.Cosine, MinLearningRateFactor = 0.1 }, 1.0, 100, 0);
         Assert.Equal(0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * 0.5)), floored.At(50), 12);
-        var constant = new LearningRateSchedule(new ScheduleConfig { Name = "constant" }, 0.3, 100, 0);
+        var constant = new LearningRateSchedule(new ScheduleConfig { Name = ScheduleKind.Constant }, 0.3, 100, 0);
         Assert.Equal(0.3, constant.At(77), 12);
     }
 }

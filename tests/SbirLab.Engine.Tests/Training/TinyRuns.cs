@@ -7,17 +7,17 @@ namespace SbirLab.Engine.Tests.Training;
 /// <summary>Small FashionMNIST runs that train in seconds on two cores.</summary>
 internal static class TinyRuns
 {
-    public static RunConfig Config(string embedding = "triplet", int epochs = 2, int steps = 12) => new()
+    public static RunConfig Config(EmbeddingLossKind embedding = EmbeddingLossKind.Triplet, int epochs = 2, int steps = 12) => new()
     {
         Name = "tiny",
         Seed = 7,
-        Loss = embedding == "none"
-            ? new LossConfig { Embedding = "none", CrossEntropyWeight = 1 }
+        Loss = embedding == EmbeddingLossKind.None
+            ? new LossConfig { Embedding = EmbeddingLossKind.None, CrossEntropyWeight = 1 }
             : new LossConfig { Embedding = embedding, EmbeddingWeight = 1, CrossEntropyWeight = 0, Margin = 0.2, Anchors = 10 },
-        Batch = new BatchConfig { Sampler = "shuffle", Size = 50 },
+        Batch = new BatchConfig { Sampler = SamplerKind.Shuffle, Size = 50 },
         Optimizer = new OptimizerConfig { LearningRate = 0.05, Momentum = 0.9 },
         Training = new TrainingConfig { Epochs = epochs, MaxStepsPerEpoch = steps, EvaluateEvery = 1 },
-        Data = new DataConfig { Dataset = "fashion-mnist", TrainLimit = 2000 },
+        Data = new DataConfig { Dataset = DatasetKind.FashionMnist, TrainLimit = 2000 },
         Evaluation = new EvaluationConfig { PerClass = 20, Queries = 40, PrecisionAtK = [1, 5], ExampleTopK = 5 },
     };
 

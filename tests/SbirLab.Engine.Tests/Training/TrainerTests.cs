@@ -76,7 +76,7 @@ public class TrainerTests
     public void NaNLossStopsTheRunAsDivergedAndKeepsItsHistory()
     {
         // A learning rate of 1000 (a typo for 0.001, say) blows the weights up to ∞ within a few steps.
-        var config = TinyRuns.Config("none", epochs: 3, steps: 20) with { Optimizer = new OptimizerConfig { LearningRate = 1000, Momentum = 0.9 } };
+        var config = TinyRuns.Config(EmbeddingLossKind.None, epochs: 3, steps: 20) with { Optimizer = new OptimizerConfig { LearningRate = 1000, Momentum = 0.9 } };
         var folder = new RunFolder(RepoPaths.TempFolder("diverged"));
         var recorder = new TinyRuns.Recorder();
         var outcome = Trainer.Run(config, folder, recorder, null, CancellationToken.None);
@@ -90,7 +90,7 @@ public class TrainerTests
     [Fact]
     public void SameSeedSameCurve()
     {
-        var config = TinyRuns.Config("smooth-ap", epochs: 1, steps: 6);
+        var config = TinyRuns.Config(EmbeddingLossKind.SmoothAp, epochs: 1, steps: 6);
         var a = new TinyRuns.Recorder();
         var b = new TinyRuns.Recorder();
         Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("seed-a")), a, null, CancellationToken.None);
@@ -108,11 +108,11 @@ public class TrainerTests
         // initialised network must rank exactly as the classification run's final network does.
         var classification = new RunFolder(RepoPaths.TempFolder("cls"));
         var recorder = new TinyRuns.Recorder();
-        Trainer.Run(TinyRuns.Config("none", epochs: 1, steps: 6), classification, recorder, null, CancellationToken.None);
+        Trainer.Run(TinyRuns.Config(EmbeddingLossKind.None, epochs: 1, steps: 6), classification, recorder, null, CancellationToken.None);
         double classificationMap = recorder.Epochs[^1].Values["map"];
 
         var initialised = new RunFolder(RepoPaths.TempFolder("init"));
-        var config = TinyRuns.Config("triplet", epochs: 0) with { Model = new ModelConfig { InitFrom = classification.Root } };
+        var config = TinyRuns.Config(EmbeddingLossKind.Triplet, epochs: 0) with { Model = new ModelConfig { InitFrom = classification.Root } };
         var log = new TinyRuns.Recorder();
         Assert.Equal(RunStatus.Completed, Trainer.Run(config, initialised, log, null, CancellationToken.None).Status);
         Assert.Contains(log.Log, line => line.StartsWith("initialised from", StringComparison.Ordinal));

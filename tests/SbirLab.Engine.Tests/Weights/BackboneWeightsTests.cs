@@ -11,7 +11,7 @@ namespace SbirLab.Engine.Tests.Weights;
 
 public class BackboneWeightsTests
 {
-    private static readonly ModelConfig TwoBranchConvNet = new() { Backbone = "convnet", Siamese = "two-branch", EmbeddingHead = true, HiddenDim = 32, EmbeddingDim = 16 };
+    private static readonly ModelConfig TwoBranchConvNet = new() { Backbone = BackboneKind.ConvNet, Siamese = SiameseKind.TwoBranch, EmbeddingHead = true, HiddenDim = 32, EmbeddingDim = 16 };
 
     /// <summary>A run folder whose last checkpoint holds <paramref name="model"/>, as a finished run leaves it.</summary>
     private static RunFolder SavedRun(SiameseNetwork model, string name)
@@ -53,7 +53,7 @@ public class BackboneWeightsTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(5);
-        using var shared = ModelFactory.Create(With(TwoBranchConvNet with { Siamese = "shared" }), 10, _ => { });
+        using var shared = ModelFactory.Create(With(TwoBranchConvNet with { Siamese = SiameseKind.Shared }), 10, _ => { });
         var run = SavedRun(shared, "shared-source");
 
         using var model = ModelFactory.Create(With(TwoBranchConvNet with { PretrainedPhoto = run.Root }), 10, _ => { });
@@ -90,7 +90,7 @@ public class BackboneWeightsTests
         using var twoBranch = ModelFactory.Create(With(TwoBranchConvNet), 10, _ => { });
         var run = SavedRun(twoBranch, "init-source");
 
-        var failure = Assert.Throws<WeightLoadException>(() => ModelFactory.Create(With(TwoBranchConvNet with { Siamese = "shared", InitFrom = run.Root }), 10, _ => { }));
+        var failure = Assert.Throws<WeightLoadException>(() => ModelFactory.Create(With(TwoBranchConvNet with { Siamese = SiameseKind.Shared, InitFrom = run.Root }), 10, _ => { }));
 
         Assert.Contains("model.initFrom", failure.Message);
         Assert.Contains("backbone.0.weight", failure.Message);
@@ -103,7 +103,7 @@ public class BackboneWeightsTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(6);
-        using var trained = SiameseNetwork.Create(new SiameseOptions("resnet18", TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 5, InputChannels: 3));
+        using var trained = SiameseNetwork.Create(new SiameseOptions(BackboneKind.ResNet18, TwoBranch: true, UseHead: true, HiddenDim: 32, EmbeddingDim: 16, NumClasses: 5, InputChannels: 3));
         var run = SavedRun(trained, "export-source");
         string file = Path.Combine(run.Root, "photo-backbone.safetensors");
 

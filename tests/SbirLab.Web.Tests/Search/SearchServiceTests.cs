@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using Microsoft.Extensions.DependencyInjection;
 using SbirLab.Store;
 using SbirLab.Web.Services;
@@ -17,7 +18,7 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
         using var service = new SearchService(_store, new RunReader(_store));
         var run = Assert.Single(service.Runs());
         Assert.Equal(lab.RunId, run.Id);
-        Assert.Equal("fashion-mnist-sketch", run.Dataset);
+        Assert.Equal(DatasetKind.FashionMnistSketch, run.Dataset);
         Assert.Equal(1000, run.GallerySize); // 10,000 test photos less 900 per class held out as queries
         Assert.InRange(run.Map!.Value, 0, 1);
         Assert.False(service.HasIndex(lab.QueuedRunId));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using SbirLab.Core.Configs;
 using SbirLab.Runs;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Endpoints;
@@ -20,7 +21,7 @@ public partial class Search : IDisposable
 
     private IReadOnlyList<SearchableRun> _runs = [];
     private long? _runId;
-    private string _index = "exact";
+    private IndexKind _index = IndexKind.Exact;
     private int _k = 10;
     private bool _live = true;
     private bool _loaded;
@@ -107,7 +108,7 @@ public partial class Search : IDisposable
         Navigation.NavigateTo($"search?run={id.Value.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    private void IndexChanged(string index) => _index = index;
+    private void IndexChanged(IndexKind index) => _index = index;
     private void KChanged(int k) => _k = k;
     private void LiveChanged(bool live) => _live = live;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using SbirLab.Core.Configs;
 using SbirLab.Web.Endpoints;
 
 namespace SbirLab.Web.Components.Shared;
@@ -35,7 +36,7 @@ public partial class SketchCanvas
 
     [Parameter] public int K { get; set; } = 10;
 
-    /// <summary>"exact", "hnsw", or null for the run's default.</summary>
+    /// <summary>An evaluation.index name (<see cref="IndexKind"/>), or null for the run's default.</summary>
     [Parameter] public string? Index { get; set; }
 
     /// <summary>Search while a stroke is being drawn (throttled), not only when it ends.</summary>
