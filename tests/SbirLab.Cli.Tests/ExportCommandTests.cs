@@ -1,6 +1,6 @@
 using SbirLab.Core.Configs;
-using SbirLab.Engine.Models;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Models;
 using SbirLab.Engine.Training;
 using SbirLab.Engine.Weights;
 using SbirLab.Store;

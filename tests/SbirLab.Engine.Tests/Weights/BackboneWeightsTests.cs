@@ -1,7 +1,7 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Tests.Models;
-using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Engine.Weights;
 using TorchSharp;
