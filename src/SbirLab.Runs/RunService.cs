@@ -146,7 +146,8 @@ public sealed class RunService : IDisposable
         RunConfig config;
         try
         {
-            config = Store.Data.Roots.Apply(ConfigJson.Parse(run.ConfigJson, limits: Store.Data.Limits)); // the engine opens exactly the checked paths
+            // Run references become their run folders, then every path is confined: the engine opens exactly the checked paths.
+            config = Store.Data.Roots.Apply(new RunReferenceResolver(Store).Resolve(ConfigJson.Parse(run.ConfigJson, limits: Store.Data.Limits)));
         }
         catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
         {

@@ -64,7 +64,7 @@ public sealed class RunStore : IDisposable
     /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
     public long Queue(RunConfig config, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config, Data.Limits);
+        EnsureValid(config);
         EnsureQueueRoom(team: null);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
@@ -80,6 +80,13 @@ public sealed class RunStore : IDisposable
             throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}); wait for runs to finish or stop queued ones");
     }
 
+    /// <summary>The validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists.</summary>
+    private void EnsureValid(RunConfig config)
+    {
+        var errors = ConfigValidator.Validate(config, Data.Limits).Concat(new RunReferenceResolver(this).Check(config, mustBeCompleted: false)).ToList();
+        if (errors.Count > 0) throw new ConfigException(errors);
+    }
+
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
     internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null) =>
         Insert(configJson, name, seed, options, null).Id;
@@ -90,7 +97,7 @@ public sealed class RunStore : IDisposable
     /// </summary>
     public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config, Data.Limits);
+        EnsureValid(config);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);

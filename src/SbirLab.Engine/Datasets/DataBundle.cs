@@ -84,41 +84,63 @@ public static class DataBundles
 
     /// <summary>
     /// Cross-domain SBIR that fits a CPU: training photos with their pseudo-sketches (a photo and its
-    /// sketch are one PK "item"); the pseudo-sketches of the seed-004 test subset as queries against the
-    /// other test photos, so no query's own photo is in the gallery.
+    /// sketch are one PK "item"), or one domain alone (<c>data.domain</c>, to pretrain a branch); the
+    /// pseudo-sketches of the seed-004 test subset as queries against the other test photos, so no
+    /// query's own photo is in the gallery. <c>data.sketchStyle</c> picks traced edges or drawn sketches.
     /// </summary>
     private static DataBundle FashionMnistSketches(RunConfig config)
     {
         var train = FashionMnist.Load("train", config.Data.Root);
+        var style = new PseudoSketchStyle(config.Data.SketchStyle, config.Seed);
         var evaluation = FashionMnistSketchEvaluation(config, FashionMnist.Load("test", config.Data.Root));
         var trainIndices = TrainSubset(train.Count, config.Data.TrainLimit, config.Seed);
-        var photos = Photos(train, trainIndices);
-        var sketches = Sketches(train, trainIndices);
-        var trainSet = GreyImageSet.Concat(photos, sketches, itemsShared: true);
-        return new DataBundle(trainSet, evaluation,
-            $"FashionMNIST pseudo-sketches: {trainSet.Count} training images ({photos.Count} photos + their sketches); {evaluation.Description}");
+        var trainSet = config.Data.Domain switch
+        {
+            TrainingDomain.Sketch => Sketches(train, trainIndices, style, "train"),
+            TrainingDomain.Photo => Photos(train, trainIndices),
+            TrainingDomain.Both => GreyImageSet.Concat(Photos(train, trainIndices), Sketches(train, trainIndices, style, "train"), itemsShared: true),
+        };
+        string trained = config.Data.Domain switch
+        {
+            TrainingDomain.Sketch => $"{trainSet.Count} training sketches ({style.Name}) alone",
+            TrainingDomain.Photo => $"{trainSet.Count} training photos alone",
+            TrainingDomain.Both => $"{trainSet.Count} training images ({trainIndices.Length} photos + their {style.Name} sketches)",
+        };
+        return new DataBundle(trainSet, evaluation, $"FashionMNIST pseudo-sketches: {trained}; {evaluation.Description}");
     }
 
-    /// <summary>The pseudo-sketches of the seed-004 test subset as queries against the other test photos.</summary>
+    /// <summary>The pseudo-sketches (in the run's style) of the seed-004 test subset as queries against the other test photos.</summary>
     private static EvaluationSets FashionMnistSketchEvaluation(RunConfig config, FashionMnistSplit test)
     {
+        var style = new PseudoSketchStyle(config.Data.SketchStyle, config.Seed);
         var subset = Seed004Protocol.Subset(test.Labels, config.Evaluation.PerClass, config.Seed);
         var queryIndices = subset[..Math.Min(config.Evaluation.Queries, subset.Length)];
         var inSubset = subset.ToHashSet();
         var galleryIndices = Enumerable.Range(0, test.Count).Where(i => !inSubset.Contains(i)).ToArray();
-        var queries = Sketches(test, queryIndices);
+        var queries = Sketches(test, queryIndices, style, "test");
         var gallery = Photos(test, galleryIndices);
         return new EvaluationSets(queries, gallery, null, FashionMnist.ClassNames,
-            $"{queries.Count} sketch queries against {gallery.Count} other test photos");
+            $"{queries.Count} {style.Name} sketch queries against {gallery.Count} other test photos");
     }
 
-    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices)
+    /// <summary>How pseudo-sketches are made: traced edges, or drawn ones seeded by the run's seed, the split and the image.</summary>
+    public sealed record PseudoSketchStyle(SketchStyleKind Kind, int Seed)
+    {
+        /// <summary>"edges" or "drawn".</summary>
+        public string Name => Kind.Name();
+
+        public byte[] Render(byte[] grey, int width, int height, int size, string split, int index) => Kind == SketchStyleKind.Drawn
+            ? DrawnSketch.FromImage(grey, width, height, size, new Random(StableSeed.Derive(Seed, split == "test" ? 1 : 0, index)))
+            : PseudoSketch.FromImage(grey, width, height, size);
+    }
+
+    internal static GreyImageSet Sketches(FashionMnistSplit split, int[] indices, PseudoSketchStyle style, string splitName)
     {
         int pixels = split.Height * split.Width;
         var bytes = new byte[indices.Length * pixels];
         Parallel.For(0, indices.Length, i =>
         {
-            var sketch = PseudoSketch.FromImage(split.Image(indices[i]).ToArray(), split.Width, split.Height, split.Height);
+            var sketch = style.Render(split.Image(indices[i]).ToArray(), split.Width, split.Height, split.Height, splitName, indices[i]);
             sketch.CopyTo(bytes.AsSpan(i * pixels, pixels));
         });
         var labels = indices.Select(i => split.Labels[i]).ToArray();

@@ -16,19 +16,47 @@ public static class SbirFolders
     public static DataBundle Load(RunConfig config, Action<string>? log = null)
     {
         var data = config.Data;
+        var (options, normalisation) = Preprocessing(config);
+        var (train, trainClasses) = data.Domain != TrainingDomain.Both
+            ? OneDomain(data, options, normalisation, log)
+            : BothDomains(data, options, normalisation, log);
+        var evaluation = LoadEvaluation(config, null);
+        log?.Invoke($"data: {train.Skipped + Skipped(evaluation)} unreadable images skipped");
+        string trained = data.Domain switch
+        {
+            TrainingDomain.Sketch => $"{train.Count} training sketches alone",
+            TrainingDomain.Photo => $"{train.Count} training photos alone",
+            TrainingDomain.Both => $"{train.Count} training images",
+        };
+        string description = $"folders: {trained} ({trainClasses} classes); {evaluation.Description}";
+        return new DataBundle(train, evaluation, description) { TrainClasses = trainClasses };
+    }
+
+    /// <summary>Sketches and photos of the classes both domains have, with one label space (the siamese network's training set).</summary>
+    private static (CachedImageSet Train, int Classes) BothDomains(DataConfig data, PreprocessOptions options, ImageNormalisation normalisation, Action<string>? log)
+    {
         var training = CrossDomainDataset.Open(Existing("data.trainSketches", data.TrainSketches), Existing("data.trainPhotos", data.TrainPhotos));
         if (training.Classes.Count == 0)
             throw new InvalidDataException($"no class appears in both {data.TrainSketches} and {data.TrainPhotos}; class folder names must match (case, spaces and underscores are ignored)");
-        var (options, normalisation) = Preprocessing(config);
+        log?.Invoke($"data: {training.Classes.Count} training classes in both domains" +
+            (training.SketchOnlyClasses.Count + training.PhotoOnlyClasses.Count > 0 ? $" ({training.SketchOnlyClasses.Count} sketch-only, {training.PhotoOnlyClasses.Count} photo-only left out)" : ""));
         var train = new CachedImageSet(
             [(Cache("train-sketches", training.SketchItems, options), Domain.Sketch), (Cache("train-photos", training.PhotoItems, options), Domain.Photo)],
             normalisation);
-        var evaluation = LoadEvaluation(config, null);
-        log?.Invoke($"data: {training.Classes.Count} training classes in both domains" +
-            (training.SketchOnlyClasses.Count + training.PhotoOnlyClasses.Count > 0 ? $" ({training.SketchOnlyClasses.Count} sketch-only, {training.PhotoOnlyClasses.Count} photo-only left out)" : "") +
-            $"; {train.Skipped + Skipped(evaluation)} unreadable images skipped");
-        string description = $"folders: {train.Count} training images ({training.Classes.Count} classes); {evaluation.Description}";
-        return new DataBundle(train, evaluation, description) { TrainClasses = training.Classes.Count };
+        return (train, training.Classes.Count);
+    }
+
+    /// <summary>One domain's training images with their own classes (pretraining that domain's backbone, e.g. on Eitz sketches).</summary>
+    private static (CachedImageSet Train, int Classes) OneDomain(DataConfig data, PreprocessOptions options, ImageNormalisation normalisation, Action<string>? log)
+    {
+        bool sketches = data.Domain == TrainingDomain.Sketch;
+        var set = sketches
+            ? ImageFolderDataset.Open(Existing("data.trainSketches", data.TrainSketches))
+            : ImageFolderDataset.Open(Existing("data.trainPhotos", data.TrainPhotos));
+        log?.Invoke($"data: {set.Classes.Count} training classes, {(sketches ? "sketches" : "photos")} alone");
+        var domain = sketches ? Domain.Sketch : Domain.Photo;
+        var train = new CachedImageSet([(Cache(sketches ? "train-sketches" : "train-photos", set.ToLabelled(), options), domain)], normalisation);
+        return (train, set.Classes.Count);
     }
 
     /// <summary>The evaluation queries and gallery only; the training folders are not read.</summary>
