@@ -29,7 +29,7 @@ public sealed class RunReferenceResolver(RunStore store)
             if (run is null)
                 errors.Add(new ConfigError(field, reference, RunReferences.Allowed + $"; no run of this store is called {reference}"));
             else if (mustBeCompleted && run.Status != RunStatus.Completed)
-                errors.Add(new ConfigError(field, reference, $"a completed run; run #{run.Id} ({run.Name}) is {RunStore.DisplayStatus(run.Status)}" + (run.Message is null ? "" : $": {run.Message}")));
+                errors.Add(new ConfigError(field, reference, $"a completed run; run #{run.Id} ({run.Name}) is {run.Status.Text()}" + (run.Message is null ? "" : $": {run.Message}")));
         }
         return errors;
     }

@@ -1,5 +1,5 @@
-using SbirLab.Engine.Models;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Models;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Weights;

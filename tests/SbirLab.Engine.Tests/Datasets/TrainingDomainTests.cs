@@ -20,8 +20,8 @@ public class TrainingDomainTests
         using var data = DataBundles.Load(Twin(domain));
         Assert.Equal(300, data.Train.Count);
         Assert.All(data.Train.Domains, d => Assert.Equal(expected, d));
-        Assert.All(data.Queries.Domains, d => Assert.Equal(Domain.Sketch, d));
-        Assert.All(data.Gallery.Domains, d => Assert.Equal(Domain.Photo, d));
+        Assert.All(data.Evaluation.Queries.Domains, d => Assert.Equal(Domain.Sketch, d));
+        Assert.All(data.Evaluation.Gallery.Domains, d => Assert.Equal(Domain.Photo, d));
         Assert.Contains($"training {expected.ToString().ToLowerInvariant()}", data.Description, StringComparison.Ordinal);
     }
 

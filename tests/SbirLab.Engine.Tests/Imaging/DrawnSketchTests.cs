@@ -18,8 +18,15 @@ public class DrawnSketchTests
     /// <summary>No shift, wobble, width change or affine: only the choice of strokes is left.</summary>
     private static DrawnSketchOptions Still(double drop) => new()
     {
-        DropShort = drop, DropLong = drop, StrokeShift = 0, Wobble = 0, Width = (1f, 1f),
-        Rotation = 0, Scale = (1, 1), Shear = 0, Shift = 0,
+        DropShort = drop,
+        DropLong = drop,
+        StrokeShift = 0,
+        Wobble = 0,
+        Width = (1f, 1f),
+        Rotation = 0,
+        Scale = (1, 1),
+        Shear = 0,
+        Shift = 0,
     };
 
     private static bool InkNear(byte[] sketch, int x0, int y0, int reach = 1)
