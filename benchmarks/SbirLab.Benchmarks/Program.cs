@@ -6,6 +6,8 @@ var rest = args.Skip(1).ToArray();
 switch (name)
 {
     case "train-step": TrainStepBenchmark.Run(rest); break;
+    case "epoch": EpochBenchmark.Run(rest); break;
+    case "epoch-run": EpochBenchmark.RunOurs(rest); break; // the epoch benchmark's child process
     case "store": StoreBenchmark.Run(rest); break;
     case "evaluation": EvaluationBenchmark.Run(rest); break;
     case "hnsw": HnswBenchmark.Run(rest); break;
@@ -15,6 +17,7 @@ switch (name)
     default:
         Console.WriteLine("usage: dotnet run -c Release --project benchmarks/SbirLab.Benchmarks -- <benchmark> [options]");
         Console.WriteLine("  train-step [--steps N] [--loss ce|triplet]   seed-004 ConvNet step time vs PyTorch (python3-torch)");
+        Console.WriteLine("  epoch [--epochs 2] [--train-limit 10000] [--alternations 2] [--losses ce,triplet,smooth-ap]   s/epoch and peak RSS vs PyTorch");
         Console.WriteLine("  evaluation [queries] [gallery] [dim]         vectorised mAP and top-K vs a brute-force loop");
         Console.WriteLine("  hnsw [--million]                             HNSW recall@10 and query time vs exact search, 10k/100k × 512-D");
         Console.WriteLine("  cache                                        images/s of epoch 2 (memory-mapped cache) vs epoch 1 (decode)");

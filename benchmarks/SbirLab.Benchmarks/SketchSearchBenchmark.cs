@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using SbirLab.Engine;
 using SbirLab.Core.Configs;
+using SbirLab.Engine;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Training;
@@ -11,9 +11,9 @@ using static TorchSharp.torch;
 namespace SbirLab.Benchmarks;
 
 /// <summary>
-/// Trains seed 004's ConvNet for a fixed number of steps with our engine (the trainer's own objective and
-/// optimizer) and with benchmarks/pytorch/convnet_bench.py under Debian's python3-torch: same data, batch
-/// size, thread count, optimizer and loss. Prints ms per step for each, the ratio, and peak memory.
+/// Trains seed 004's ConvNet for a fixed number of steps with our engine (the real <see cref="Trainer"/> on the
+/// fashion-mnist template) and with benchmarks/pytorch/convnet_bench.py under Debian's python3-torch: same data,
+/// batch size, thread count, optimizer and loss. Prints ms per step for each, the ratio, and peak memory.
 /// </summary>
 public static class TrainStepBenchmark
 {
@@ -42,41 +42,21 @@ public static class TrainStepBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SbirLab peak resident memory: {peakMib:F0} MiB (goal < 2048 MiB)"));
     }
 
+    /// <summary>
+    /// The real trainer on the fashion-mnist template of <paramref name="loss"/>, one epoch long enough for the
+    /// warm-up and the timed steps, without evaluation; the time between the end of the last warm-up step and
+    /// the end of the last timed step, per step. It includes what the trainer does around a step (batch
+    /// preparation on its worker, the step's metrics row).
+    /// </summary>
     private static double OursMsPerStep(int steps, int warmup, string loss)
     {
-        var config = new RunConfig
-        {
-            Loss = loss == "triplet"
-                ? new LossConfig { Embedding = EmbeddingLossKind.Triplet, EmbeddingWeight = 1, CrossEntropyWeight = 0, Margin = 0.2, Anchors = 10 }
-                : new LossConfig { Embedding = EmbeddingLossKind.None, CrossEntropyWeight = 1 },
-            Optimizer = new OptimizerConfig { LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-4 },
-        };
-        manual_seed(1);
-        var split = FashionMnist.Load("train");
-        using var set = DataBundles.Photos(split, Enumerable.Range(0, split.Count).ToArray());
-        using var model = ModelFactory.Create(config, 10, _ => { });
-        model.train();
-        using var optimizer = new Optimizer(model.named_parameters(), config.Optimizer);
-        var objective = new Objective(config, CPU);
-        var order = Enumerable.Range(0, split.Count).ToArray();
-        new Random(1).Shuffle(order);
-        var domains = Enumerable.Repeat(Domain.Photo, 100).ToArray();
-        void Step(int i)
-        {
-            using var scope = NewDisposeScope();
-            int start = i * 100 % (split.Count - 100);
-            var batch = order[start..(start + 100)];
-            var images = set.Batch(batch);
-            var labels = tensor(batch.Select(b => set.Labels[b]).ToArray());
-            optimizer.ZeroGrad();
-            var result = objective.Compute(model, images, labels, domains, i);
-            result.Total.backward();
-            optimizer.Step(0.05);
-        }
-        for (int i = 0; i < warmup; i++) Step(i);
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step(warmup + i);
-        return watch.Elapsed.TotalMilliseconds / steps;
+        var config = ConfigJson.Load(TimedTrainerRun.Template(loss),
+        [
+            "training.epochs=1", $"training.maxStepsPerEpoch={warmup + steps + 1}", "training.evaluateEvery=0",
+        ]);
+        var run = TimedTrainerRun.Train(config, r => r.StepEnds.Count >= warmup + steps);
+        var ends = run.StepEnds;
+        return (ends[warmup + steps - 1] - (warmup == 0 ? 0 : ends[warmup - 1])) * 1000 / steps;
     }
 
     private sealed record Peer(double Ms, double PeakMib, string Version);

@@ -81,6 +81,7 @@ public static class TorchRuntime
 
     private static torch.Device Initialise()
     {
+        OpenMpWaitPolicy.PreferPassive();
         string? folder = ExternalFolder;
         if (folder is null && NeedsExternalLibTorch)
             throw new LibTorchLoadException($"this build carries no libtorch (TorchBackend=external): set {ExternalLibTorch.EnvironmentVariable} or --libtorch to a libtorch folder, such as PyTorch's: python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+\"/lib\")'");

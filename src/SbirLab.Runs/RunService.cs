@@ -3,10 +3,10 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using SbirLab.Core.Configs;
 using Microsoft.EntityFrameworkCore;
+using SbirLab.Core.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 
@@ -107,7 +107,7 @@ public sealed class RunService : IDisposable
         var run = RunOf(runId);
         Access.Demand(caller, RunAction.Publish, run);
         if (published && run.Status != RunStatus.Completed)
-            throw new InvalidOperationException($"run {runId} is {RunStore.DisplayStatus(run.Status)}; only a completed run can be published");
+            throw new InvalidOperationException($"run {runId} is {run.Status.Text()}; only a completed run can be published");
         using (var db = Store.CreateContext())
             db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s.SetProperty(r => r.PublishedAt, published ? DateTime.UtcNow : null));
         Events.Publish(new RunStatusChanged(runId, run.Status, published ? "published for sketch search" : "withdrawn from sketch search"));
@@ -188,7 +188,8 @@ public sealed class RunService : IDisposable
         RunConfig config;
         try
         {
-            config = Store.Data.Roots.Apply(ConfigJson.Parse(run.ConfigJson, limits: Store.Data.Limits)); // the engine opens exactly the checked paths
+            // Run references become their run folders, then every path is confined: the engine opens exactly the checked paths.
+            config = Store.Data.Roots.Apply(new RunReferenceResolver(Store).Resolve(ConfigJson.Parse(run.ConfigJson, limits: Store.Data.Limits)));
         }
         catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
         {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
-using SbirLab.Store;
 using SbirLab.Core.Runs;
+using SbirLab.Store;
 
 namespace SbirLab.Runs;
 

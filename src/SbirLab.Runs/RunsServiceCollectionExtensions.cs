@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SbirLab.Store;
 using SbirLab.Core.Runs;
+using SbirLab.Store;
 
 namespace SbirLab.Runs;
 

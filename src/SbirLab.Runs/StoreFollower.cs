@@ -1,6 +1,6 @@
+using SbirLab.Core.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
 

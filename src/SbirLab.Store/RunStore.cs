@@ -75,7 +75,7 @@ public sealed class RunStore : IDisposable
     /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
     public long Queue(RunConfig config, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config, Data.Limits);
+        EnsureValid(config);
         EnsureQueueRoom(team: null);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
@@ -91,6 +91,13 @@ public sealed class RunStore : IDisposable
             throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}); wait for runs to finish or stop queued ones");
     }
 
+    /// <summary>The validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists.</summary>
+    private void EnsureValid(RunConfig config)
+    {
+        var errors = ConfigValidator.Validate(config, Data.Limits).Concat(new RunReferenceResolver(this).Check(config, mustBeCompleted: false)).ToList();
+        if (errors.Count > 0) throw new ConfigException(errors);
+    }
+
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
     internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null) =>
         Insert(configJson, name, seed, options, null).Id;
@@ -101,7 +108,7 @@ public sealed class RunStore : IDisposable
     /// </summary>
     public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
     {
-        ConfigValidator.EnsureValid(config, Data.Limits);
+        EnsureValid(config);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);
@@ -169,8 +176,7 @@ public sealed class RunStore : IDisposable
     {
         using var db = CreateContext();
         var run = db.Runs.Find(runId) ?? throw NotFound(runId);
-        if (run.Status is not (RunStatus.Stopped or RunStatus.Interrupted))
-            throw new InvalidOperationException($"run {runId} is {DisplayStatus(run.Status)}; only stopped or interrupted runs can be resumed");
+        RunTransitions.Ensure(runId, run.Status, RunStatus.Queued, "resumed");
         run.Status = RunStatus.Queued;
         run.QueuedAt = DateTime.UtcNow;
         run.StopRequested = false;
@@ -285,6 +291,7 @@ public sealed class RunStore : IDisposable
         using var db = CreateContext();
         var run = db.Runs.Find(runId);
         if (run is null || run.Status != RunStatus.Running) return;
+        RunTransitions.Ensure(runId, run.Status, status, "ended as " + status.Text());
         run.Status = status;
         run.Message = message;
         run.FinishedAt = DateTime.UtcNow;
@@ -511,8 +518,8 @@ public sealed class RunStore : IDisposable
     {
         using var db = CreateContext();
         var run = db.Runs.Find(runId) ?? throw NotFound(runId);
-        if (run.Status == RunStatus.Running)
-            throw new InvalidOperationException($"run {runId} is running; stop it first");
+        if (!RunTransitions.CanDelete(run.Status))
+            throw new InvalidOperationException($"run {runId} is {run.Status.Text()}; stop it first");
         db.Runs.Where(r => r.ParentRunId == runId).ExecuteUpdate(s => s.SetProperty(r => r.ParentRunId, (long?)null));
         db.MetricPoints.Where(p => p.RunId == runId).ExecuteDelete();
         db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
@@ -522,9 +529,6 @@ public sealed class RunStore : IDisposable
     }
 
     // ---- helpers ----------------------------------------------------------------------------
-
-    /// <summary>The lower-case name the store and the command line use for a status.</summary>
-    public static string DisplayStatus(RunStatus status) => StoreDbContext.StatusText(status);
 
     private static long ExperimentId(StoreDbContext db, string name)
     {

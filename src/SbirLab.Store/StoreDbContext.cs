@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using SbirLab.Store.Entities;
 using SbirLab.Core.Runs;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
 
@@ -24,10 +24,8 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
 
     /// <summary>Status stored as its lower-case name ("running"), so the database reads well and plain SQL can filter on it.</summary>
     public static readonly ValueConverter<RunStatus, string> StatusConverter = new(
-        status => StatusText(status),
+        status => status.Text(),
         text => Enum.Parse<RunStatus>(text, true));
-
-    public static string StatusText(RunStatus status) => status.ToString().ToLowerInvariant();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

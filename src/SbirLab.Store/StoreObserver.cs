@@ -1,5 +1,5 @@
-using SbirLab.Store.Entities;
 using SbirLab.Core.Runs;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using MudBlazor.Services;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
@@ -12,7 +13,6 @@ using SbirLab.Web.Accounts;
 using SbirLab.Web.Components;
 using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web;
 
@@ -136,7 +136,7 @@ public static class LabApp
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LiveRunFeeds>();
-        services.AddSingleton<GalleryImages>();
+        services.AddSingleton(sp => new OpenRuns(sp.GetRequiredService<RunStore>()));
         services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();

@@ -34,6 +34,30 @@ public class FlickrTemplateTests
     }
 
     [Fact]
+    public async Task TheSketchBackbonePretrainedOnSketchesAloneBecomesTheSketchBranchOfTheSiameseRun()
+    {
+        string root = CliRunner.Temp("flickr-pipeline");
+        MakeTree(root);
+        Environment.SetEnvironmentVariable("SBIRLAB_CACHE", Path.Combine(root, "cache"));
+        string[] small = ["--set", "model.backbone=resnet18", "--set", "model.imageSize=64", "--set", "training.epochs=1", "--set", "training.maxStepsPerEpoch=2",
+            "--set", "evaluation.precisionAtK=[1,5]", "--set", "evaluation.exampleTopK=5",
+            "--set", $"data.evalQueries={root}/Flickr15K/queries", "--set", $"data.evalGallery={root}/Flickr15K/images",
+            "--set", $"data.trainSketches={root}/Sketch_EITZ/png"];
+        string pretrain = Path.Combine(root, "pretrain-sketch");
+        var first = await CliRunner.Run(["train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-pretrain-sketch.json"), "--out", pretrain,
+            "--set", "model.pretrainedSketch=null", "--set", "batch.size=8", .. small]);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains("training sketches alone", File.ReadAllText(Path.Combine(pretrain, "log.txt")) + first.Output, StringComparison.Ordinal);
+
+        string siamese = Path.Combine(root, "siamese");
+        var second = await CliRunner.Run(["train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-triplet.json"), "--out", siamese,
+            "--set", $"model.pretrainedSketch={pretrain}", "--set", "model.pretrainedPhoto=null", "--set", "batch.classes=2", "--set", "batch.items=2",
+            "--set", $"data.trainPhotos={root}/Flickr25K", .. small]);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Matches(@"sketch backbone from .*last\.safetensors \(backbone\.\*\): loaded 120, missing 0", File.ReadAllText(Path.Combine(siamese, "log.txt")));
+    }
+
+    [Fact]
     public async Task TheRealTemplateWithoutDataFailsWithAClearMessage()
     {
         var (code, output) = await CliRunner.Run("train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-triplet.json"),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using SbirLab.Store.Entities;
 using SbirLab.Core.Runs;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 

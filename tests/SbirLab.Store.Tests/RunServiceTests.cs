@@ -1,6 +1,6 @@
+using SbirLab.Core.Runs;
 using SbirLab.Runs;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Store.Tests;

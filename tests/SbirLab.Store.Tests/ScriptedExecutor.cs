@@ -1,7 +1,7 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
-using SbirLab.Runs;
 using SbirLab.Core.Runs;
+using SbirLab.Runs;
 
 namespace SbirLab.Store.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SbirLab.Core.Configs;
-using SbirLab.Store.Entities;
 using SbirLab.Core.Runs;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
@@ -10,7 +11,6 @@ using SbirLab.Store;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests;
@@ -54,7 +54,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton(Templates);
         services.AddSingleton(Reader);
         services.AddSingleton<LiveRunFeeds>();
-        services.AddSingleton<GalleryImages>();
+        services.AddSingleton(sp => new OpenRuns(sp.GetRequiredService<RunStore>()));
         services.AddSingleton(new RunExporter(Store));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton(new DatabaseWatch(Store, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseWatch>.Instance));

@@ -21,6 +21,7 @@ internal static class CommandCatalog
         EvalCommand.Create(),
         ConfigCommand.Create(),
         DataCommand.Create(),
+        ExportCommand.Create(),
         .. Store.StoreCommands.Create(),
     ];
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using SbirLab.Engine;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
+using SbirLab.Engine;
 using SbirLab.Engine.Training;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands;
 
@@ -22,14 +22,14 @@ internal static class TrainCommand
         };
         command.SetAction((result, token) => result.GetValue(output) is null && !result.GetValue(resume)
             ? Store.StoreTraining.Run(result, result.GetValue(file)!, result.GetValue(sets)!, token)
-            : Run(result.GetValue(file)!, result.GetValue(sets)!, result.GetValue(output), result.GetValue(resume), token));
+            : Run(result, result.GetValue(file)!, result.GetValue(sets)!, result.GetValue(output), result.GetValue(resume), token));
         return command;
     }
 
-    private static async Task<int> Run(string configPath, string[] sets, string? output, bool resume, CancellationToken token)
+    private static async Task<int> Run(ParseResult result, string configPath, string[] sets, string? output, bool resume, CancellationToken token)
     {
         RunConfig config;
-        try { config = ConfigJson.Load(configPath, sets); }
+        try { config = WithRunFolders(result, ConfigJson.Load(configPath, sets)); }
         catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         var folder = new RunFolder(output ?? Path.Combine("runs", config.Name));
         CheckpointInfo? from = null;
@@ -42,6 +42,14 @@ internal static class TrainCommand
         var progress = new ConsoleProgress();
         var outcome = await progress.RunWithBar(() => Trainer.Run(config, folder, progress, from, token));
         return Report(outcome, folder);
+    }
+
+    /// <summary>Runs of the store named as pretrained weights become their folders (a run trained with --out is not in the store itself).</summary>
+    private static RunConfig WithRunFolders(ParseResult result, RunConfig config)
+    {
+        if (RunReferences.In(config).Count == 0) return config;
+        using var store = Store.StoreCommands.OpenStore(result);
+        return new SbirLab.Store.RunReferenceResolver(store).Resolve(config);
     }
 
     internal static int Report(RunOutcome outcome, RunFolder folder)

@@ -97,6 +97,31 @@ public enum DatasetKind
     [JsonStringEnumMemberName("folders")] Folders,
 }
 
+/// <summary>data.domain: which domains the training set holds.</summary>
+[JsonConverter(typeof(OptionConverter<TrainingDomain>))]
+public enum TrainingDomain
+{
+    /// <summary>Sketches and photos (the siamese network's training set).</summary>
+    [JsonStringEnumMemberName("both")] Both,
+
+    /// <summary>Sketches alone (pretraining the sketch branch, e.g. on Eitz).</summary>
+    [JsonStringEnumMemberName("sketch")] Sketch,
+
+    /// <summary>Photos alone (pretraining the photo branch).</summary>
+    [JsonStringEnumMemberName("photo")] Photo,
+}
+
+/// <summary>data.sketchStyle: how the FashionMNIST twin's pseudo-sketches are made.</summary>
+[JsonConverter(typeof(OptionConverter<SketchStyleKind>))]
+public enum SketchStyleKind
+{
+    /// <summary>The photo's traced edge map, pixel-aligned with it.</summary>
+    [JsonStringEnumMemberName("edges")] Edges,
+
+    /// <summary>Outline kept, interior strokes dropped at random, strokes jittered and of varied width, a small affine; seeded.</summary>
+    [JsonStringEnumMemberName("drawn")] Drawn,
+}
+
 /// <summary>evaluation.index: the gallery index searches use by default.</summary>
 [JsonConverter(typeof(OptionConverter<IndexKind>))]
 public enum IndexKind

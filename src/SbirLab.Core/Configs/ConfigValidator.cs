@@ -55,9 +55,9 @@ public static class ConfigValidator
         check.Range("model.imageSize", model.ImageSize, 16, 1024);
         if (model.Backbone != BackboneKind.ConvNet)
             check.Range("model.imageSize", model.ImageSize, 32, 1024);
-        check.FileExistsIfSet("model.pretrainedSketch", model.PretrainedSketch);
-        check.FileExistsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
-        check.PathExistsIfSet("model.initFrom", model.InitFrom);
+        check.WeightsIfSet("model.pretrainedSketch", model.PretrainedSketch);
+        check.WeightsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
+        check.WeightsIfSet("model.initFrom", model.InitFrom);
     }
 
     private static void ValidateLoss(Checker check, LossConfig loss)
@@ -142,9 +142,13 @@ public static class ConfigValidator
         check.Range("data.trainLimit", data.TrainLimit, 0, int.MaxValue);
         check.Range("data.workers", data.Workers, 0, 64);
         check.InsideRootsIfSet("data.root", data.Root, PathKind.Dataset);
+        check.Defined("data.domain", data.Domain);
+        check.Defined("data.sketchStyle", data.SketchStyle);
+        if (data.Dataset == DatasetKind.FashionMnist && data.Domain == TrainingDomain.Sketch)
+            check.Add("data.domain", data.Domain, "both or photo for data.dataset = fashion-mnist (it has no sketches; fashion-mnist-sketch has)");
         if (data.Dataset != DatasetKind.Folders) return;
-        check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
-        check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
+        if (data.Domain != TrainingDomain.Photo) check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
+        if (data.Domain != TrainingDomain.Sketch) check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
         check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
         check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
         check.InsideRootsIfSet("data.trainSketches", data.TrainSketches, PathKind.Dataset);
@@ -204,16 +208,12 @@ public static class ConfigValidator
             Add(field, value, "auto, cpu, cuda or cuda:N");
         }
 
-        public void FileExistsIfSet(string field, string? path)
+        /// <summary>A path must exist; a run reference is looked up by the run store (<see cref="RunReferences"/>).</summary>
+        public void WeightsIfSet(string field, string? value)
         {
-            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real))
-                Add(field, path, "an existing weights file (safetensors or TorchSharp)");
-        }
-
-        public void PathExistsIfSet(string field, string? path)
-        {
-            if (Located(field, path, PathKind.Weights) is { } real && !File.Exists(real) && !Directory.Exists(real))
-                Add(field, path, "an existing checkpoint file or run folder");
+            if (value is null || RunReferences.IsRunReference(value)) return;
+            if (Located(field, value, PathKind.Weights) is { } real && !File.Exists(real) && !Directory.Exists(real))
+                Add(field, value, RunReferences.Allowed);
         }
 
         public void InsideRootsIfSet(string field, string? path, PathKind kind) => Located(field, path, kind);
@@ -229,6 +229,7 @@ public static class ConfigValidator
             if (real is null) Add(field, path, roots.Describe(kind));
             return real;
         }
+
 
         private static string Format(object? value) => value switch
         {

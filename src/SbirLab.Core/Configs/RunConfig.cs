@@ -53,14 +53,24 @@ public sealed record ModelConfig
     /// <summary>Side of the square model input; 28 for FashionMNIST, 224 for ResNets.</summary>
     public int ImageSize { get; init; } = 28;
 
-    /// <summary>Weights for the sketch (or only) backbone: safetensors or TorchSharp checkpoint.</summary>
+    /// <summary>
+    /// Weights for the sketch (or only) backbone: a backbone file (safetensors or TorchSharp, torchvision names), or an
+    /// earlier run (its folder, a checkpoint, or "#id" / name in the store) whose backbone for this branch is taken:
+    /// "sketch.*" of a two-branch run, "backbone.*" of a shared-weight one.
+    /// </summary>
     public string? PretrainedSketch { get; init; }
 
-    /// <summary>Weights for the photo backbone of a two-branch network.</summary>
+    /// <summary>Weights for the photo backbone of a two-branch network, as <see cref="PretrainedSketch"/> ("photo.*" of a two-branch run).</summary>
     public string? PretrainedPhoto { get; init; }
 
-    /// <summary>Start from a whole earlier run's checkpoint (e.g. the classification run, seed 004).</summary>
+    /// <summary>Start from a whole earlier run's checkpoint (e.g. the classification run, seed 004): folder, checkpoint, "#id" or name.</summary>
     public string? InitFrom { get; init; }
+
+    /// <summary>
+    /// Train even when the weights above leave tensors of their target unloaded (missing or mis-shaped; the log lists
+    /// them). Off: such a run fails with the list, so a wrong file never trains silently from random weights.
+    /// </summary>
+    public bool AllowPartialLoad { get; init; }
 }
 
 /// <summary>The training objective: w_emb·L_emb + w_ce·L_ce.</summary>
@@ -181,6 +191,19 @@ public sealed record DataConfig
 
     /// <summary>Training augmentation (random resized crop and horizontal flip).</summary>
     public bool Augment { get; init; }
+
+    /// <summary>
+    /// Which domains the training set holds: "both" (sketches and photos, for the siamese network), "sketch" or
+    /// "photo" alone (pretraining one branch's backbone in its own domain, seed 000). Evaluation is always
+    /// sketches against photos.
+    /// </summary>
+    public TrainingDomain Domain { get; init; } = TrainingDomain.Both;
+
+    /// <summary>
+    /// FashionMNIST pseudo-sketches: "edges" (the photo's traced edge map, pixel-aligned with it) or "drawn" (outer
+    /// contours kept, short strokes dropped, strokes jittered and of varied width, a small affine per sketch; seeded).
+    /// </summary>
+    public SketchStyleKind SketchStyle { get; init; } = SketchStyleKind.Edges;
 }
 
 public sealed record EvaluationConfig

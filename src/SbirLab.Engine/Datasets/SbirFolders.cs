@@ -16,24 +16,68 @@ public static class SbirFolders
     public static DataBundle Load(RunConfig config, Action<string>? log = null)
     {
         var data = config.Data;
+        var (options, normalisation) = Preprocessing(config);
+        var (train, trainClasses) = data.Domain != TrainingDomain.Both
+            ? OneDomain(data, options, normalisation, log)
+            : BothDomains(data, options, normalisation, log);
+        var evaluation = LoadEvaluation(config, null);
+        log?.Invoke($"data: {train.Skipped + Skipped(evaluation)} unreadable images skipped");
+        string trained = data.Domain switch
+        {
+            TrainingDomain.Sketch => $"{train.Count} training sketches alone",
+            TrainingDomain.Photo => $"{train.Count} training photos alone",
+            TrainingDomain.Both => $"{train.Count} training images",
+        };
+        string description = $"folders: {trained} ({trainClasses} classes); {evaluation.Description}";
+        return new DataBundle(train, evaluation, description) { TrainClasses = trainClasses };
+    }
+
+    /// <summary>Sketches and photos of the classes both domains have, with one label space (the siamese network's training set).</summary>
+    private static (CachedImageSet Train, int Classes) BothDomains(DataConfig data, PreprocessOptions options, ImageNormalisation normalisation, Action<string>? log)
+    {
         var training = CrossDomainDataset.Open(Existing("data.trainSketches", data.TrainSketches), Existing("data.trainPhotos", data.TrainPhotos));
-        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
         if (training.Classes.Count == 0)
             throw new InvalidDataException($"no class appears in both {data.TrainSketches} and {data.TrainPhotos}; class folder names must match (case, spaces and underscores are ignored)");
-        var options = new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad };
-        var normalisation = config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey;
+        log?.Invoke($"data: {training.Classes.Count} training classes in both domains" +
+            (training.SketchOnlyClasses.Count + training.PhotoOnlyClasses.Count > 0 ? $" ({training.SketchOnlyClasses.Count} sketch-only, {training.PhotoOnlyClasses.Count} photo-only left out)" : ""));
         var train = new CachedImageSet(
             [(Cache("train-sketches", training.SketchItems, options), Domain.Sketch), (Cache("train-photos", training.PhotoItems, options), Domain.Photo)],
             normalisation);
+        return (train, training.Classes.Count);
+    }
+
+    /// <summary>One domain's training images with their own classes (pretraining that domain's backbone, e.g. on Eitz sketches).</summary>
+    private static (CachedImageSet Train, int Classes) OneDomain(DataConfig data, PreprocessOptions options, ImageNormalisation normalisation, Action<string>? log)
+    {
+        bool sketches = data.Domain == TrainingDomain.Sketch;
+        var set = sketches
+            ? ImageFolderDataset.Open(Existing("data.trainSketches", data.TrainSketches))
+            : ImageFolderDataset.Open(Existing("data.trainPhotos", data.TrainPhotos));
+        log?.Invoke($"data: {set.Classes.Count} training classes, {(sketches ? "sketches" : "photos")} alone");
+        var domain = sketches ? Domain.Sketch : Domain.Photo;
+        var train = new CachedImageSet([(Cache(sketches ? "train-sketches" : "train-photos", set.ToLabelled(), options), domain)], normalisation);
+        return (train, set.Classes.Count);
+    }
+
+    /// <summary>The evaluation queries and gallery only; the training folders are not read.</summary>
+    public static EvaluationSets LoadEvaluation(RunConfig config, Action<string>? log = null)
+    {
+        var data = config.Data;
+        var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
+        var (options, normalisation) = Preprocessing(config);
         var queries = new CachedImageSet([(Cache("eval-queries", evaluation.Queries, options), Domain.Sketch)], normalisation);
         var gallery = new CachedImageSet([(Cache("eval-gallery", evaluation.Gallery, options), Domain.Photo)], normalisation);
-        int skipped = train.Skipped + queries.Skipped + gallery.Skipped;
-        log?.Invoke($"data: {training.Classes.Count} training classes in both domains" +
-            (training.SketchOnlyClasses.Count + training.PhotoOnlyClasses.Count > 0 ? $" ({training.SketchOnlyClasses.Count} sketch-only, {training.PhotoOnlyClasses.Count} photo-only left out)" : "") +
-            $"; {skipped} unreadable images skipped");
-        string description = $"folders: {train.Count} training images ({training.Classes.Count} classes); {queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)";
-        return new DataBundle(train, queries, gallery, null, evaluation.Classes, description) { TrainClasses = training.Classes.Count };
+        var sets = new EvaluationSets(queries, gallery, null, evaluation.Classes,
+            $"{queries.Count} sketch queries against {gallery.Count} photos ({evaluation.Classes.Count} classes)");
+        log?.Invoke($"evaluation data: {Skipped(sets)} unreadable images skipped");
+        return sets;
     }
+
+    private static (PreprocessOptions Options, ImageNormalisation Normalisation) Preprocessing(RunConfig config) =>
+        (new PreprocessOptions { Size = config.Model.ImageSize, Channels = config.Model.InputChannels, Fit = FitMode.Pad },
+            config.Model.InputChannels == 3 ? ImageNormalisation.ImageNet : ImageNormalisation.ImageNetGrey);
+
+    private static int Skipped(EvaluationSets sets) => ((CachedImageSet)sets.Queries).Skipped + ((CachedImageSet)sets.Gallery).Skipped;
 
     private static PreprocessedCache Cache(string name, IReadOnlyList<LabelledImage> items, PreprocessOptions options)
     {

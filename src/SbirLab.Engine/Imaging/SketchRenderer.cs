@@ -41,7 +41,7 @@ public static class SketchRenderer
 {
     /// <summary>
     /// Renders <paramref name="strokes"/> into a <paramref name="size"/>×<paramref name="size"/> grey image (row-major bytes);
-    /// <paramref name="strokeWidth"/> is in output pixels. A one-point stroke is drawn as a dot of that diameter.
+    /// <paramref name="strokeWidth"/> is in output pixels (times each stroke's <see cref="Stroke.WidthScale"/>). A one-point stroke is drawn as a dot of that diameter.
     /// </summary>
     public static byte[] Render(IReadOnlyList<Stroke> strokes, int size, float strokeWidth, SketchRenderOptions? options = null)
     {
@@ -74,9 +74,10 @@ public static class SketchRenderer
         using var dot = new SKPaint { Color = Grey(options.Ink), IsAntialias = options.Antialias, Style = SKPaintStyle.Fill };
         foreach (var stroke in strokes)
         {
+            line.StrokeWidth = strokeWidth * stroke.WidthScale;
             if (stroke.Points.Count == 1)
             {
-                canvas.DrawCircle(transform(stroke.Points[0]), strokeWidth / 2f, dot);
+                canvas.DrawCircle(transform(stroke.Points[0]), line.StrokeWidth / 2f, dot);
             }
             else if (stroke.Points.Count > 1)
             {

@@ -17,12 +17,17 @@ public sealed class ContrastiveLoss : IEmbeddingLoss
 {
     private const double MinSquaredDistance = 1e-12;
 
-    /// <summary>Creates the loss with margin m &gt; 0 and the reduction over pairs (mean by default).</summary>
-    public ContrastiveLoss(double margin, LossReduction reduction = LossReduction.Mean)
+    /// <summary>
+    /// Creates the loss with margin m &gt; 0 and the reduction over pairs (mean by default). With
+    /// <paramref name="pairedHalves"/>, a batch of 2N items is N given pairs (i, N + i), the pair sampler's layout;
+    /// otherwise every pair i &lt; j of the batch counts.
+    /// </summary>
+    public ContrastiveLoss(double margin, LossReduction reduction = LossReduction.Mean, bool pairedHalves = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(margin);
         Margin = margin;
         Reduction = reduction;
+        PairedHalves = pairedHalves;
     }
 
     /// <summary>The margin m on the Euclidean distance.</summary>
@@ -30,6 +35,9 @@ public sealed class ContrastiveLoss : IEmbeddingLoss
 
     /// <summary>How pair losses are combined.</summary>
     public LossReduction Reduction { get; }
+
+    /// <summary>Whether a batch is N given pairs (i, N + i) rather than all its pairs.</summary>
+    public bool PairedHalves { get; }
 
     /// <inheritdoc />
     public string Name => EmbeddingLossKind.Contrastive.Name();
@@ -56,24 +64,23 @@ public sealed class ContrastiveLoss : IEmbeddingLoss
     }
 
     /// <summary>
-    /// Batch form: every pair i &lt; j of the batch, with Y from the labels. With masks, only pairs that join an
-    /// allowed anchor and an allowed candidate (in either order) count, each once. Terms = pairs; active = pairs
-    /// with a non-zero loss.
+    /// Batch form: every pair i &lt; j of the batch (or, with paired halves, the pairs (i, N + i)), with Y from the
+    /// labels. With masks, only pairs that join an allowed anchor and an allowed candidate (in either order) count,
+    /// each once. Terms = pairs; active = pairs with a non-zero loss.
     /// </summary>
     public LossResult Compute(Tensor embeddings, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)
     {
         LossMath.ValidateBatch(embeddings, labels);
         TripletMasks.Validate(labels, null, anchorMask, candidateMask);
         using var scope = NewDisposeScope();
-        var pairs = PairIndices(labels, anchorMask, candidateMask);
+        var pairs = PairIndices(labels, anchorMask, candidateMask, PairedHalves);
         var first = pairs[.., 0].contiguous();
         var second = pairs[.., 1].contiguous();
         var squaredDistances = PairwiseDistances.SquaredEuclidean(embeddings, embeddings);
         var squaredDistance = PairwiseDistances.Gather(squaredDistances, first, second);
         var same = labels.index_select(0, first).eq(labels.index_select(0, second));
         var terms = PairTerms(squaredDistance, same);
-        var loss = LossMath.Reduce(terms, Reduction, embeddings).MoveToOuterDisposeScope();
-        return new LossResult(loss, LossMath.CountPositive(terms), terms.shape[0]);
+        return LossMath.Result(terms, Reduction, embeddings).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-pair losses from squared distances D² [N] and same-class flags [N].</summary>
@@ -86,14 +93,27 @@ public sealed class ContrastiveLoss : IEmbeddingLoss
         return similar * pull + (1 - similar) * push;
     }
 
-    /// <summary>Int64 [P, 2]: pairs i &lt; j that join an allowed anchor and an allowed candidate.</summary>
-    private static Tensor PairIndices(Tensor labels, Tensor? anchorMask, Tensor? candidateMask)
+    /// <summary>Int64 [P, 2]: the batch's pairs (all i &lt; j, or (i, N + i)) that join an allowed anchor and an allowed candidate.</summary>
+    private static Tensor PairIndices(Tensor labels, Tensor? anchorMask, Tensor? candidateMask, bool pairedHalves)
     {
         var batch = labels.shape[0];
         var anchors = anchorMask?.to(labels.device) ?? ones(batch, ScalarType.Bool, labels.device);
         var candidates = candidateMask?.to(labels.device) ?? ones(batch, ScalarType.Bool, labels.device);
         var joins = anchors.unsqueeze(1) & candidates.unsqueeze(0);
-        var upper = ones(batch, batch, ScalarType.Bool, labels.device).triu(1);
-        return ((joins | joins.t()) & upper).nonzero();
+        joins = joins | joins.t();
+        if (!pairedHalves)
+        {
+            return (joins & ones(batch, batch, ScalarType.Bool, labels.device).triu(1)).nonzero();
+        }
+
+        if (batch % 2 != 0)
+        {
+            throw new ArgumentException($"A batch of paired halves needs an even size, got {batch}.", nameof(labels));
+        }
+
+        var first = arange(batch / 2, ScalarType.Int64, labels.device);
+        var pairs = stack([first, first + batch / 2], 1);
+        var allowed = PairwiseDistances.Gather(joins, pairs[.., 0].contiguous(), pairs[.., 1].contiguous());
+        return pairs.index_select(0, allowed.nonzero().reshape(-1));
     }
 }

@@ -13,11 +13,12 @@ public static class LossFactory
     /// <paramref name="miner"/> is read only for the triplet loss; <paramref name="anchors"/> is the k of Smooth-AP and of
     /// the batch-all miner; <paramref name="generator"/> feeds the semi-hard miner. Reductions are the defaults (mean).
     /// </summary>
+    /// <remarks><paramref name="pairedHalves"/>: the batches are N given pairs (i, N + i), as the pair sampler lays them out (contrastive only).</remarks>
     /// <exception cref="ArgumentException"><see cref="EmbeddingLossKind.None"/>: there is no loss to build.</exception>
-    public static IEmbeddingLoss Create(EmbeddingLossKind kind, double margin, double tau, MinerKind miner, int anchors, Generator? generator) =>
+    public static IEmbeddingLoss Create(EmbeddingLossKind kind, double margin, double tau, MinerKind miner, int anchors, Generator? generator, bool pairedHalves = false) =>
         kind switch
         {
-            EmbeddingLossKind.Contrastive => new ContrastiveLoss(margin),
+            EmbeddingLossKind.Contrastive => new ContrastiveLoss(margin, pairedHalves: pairedHalves),
             EmbeddingLossKind.Triplet => new MinedTripletLoss(new TripletLoss(margin), CreateMiner(miner, margin, anchors, generator)),
             EmbeddingLossKind.SmoothAp => new SmoothApLoss(tau, anchors),
             EmbeddingLossKind.None => throw new ArgumentException("loss.embedding is none: the objective has no embedding term to build.", nameof(kind)),
@@ -25,7 +26,7 @@ public static class LossFactory
 
     /// <summary>Creates the miner <paramref name="kind"/>; the semi-hard miner needs a generator.</summary>
     /// <exception cref="ArgumentException">The semi-hard miner without a generator.</exception>
-    public static ITripletMiner CreateMiner(MinerKind kind, double margin, int anchors, Generator? generator) =>
+    public static TripletMiner CreateMiner(MinerKind kind, double margin, int anchors, Generator? generator) =>
         kind switch
         {
             MinerKind.BatchAll => new BatchAllMiner(anchors),
@@ -33,4 +34,20 @@ public static class LossFactory
             MinerKind.Hard => new HardMiner(),
             MinerKind.All => BatchAllMiner.AllAnchors(),
         };
+
+    /// <summary>
+    /// The embedding loss a run config asks for, or null when it trains cross-entropy alone (no embedding loss,
+    /// or a zero weight). The pair sampler's batches make a contrastive loss over their given pairs.
+    /// </summary>
+    public static IEmbeddingLoss? For(RunConfig config, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var loss = config.Loss;
+        if (!loss.HasEmbeddingTerm)
+        {
+            return null;
+        }
+
+        return Create(loss.Embedding, loss.Margin, loss.Tau, loss.Miner, loss.Anchors, generator, pairedHalves: config.Batch.Sampler == SamplerKind.Pairs);
+    }
 }

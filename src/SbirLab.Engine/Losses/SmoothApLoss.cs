@@ -62,9 +62,9 @@ public sealed class SmoothApLoss : IEmbeddingLoss
         // difference[a, p, x] = d_p − d_x for anchor row a.
         var difference = distances.unsqueeze(2) - distances.unsqueeze(1);
         var perAnchor = PerAnchorLoss(difference, positive, negative);
-        var loss = Reduce(perAnchor, positive.any(1)).MoveToOuterDisposeScope();
+        var loss = Reduce(perAnchor, positive.any(1));
         var rankingErrors = (negative.unsqueeze(1) & difference.gt(0)).any(2) & positive;
-        return new LossResult(loss, rankingErrors.sum().item<long>(), positive.sum().item<long>());
+        return new LossResult(loss, rankingErrors.sum(), positive.sum()).MoveToOuterDisposeScope();
     }
 
     /// <summary>l(a) for each anchor row, from the [k, B, B] differences and the [k, B] masks.</summary>

@@ -31,23 +31,13 @@ public sealed class TripletLoss
     /// <summary>How triplet losses are combined.</summary>
     public LossReduction Reduction { get; }
 
-    /// <summary>Per-sample form: row i of anchor, positive, negative [N, D] is one triplet. Returns the reduced loss.</summary>
-    public Tensor Forward(Tensor anchor, Tensor positive, Tensor negative)
-    {
-        ValidateTriplets(anchor, positive, negative);
-        using var scope = NewDisposeScope();
-        var terms = Hinge((anchor - positive).pow(2).sum(1), (anchor - negative).pow(2).sum(1));
-        return LossMath.Reduce(terms, Reduction, anchor).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Per-sample form with the counts: terms = N triplets, active = triplets with a positive hinge.</summary>
     public LossResult Compute(Tensor anchor, Tensor positive, Tensor negative)
     {
         ValidateTriplets(anchor, positive, negative);
         using var scope = NewDisposeScope();
         var terms = Hinge((anchor - positive).pow(2).sum(1), (anchor - negative).pow(2).sum(1));
-        var loss = LossMath.Reduce(terms, Reduction, anchor).MoveToOuterDisposeScope();
-        return new LossResult(loss, LossMath.CountPositive(terms), terms.shape[0]);
+        return LossMath.Result(terms, Reduction, anchor).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -55,7 +45,7 @@ public sealed class TripletLoss
     /// d(a,p) and d(a,n). Terms = mined triplets; active = those with a positive hinge. A batch with no triplet
     /// gives a zero loss that still back-propagates.
     /// </summary>
-    public LossResult Compute(Tensor embeddings, Tensor labels, ITripletMiner miner, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    public LossResult Compute(Tensor embeddings, Tensor labels, TripletMiner miner, Tensor? anchorMask = null, Tensor? candidateMask = null)
     {
         LossMath.ValidateBatch(embeddings, labels);
         ArgumentNullException.ThrowIfNull(miner);
@@ -65,8 +55,7 @@ public sealed class TripletLoss
         var positiveDistance = PairwiseDistances.Gather(distances, triplets.Anchors, triplets.Positives);
         var negativeDistance = PairwiseDistances.Gather(distances, triplets.Anchors, triplets.Negatives);
         var terms = Hinge(positiveDistance, negativeDistance);
-        var loss = LossMath.Reduce(terms, Reduction, embeddings).MoveToOuterDisposeScope();
-        return new LossResult(loss, LossMath.CountPositive(terms), terms.shape[0]);
+        return LossMath.Result(terms, Reduction, embeddings).MoveToOuterDisposeScope();
     }
 
     private Tensor Hinge(Tensor positiveDistance, Tensor negativeDistance) =>
@@ -86,13 +75,13 @@ public sealed class TripletLoss
 }
 
 /// <summary>The triplet loss paired with a miner, as an <see cref="IEmbeddingLoss"/> named "triplet".</summary>
-public sealed class MinedTripletLoss(TripletLoss loss, ITripletMiner miner) : IEmbeddingLoss
+public sealed class MinedTripletLoss(TripletLoss loss, TripletMiner miner) : IEmbeddingLoss
 {
     /// <summary>The triplet loss (margin and reduction).</summary>
     public TripletLoss Loss { get; } = loss ?? throw new ArgumentNullException(nameof(loss));
 
     /// <summary>The miner that picks the triplets of each batch.</summary>
-    public ITripletMiner Miner { get; } = miner ?? throw new ArgumentNullException(nameof(miner));
+    public TripletMiner Miner { get; } = miner ?? throw new ArgumentNullException(nameof(miner));
 
     /// <inheritdoc />
     public string Name => EmbeddingLossKind.Triplet.Name();

@@ -12,7 +12,7 @@ namespace SbirLab.Engine.Miners;
 /// Triplets come in lexicographic (anchor, positive, negative) order. The work is one [k, B, B] boolean mask,
 /// so memory grows as k·B²; distances are not consulted (they are accepted for a uniform interface).
 /// </remarks>
-public sealed class BatchAllMiner : ITripletMiner
+public sealed class BatchAllMiner : TripletMiner
 {
     /// <summary>Seed 004's k = 10 anchors.</summary>
     public const int DefaultAnchorCount = 10;
@@ -34,27 +34,24 @@ public sealed class BatchAllMiner : ITripletMiner
     public int AnchorCount { get; }
 
     /// <inheritdoc />
-    public string Name { get; }
+    public override string Name { get; }
+
+    /// <inheritdoc />
+    protected override long AnchorLimit => AnchorCount;
 
     /// <summary>The "all" miner: every item (that the anchor mask allows) is an anchor.</summary>
     public static BatchAllMiner AllAnchors() => new(int.MaxValue, MinerKind.All);
 
     /// <inheritdoc />
     /// <remarks>With an anchor mask, the anchors are the first k items that the mask allows.</remarks>
-    public TripletIndices Mine(Tensor squaredDistances, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    protected override TripletIndices Select(MiningBatch batch)
     {
-        TripletMasks.Validate(labels, squaredDistances, anchorMask, candidateMask);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var anchors = TripletMasks.Anchors(labels, anchorMask, AnchorCount);
-        var (positive, negative) = TripletMasks.PositivesAndNegatives(labels, anchors, candidateMask);
-        var anchorIndices = TripletMasks.IndicesOf(anchors);
-        var valid = positive.index_select(0, anchorIndices).unsqueeze(2) & negative.index_select(0, anchorIndices).unsqueeze(1);
+        var anchorIndices = TripletMasks.IndicesOf(batch.Anchors);
+        var valid = batch.Positive.index_select(0, anchorIndices).unsqueeze(2) & batch.Negative.index_select(0, anchorIndices).unsqueeze(1);
         var triplets = valid.nonzero();
-        var result = new TripletIndices(
+        return new TripletIndices(
             anchorIndices.index_select(0, triplets[.., 0]),
             triplets[.., 1].contiguous(),
             triplets[.., 2].contiguous());
-        return result.MoveToOuterDisposeScope();
     }
 }

@@ -8,27 +8,20 @@ namespace SbirLab.Engine.Miners;
 /// (the hardest of each). Anchors without a positive or without a negative are skipped.
 /// </summary>
 /// <remarks>Ties go to the lowest batch index. Triplets come in anchor order.</remarks>
-public sealed class HardMiner : ITripletMiner
+public sealed class HardMiner : TripletMiner
 {
     /// <inheritdoc />
-    public string Name => MinerKind.Hard.Name();
+    public override string Name => MinerKind.Hard.Name();
 
     /// <inheritdoc />
-    public TripletIndices Mine(Tensor squaredDistances, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    protected override TripletIndices Select(MiningBatch batch)
     {
-        TripletMasks.Validate(labels, squaredDistances, anchorMask, candidateMask);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var distances = squaredDistances.detach();
-        var anchors = TripletMasks.Anchors(labels, anchorMask, long.MaxValue);
-        var (positive, negative) = TripletMasks.PositivesAndNegatives(labels, anchors, candidateMask);
-        var hardestPositive = distances.masked_fill(positive.logical_not(), double.NegativeInfinity).argmax(1);
-        var hardestNegative = distances.masked_fill(negative.logical_not(), double.PositiveInfinity).argmin(1);
-        var anchorIndices = TripletMasks.IndicesOf(positive.any(1) & negative.any(1));
-        var result = new TripletIndices(
+        var hardestPositive = batch.Distances.masked_fill(batch.Positive.logical_not(), double.NegativeInfinity).argmax(1);
+        var hardestNegative = batch.Distances.masked_fill(batch.Negative.logical_not(), double.PositiveInfinity).argmin(1);
+        var anchorIndices = TripletMasks.IndicesOf(batch.Positive.any(1) & batch.Negative.any(1));
+        return new TripletIndices(
             anchorIndices,
             hardestPositive.index_select(0, anchorIndices),
             hardestNegative.index_select(0, anchorIndices));
-        return result.MoveToOuterDisposeScope();
     }
 }

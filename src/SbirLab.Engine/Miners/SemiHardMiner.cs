@@ -13,7 +13,7 @@ namespace SbirLab.Engine.Miners;
 /// draw is a [pairs, B] uniform tensor from the given <see cref="Generator"/> on the generator's device, so the
 /// same seed and the same distances give the same triplets, whatever device the distances are on.
 /// </remarks>
-public sealed class SemiHardMiner : ITripletMiner
+public sealed class SemiHardMiner : TripletMiner
 {
     private readonly Generator generator;
 
@@ -36,33 +36,26 @@ public sealed class SemiHardMiner : ITripletMiner
     public double Margin { get; }
 
     /// <inheritdoc />
-    public string Name => MinerKind.SemiHard.Name();
+    public override string Name => MinerKind.SemiHard.Name();
 
     /// <inheritdoc />
-    public TripletIndices Mine(Tensor squaredDistances, Tensor labels, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    protected override TripletIndices Select(MiningBatch batch)
     {
-        TripletMasks.Validate(labels, squaredDistances, anchorMask, candidateMask);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var distances = squaredDistances.detach();
-        var anchors = TripletMasks.Anchors(labels, anchorMask, long.MaxValue);
-        var (positive, negative) = TripletMasks.PositivesAndNegatives(labels, anchors, candidateMask);
-        var pairs = positive.nonzero();
+        var pairs = batch.Positive.nonzero();
         if (pairs.shape[0] == 0)
         {
-            return TripletMasks.Empty(labels.device).MoveToOuterDisposeScope();
+            return TripletMasks.Empty(batch.Distances.device);
         }
 
         var pairAnchors = pairs[.., 0].contiguous();
         var pairPositives = pairs[.., 1].contiguous();
-        var semiHard = SemiHardCandidates(distances, negative, pairAnchors, pairPositives);
+        var semiHard = SemiHardCandidates(batch.Distances, batch.Negative, pairAnchors, pairPositives);
         var choice = RandomChoice(semiHard);
         var kept = TripletMasks.IndicesOf(semiHard.any(1));
-        var result = new TripletIndices(
+        return new TripletIndices(
             pairAnchors.index_select(0, kept),
             pairPositives.index_select(0, kept),
             choice.index_select(0, kept));
-        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>Bool [pairs, B]: negatives n of the pair's anchor with d(a,p) &lt; d(a,n) &lt; d(a,p) + α.</summary>

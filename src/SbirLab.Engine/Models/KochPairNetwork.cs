@@ -1,7 +1,7 @@
+using SbirLab.Core.Configs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using SbirLab.Core.Configs;
 
 namespace SbirLab.Engine.Models;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Indexing;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Training;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Search;
 
@@ -36,28 +36,39 @@ public sealed class SketchSearcher : IDisposable
     /// <summary>Border left around a drawing when the run's queries are not sketches to measure it from.</summary>
     public const float DefaultMargin = 0.1f;
 
+    private readonly TrainedRun _run;
+    private readonly bool _ownsRun;
     private readonly RunConfig _config;
-    private readonly DataBundle _data;
     private readonly SiameseNetwork _model;
     private readonly HnswIndex _hnsw;
     private readonly ExactIndex _exact;
     private readonly object _modelLock = new();
 
-    private SketchSearcher(RunConfig config, DataBundle data, SiameseNetwork model, HnswIndex hnsw)
+    private SketchSearcher(TrainedRun run, HnswIndex hnsw, bool ownsRun)
     {
-        _config = config;
-        _data = data;
+        _run = run;
+        _ownsRun = ownsRun;
+        _config = run.Config;
+        var data = run.Data;
         Gallery = data.Gallery;
         ClassNames = data.ClassNames;
-        _model = model;
+        _model = run.Model;
         _hnsw = hnsw;
         _exact = new ExactIndex(hnsw.Dimension, hnsw.Metric, hnsw.Count);
         for (int i = 0; i < hnsw.Count; i++) _exact.Add(hnsw.GetVector(i));
+        // The exact index holds a copy of the vectors the HNSW index holds, plus the HNSW graph (about 2·M links a vector).
+        Bytes = run.Bytes + 2L * hnsw.Count * hnsw.Dimension * sizeof(float) + hnsw.Count * 32L * sizeof(int);
         LineWidth = PseudoSketch.DefaultStrokeWidth(Gallery.Size, Gallery.Size, Gallery.Size);
         Margin = data.Queries.Count > 0 && data.Queries.Domains[0] == Domain.Sketch
             ? SketchFrame.MeasureMargin(data.Queries, LineWidth)
             : DefaultMargin;
     }
+
+    /// <summary>The run this searcher answers from (config, network, evaluation sets).</summary>
+    public TrainedRun Run => _run;
+
+    /// <summary>About how much memory the searcher holds: the run's and its two indexes'.</summary>
+    public long Bytes { get; }
 
     /// <summary>The run's gallery photos, in index order.</summary>
     public IImageSet Gallery { get; }
@@ -84,19 +95,41 @@ public sealed class SketchSearcher : IDisposable
     public static SketchSearcher Open(string runFolder, PathRoots? roots = null)
     {
         var folder = RunFolder.FromPath(runFolder);
-        string indexPath = GalleryIndexBuilder.IndexPath(folder);
         if (!File.Exists(folder.LastCheckpoint)) throw new FileNotFoundException($"{folder.Root} has no checkpoint");
-        if (!File.Exists(indexPath)) throw new FileNotFoundException($"{folder.Root} has no gallery index; evaluate the run first (sbirlab eval)");
-        var config = Checkpoints.Config(folder.LastCheckpoint);
-        if (roots is not null) config = roots.Apply(config);
-        var data = DataBundles.Load(config, withTraining: false);
-        var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, _ => { });
-        Checkpoints.LoadModelOnly(folder.LastCheckpoint, model);
-        model.eval();
-        var hnsw = HnswIndex.Load(indexPath);
-        if (hnsw.Count != data.Gallery.Count)
-            throw new InvalidDataException($"the saved index has {hnsw.Count} items but the gallery has {data.Gallery.Count}; re-evaluate the run");
-        return new SketchSearcher(config, data, model, hnsw);
+        CheckIndexFile(folder);
+        var run = TrainedRun.Open(folder.LastCheckpoint, roots);
+        try
+        {
+            return new SketchSearcher(run, LoadIndex(folder, run), ownsRun: true);
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A searcher over an opened run and its folder's gallery index; the run stays the caller's to dispose.</summary>
+    public static SketchSearcher Open(TrainedRun run, RunFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(folder);
+        CheckIndexFile(folder);
+        return new SketchSearcher(run, LoadIndex(folder, run), ownsRun: false);
+    }
+
+    private static void CheckIndexFile(RunFolder folder)
+    {
+        if (!File.Exists(GalleryIndexBuilder.IndexPath(folder)))
+            throw new FileNotFoundException($"{folder.Root} has no gallery index; evaluate the run first (sbirlab eval)");
+    }
+
+    private static HnswIndex LoadIndex(RunFolder folder, TrainedRun run)
+    {
+        var hnsw = HnswIndex.Load(GalleryIndexBuilder.IndexPath(folder));
+        if (hnsw.Count != run.Data.Gallery.Count)
+            throw new InvalidDataException($"the saved index has {hnsw.Count} items but the gallery has {run.Data.Gallery.Count}; re-evaluate the run");
+        return hnsw;
     }
 
     /// <summary>
@@ -186,7 +219,6 @@ public sealed class SketchSearcher : IDisposable
 
     public void Dispose()
     {
-        _model.Dispose();
-        _data.Dispose();
+        if (_ownsRun) _run.Dispose();
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Weights;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 
@@ -61,7 +61,7 @@ public static class Checkpoints
     {
         var position = Describe(path);
         var tensors = SafeTensors.Load(path);
-        LoadModel(tensors, model, strict: true);
+        LoadModelExactly(tensors, model);
         var optimizerState = tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[OptimizerPrefix.Length..], kv => kv.Value);
         optimizer.LoadStateDict(optimizerState, device);
@@ -69,21 +69,49 @@ public static class Checkpoints
         return position;
     }
 
-    /// <summary>Loads only the model weights (e.g. to start a triplet run from the classification run).</summary>
-    public static string LoadModelOnly(string path, SiameseNetwork model)
+    /// <summary>
+    /// Loads only the model weights (e.g. to start a triplet run from the classification run) and reports what did
+    /// not fit; the caller decides whether a partial load is acceptable (<see cref="WeightLoadCheck"/>).
+    /// </summary>
+    public static ImportReport LoadModelOnly(string path, SiameseNetwork model)
     {
         Describe(path);
         var tensors = SafeTensors.Load(path);
-        var report = LoadModel(tensors, model, strict: false);
-        foreach (var t in tensors.Values) t.Dispose();
-        return report;
+        try
+        {
+            return StateDictImporter.Apply(model, tensors, ModelPrefix);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
     }
 
-    private static string LoadModel(Dictionary<string, Tensor> tensors, SiameseNetwork model, bool strict)
+    /// <summary>
+    /// Loads a checkpoint's model tensors into a network built without its classifier (for embedding only):
+    /// every tensor of the network must be there with its shape; the classifier's tensors are left over.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit the network.</exception>
+    public static void LoadEmbeddingNetwork(string path, SiameseNetwork model)
+    {
+        Describe(path);
+        var tensors = SafeTensors.Load(path);
+        try
+        {
+            var report = StateDictImporter.Apply(model, tensors, ModelPrefix);
+            if (report.MissingExceptBatchCounters.Count > 0 || report.Mismatched.Count > 0)
+                throw new InvalidDataException("checkpoint does not fit the model: " + report.ToText());
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    private static void LoadModelExactly(Dictionary<string, Tensor> tensors, SiameseNetwork model)
     {
         var report = StateDictImporter.Apply(model, tensors, ModelPrefix);
-        if (strict && !report.IsComplete) throw new InvalidDataException("checkpoint does not fit the model: " + report.ToText());
-        return $"{report.Loaded.Count} tensors loaded" + (report.IsComplete ? "" : "; " + report.ToText());
+        if (!report.IsComplete) throw new InvalidDataException("checkpoint does not fit the model: " + report.ToText());
     }
 
     private static CheckpointInfo Position(string path, IReadOnlyDictionary<string, string> metadata)

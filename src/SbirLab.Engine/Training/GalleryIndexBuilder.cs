@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using SbirLab.Core.Configs;
-using SbirLab.Engine.Indexing;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Indexing;
 
 namespace SbirLab.Engine.Training;
 

@@ -5,8 +5,24 @@ using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Training;
 
-/// <summary>Loss parts of one step, for logging; the tensor is the weighted total to back-propagate.</summary>
-public sealed record StepLoss(Tensor Total, double Embedding, double CrossEntropy, double Accuracy, double ActiveFraction);
+/// <summary>
+/// One step's loss: <see cref="Total"/> to back-propagate, and <see cref="Figures"/>, the parts to log as one
+/// float32 [5] tensor on the device (see <see cref="StepFigures"/>), so the trainer reads them in one host sync.
+/// </summary>
+public sealed record StepLoss(Tensor Total, Tensor Figures);
+
+/// <summary>The figures of one step on the host; a part the objective does not have is NaN.</summary>
+public readonly record struct StepFigures(double Total, double Embedding, double CrossEntropy, double Accuracy, double ActiveFraction)
+{
+    /// <summary>Reads a step's [total, embedding, cross-entropy, accuracy, active fraction] tensor: the step's one host sync.</summary>
+    public static StepFigures Read(Tensor figures)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        using var host = figures.cpu();
+        var v = host.data<float>().ToArray();
+        return new StepFigures(v[0], v[1], v[2], v[3], v[4]);
+    }
+}
 
 /// <summary>
 /// A run's objective: w_emb·L_emb + w_ce·L_ce over one batch. Each image is embedded through its domain's
@@ -17,7 +33,6 @@ public sealed class Objective
 {
     private readonly LossConfig _loss;
     private readonly IEmbeddingLoss? _embeddingLoss;
-    private readonly ContrastiveLoss? _pairLoss;
     private readonly Generator _generator;
     private readonly int _seed;
 
@@ -26,47 +41,50 @@ public sealed class Objective
         _loss = config.Loss;
         _seed = config.Seed;
         _generator = new Generator((ulong)config.Seed, device);
-        bool hasEmbedding = config.Loss.HasEmbeddingTerm;
-        if (hasEmbedding && config.Batch.Sampler == SamplerKind.Pairs) _pairLoss = new ContrastiveLoss(config.Loss.Margin);
-        else if (hasEmbedding)
-            _embeddingLoss = LossFactory.Create(config.Loss.Embedding, config.Loss.Margin, config.Loss.Tau, config.Loss.Miner, config.Loss.Anchors, _generator);
+        _embeddingLoss = LossFactory.For(config, _generator);
     }
 
     /// <summary>Computes the loss of a batch; <paramref name="step"/> re-seeds the miner so a resumed run mines the same triplets.</summary>
+    /// <remarks>Nothing here reads a tensor on the host: the figures stay on the device until the trainer reads them once.</remarks>
     public StepLoss Compute(SiameseNetwork model, Tensor images, Tensor labels, Domain[] domains, long step)
     {
         _generator.manual_seed(StableSeed.Derive(_seed, step));
         var (embeddings, logits) = Encode(model, images, domains);
-        var total = zeros(1, device: images.device).squeeze();
-        double embeddingValue = 0, ceValue = 0, accuracy = double.NaN, active = double.NaN;
-        if (_embeddingLoss is not null || _pairLoss is not null)
+        LossResult? embedding = null;
+        if (_embeddingLoss is not null)
         {
-            var (loss, fraction) = EmbeddingLoss(embeddings, labels, domains);
-            embeddingValue = loss.item<float>();
-            active = fraction;
-            total = total + _loss.EmbeddingWeight * loss;
+            var (anchors, candidates) = CrossDomainMasks(domains, embeddings.device);
+            embedding = _embeddingLoss.Compute(embeddings, labels, anchors, candidates);
         }
-        if (logits is not null && _loss.CrossEntropyWeight > 0)
-        {
-            var ce = ClassificationLoss.CrossEntropy(logits, labels);
-            ceValue = ce.item<float>();
-            accuracy = logits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean().item<float>();
-            total = total + _loss.CrossEntropyWeight * ce;
-        }
-        return new StepLoss(total, embeddingValue, ceValue, accuracy, active);
+        var useLogits = logits is not null && _loss.CrossEntropyWeight > 0 ? logits : null;
+        var crossEntropy = useLogits is null ? null : ClassificationLoss.CrossEntropy(useLogits, labels);
+        var total = WeightedSum(_loss, embedding?.Loss, crossEntropy);
+        var missing = full(1, double.NaN, ScalarType.Float32, images.device).squeeze();
+        Tensor[] parts =
+        [
+            total, embedding?.Loss ?? missing, crossEntropy ?? missing,
+            useLogits is null ? missing : useLogits.argmax(1).eq(labels).to_type(ScalarType.Float32).mean(),
+            embedding?.ActiveShare() ?? missing,
+        ];
+        var figures = stack(parts.Select(t => t.detach().to_type(ScalarType.Float32)));
+        return new StepLoss(total, figures);
     }
 
-    private (Tensor Loss, double ActiveFraction) EmbeddingLoss(Tensor embeddings, Tensor labels, Domain[] domains)
+    /// <summary>
+    /// The run's total loss w_emb·L_emb + w_ce·L_ce (SPEC; seed 000 suggests 0.4 / 0.6). A part that is absent
+    /// (null) is left out, so a run may train either loss alone.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Both parts are absent: nothing would be trained.</exception>
+    public static Tensor WeightedSum(LossConfig weights, Tensor? embedding, Tensor? crossEntropy)
     {
-        if (_pairLoss is not null)
+        ArgumentNullException.ThrowIfNull(weights);
+        return (embedding, crossEntropy) switch
         {
-            long half = embeddings.shape[0] / 2;
-            var same = labels[..(int)half].eq(labels[(int)half..]);
-            return (_pairLoss.Forward(embeddings[..(int)half], embeddings[(int)half..], same), double.NaN);
-        }
-        var (anchors, candidates) = CrossDomainMasks(domains, embeddings.device);
-        var result = _embeddingLoss!.Compute(embeddings, labels, anchors, candidates);
-        return (result.Loss, result.ActiveFraction);
+            ({ } e, { } c) => weights.EmbeddingWeight * e + weights.CrossEntropyWeight * c,
+            ({ } e, null) => weights.EmbeddingWeight * e,
+            (null, { } c) => weights.CrossEntropyWeight * c,
+            _ => throw new InvalidOperationException("The objective has neither an embedding loss nor cross-entropy on logits: nothing to train."),
+        };
     }
 
     /// <summary>Sketch anchors against photo candidates when a batch mixes domains; no masks otherwise.</summary>

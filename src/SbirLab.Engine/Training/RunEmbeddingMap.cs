@@ -1,9 +1,9 @@
 using System.Text.Json;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Projection;
 using SbirLab.Engine.Reports;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 
@@ -22,7 +22,7 @@ public static class RunEmbeddingMap
 {
     public const string FileName = "embedding-map.json";
 
-    public static void Write(RunFolder folder, DataBundle data, float[][] queries, float[][] gallery, int maxPoints, int seed)
+    public static void Write(RunFolder folder, EvaluationSets data, float[][] queries, float[][] gallery, int maxPoints, int seed)
     {
         var chosen = Choose(queries.Length, gallery.Length, maxPoints, seed);
         if (chosen.Count < 5) return;
@@ -51,7 +51,7 @@ public static class RunEmbeddingMap
         return [.. q, .. g];
     }
 
-    private static void Picture(RunFolder folder, DataBundle data, List<MapPoint> points, Func<MapPoint, (double X, double Y)> at, string method, string file)
+    private static void Picture(RunFolder folder, EvaluationSets data, List<MapPoint> points, Func<MapPoint, (double X, double Y)> at, string method, string file)
     {
         var xy = points.Select(at).ToArray();
         var thumbnails = Enumerable.Range(0, points.Count).Where(i => i % Math.Max(1, points.Count / 24) == 0).Select(i =>

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Export;
 using SbirLab.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 
@@ -22,9 +22,10 @@ public sealed record EvaluationFile(
 
 /// <summary>
 /// Embeds a run's queries and gallery with the current model and measures retrieval; writes the
-/// final report (eval.json and its pictures).
+/// final report (eval.json and its pictures). <paramref name="description"/> says what the run's data is in
+/// eval.json (the evaluation sets' own description when null).
 /// </summary>
-public sealed class RunEvaluator(RunConfig config, DataBundle data, Device device)
+public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device device, string? description = null)
 {
     private const int EmbedBatch = 500;
 
@@ -99,7 +100,7 @@ public sealed class RunEvaluator(RunConfig config, DataBundle data, Device devic
         var index = GalleryIndexBuilder.Build(folder, queryRows, galleryRows, config.Evaluation.Index, config.Seed);
         observer.OnLog(string.Create(CultureInfo.InvariantCulture,
             $"gallery index: HNSW recall@10 {index.HnswRecallAt10:F3} against exact search; {index.HnswMsPerQuery:F3} ms vs {index.ExactMsPerQuery:F3} ms per query"));
-        var file = new EvaluationFile(config.Name, config.Training.Epochs, data.Description, data.ClassNames, report, index);
+        var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, report, index);
         File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.Write(folder, data, report);
         if (config.Evaluation.MapPoints > 0)
@@ -144,19 +145,12 @@ public static class CheckpointEvaluation
     /// <param name="path">A run folder (its last checkpoint is used) or a checkpoint file.</param>
     public static RetrievalReport Run(string path, bool exportEmbeddings, ITrainingObserver observer)
     {
-        var folder = RunFolder.FromPath(path);
-        string checkpoint = File.Exists(path) ? path : folder.LastCheckpoint;
-        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"no checkpoint at {checkpoint}");
-        var config = Checkpoints.Config(checkpoint);
-        var device = TorchRuntime.Resolve(config.Device);
-        using var data = DataBundles.Load(config);
-        using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, observer.OnLog);
-        Checkpoints.LoadModelOnly(checkpoint, model);
-        model.to(device);
-        var evaluator = new RunEvaluator(config, data, device);
+        using var run = TrainedRun.Open(path);
+        var folder = RunFolder.FromPath(run.Checkpoint);
+        var evaluator = run.Evaluator();
         folder.Create();
-        var report = evaluator.WriteFinalReport(model, folder, observer);
-        if (exportEmbeddings) evaluator.ExportEmbeddings(model, folder.Embeddings);
+        var report = evaluator.WriteFinalReport(run.Model, folder, observer);
+        if (exportEmbeddings) evaluator.ExportEmbeddings(run.Model, folder.Embeddings);
         return report;
     }
 }

@@ -1,8 +1,8 @@
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Reports;
 using ReportRecallRatio = SbirLab.Engine.Reports.RecallRatioCurve;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 
@@ -12,7 +12,7 @@ namespace SbirLab.Engine.Training;
 /// </summary>
 public static class RunPictures
 {
-    public static void Write(RunFolder folder, DataBundle data, RetrievalReport report)
+    public static void Write(RunFolder folder, EvaluationSets data, RetrievalReport report)
     {
         Directory.CreateDirectory(folder.Pictures);
         WriteLoss(folder);
@@ -59,7 +59,7 @@ public static class RunPictures
         RunCharts.Metric(Path.Combine(folder.Pictures, file), title, yLabel, [series]);
     }
 
-    private static List<RankedRow> RankedRows(DataBundle data, RetrievalReport report) =>
+    private static List<RankedRow> RankedRows(EvaluationSets data, RetrievalReport report) =>
         report.Examples.Select(example => new RankedRow(
             ClassName(data, example.QueryLabel),
             Image(data.Queries, example.QueryIndex),
@@ -69,7 +69,7 @@ public static class RunPictures
                 $"{ClassName(data, example.GalleryLabels[i])} {example.Distances[i]:F2}",
                 example.Relevant[i])).ToList())).ToList();
 
-    private static string ClassName(DataBundle data, long label) =>
+    private static string ClassName(EvaluationSets data, long label) =>
         label >= 0 && label < data.ClassNames.Count ? data.ClassNames[(int)label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static ImageBuffer Image(IImageSet set, int index) => new(set.Pixels(index), set.Size, set.Size, set.Channels);

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Datasets.Folders;
 using SbirLab.Engine.Models;
 using SbirLab.Engine.Samplers;
 using TorchSharp;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Training;
 
@@ -55,7 +55,7 @@ public sealed class Trainer : IDisposable
         }
         int stepsPerEpoch = StepsPerEpoch;
         _schedule = LearningRateSchedule.For(config, stepsPerEpoch);
-        _evaluator = new RunEvaluator(config, _data, _device);
+        _evaluator = new RunEvaluator(config, _data.Evaluation, _device, _data.Description);
     }
 
     private int StepsPerEpoch => EpochSteps.Capped(_config.Training, _sampler.BatchesPerEpoch);
@@ -163,6 +163,7 @@ public sealed class Trainer : IDisposable
         foreach (var batch in prefetcher.Consume()) yield return batch;
     }
 
+    /// <summary>One optimisation step; its figures (loss parts, accuracy, active share) are read in one host sync.</summary>
     private bool TrainStep(PreparedBatch prepared, int epoch, LoopState state)
     {
         var watch = Stopwatch.StartNew();
@@ -174,25 +175,25 @@ public sealed class Trainer : IDisposable
         double rate = _schedule.At(state.Step);
         _optimizer.ZeroGrad();
         var loss = _objective.Compute(_model, images, labels, domains, state.Step);
-        float total = loss.Total.item<float>();
-        state.LastLoss = total;
-        if (!float.IsFinite(total)) return false;
+        var figures = StepFigures.Read(loss.Figures);
+        state.LastLoss = (float)figures.Total;
+        if (!double.IsFinite(figures.Total)) return false;
         loss.Total.backward();
         _optimizer.Step(rate);
-        state.Record(loss, total, batch.Length, watch.Elapsed.TotalSeconds);
+        state.Record(figures, batch.Length, watch.Elapsed.TotalSeconds);
         if (state.Step % _config.Training.LogEvery == 0)
-            _observer.OnStep(new StepMetrics(state.Step, epoch, StepValues(loss, total, rate, batch.Length / watch.Elapsed.TotalSeconds)));
+            _observer.OnStep(new StepMetrics(state.Step, epoch, StepValues(figures, rate, batch.Length / watch.Elapsed.TotalSeconds)));
         state.Step++;
         return true;
     }
 
-    private static Dictionary<string, double> StepValues(StepLoss loss, float total, double rate, double itemsPerSecond)
+    private static Dictionary<string, double> StepValues(StepFigures figures, double rate, double itemsPerSecond)
     {
-        var values = new Dictionary<string, double> { ["loss"] = total, ["lr"] = rate, ["items_per_s"] = itemsPerSecond };
-        if (loss.Embedding != 0) values["loss_embedding"] = loss.Embedding;
-        if (loss.CrossEntropy != 0) values["loss_ce"] = loss.CrossEntropy;
-        if (!double.IsNaN(loss.Accuracy)) values["accuracy"] = loss.Accuracy;
-        if (!double.IsNaN(loss.ActiveFraction)) values["active_fraction"] = loss.ActiveFraction;
+        var values = new Dictionary<string, double> { ["loss"] = figures.Total, ["lr"] = rate, ["items_per_s"] = itemsPerSecond };
+        if (!double.IsNaN(figures.Embedding)) values["loss_embedding"] = figures.Embedding;
+        if (!double.IsNaN(figures.CrossEntropy)) values["loss_ce"] = figures.CrossEntropy;
+        if (!double.IsNaN(figures.Accuracy)) values["accuracy"] = figures.Accuracy;
+        if (!double.IsNaN(figures.ActiveFraction)) values["active_fraction"] = figures.ActiveFraction;
         return values;
     }
 
@@ -256,12 +257,12 @@ public sealed class Trainer : IDisposable
 
         public EpochProgress Snapshot() => new(_loss, _embedding, _ce, _accuracy, _seconds, _steps, _accuracySteps, _items);
 
-        public void Record(StepLoss loss, float total, int items, double seconds)
+        public void Record(StepFigures figures, int items, double seconds)
         {
-            _loss += total;
-            _embedding += loss.Embedding;
-            _ce += loss.CrossEntropy;
-            if (!double.IsNaN(loss.Accuracy)) { _accuracy += loss.Accuracy; _accuracySteps++; }
+            _loss += figures.Total;
+            if (!double.IsNaN(figures.Embedding)) _embedding += figures.Embedding;
+            if (!double.IsNaN(figures.CrossEntropy)) _ce += figures.CrossEntropy;
+            if (!double.IsNaN(figures.Accuracy)) { _accuracy += figures.Accuracy; _accuracySteps++; }
             _seconds += seconds;
             _items += items;
             _steps++;

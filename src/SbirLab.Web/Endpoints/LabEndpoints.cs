@@ -1,33 +1,46 @@
+using SbirLab.Core.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Accounts;
 using SbirLab.Web.Services;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Endpoints;
 
 /// <summary>
 /// Plain HTTP endpoints beside the Blazor pages: a run's pictures and evaluation images (PNG) from the data
 /// folder, and the exports (a run as zip, all runs as CSV) that the browser downloads. They need a signed-in caller
-/// (the lab's fallback policy) and serve only what that caller may read.
+/// (the lab's fallback policy), except the gallery photos of published runs, and serve only what that caller may read.
 /// </summary>
 public static class LabEndpoints
 {
     public static IEndpointRouteBuilder MapLabEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/runs/{id:long}/images/{set}/{index:int}.png", Image);
+        api.MapGet("/runs/{id:long}/images/{set}/{index:int}.png", Image).AllowAnonymous().RequireRateLimiting(LabRateLimits.Gallery);
         api.MapGet("/runs/{id:long}/pictures/{file}", Picture);
         api.MapGet("/runs/{id:long}/export.zip", ExportRun);
         api.MapGet("/runs.csv", ExportRuns);
         return app;
     }
 
-    private static IResult Image(long id, string set, int index, GalleryImages images, HttpContext http, CallerResolver callers)
+    /// <summary>
+    /// A query or gallery image of a run's evaluation: the ranked grid, the embedding map's thumbnails and the
+    /// search results all point here. Gallery photos of a published run are search results, open to visitors (rate
+    /// limited per address like the search); everything else needs a reader of the run (<see cref="OpenRuns"/> decides).
+    /// A run's images do not change for a checkpoint, so browsers may keep them a day, privately: a photo of an
+    /// unpublished run must not stay in a shared cache after its reader signs out.
+    /// </summary>
+    private static async Task<IResult> Image(long id, string set, int index, OpenRuns runs, HttpContext http, CallerResolver callers)
     {
         if (!Enum.TryParse<ImageSetKind>(set, ignoreCase: true, out var kind)) return Results.NotFound();
-        var png = images.Png(callers.For(http.User), id, kind, index);
-        return png is null ? Results.NotFound() : Results.File(png, "image/png");
+        try
+        {
+            var png = await runs.ImagePngAsync(callers.For(http.User), id, kind, index);
+            if (png is null) return Results.NotFound();
+            http.Response.Headers.CacheControl = "private, max-age=86400";
+            return Results.File(png, "image/png");
+        }
+        catch (RunNotOpenException) { return Results.NotFound(); }
     }
 
     private static IResult Picture(long id, string file, RunReader reader, RunStore store, HttpContext http, CallerResolver callers)

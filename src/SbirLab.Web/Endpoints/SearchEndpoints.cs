@@ -30,7 +30,6 @@ public sealed record SearchAnswerJson(long Run, string Index, double Millisecond
 /// <item><c>POST /api/runs/{id}/search</c> with a <see cref="SketchQueryJson"/> body (at most <see cref="MaxJsonBytes"/>);</item>
 /// <item><c>POST /api/runs/{id}/search/image?k=10&amp;index=hnsw</c> with a sketch image as the raw body or as the first
 /// file of a multipart form (at most <see cref="SketchSearcher.MaxUploadBytes"/>);</item>
-/// <item><c>GET /api/runs/{id}/search/gallery/{i}.png</c>: a gallery photo of a loaded run (cached by the browser);</item>
 /// <item><c>GET /assets/…</c>: the files of <c>wwwroot-assets/</c> (the canvas module), embedded in the assembly at
 /// build time (see SbirLab.Web.csproj) so the lab serves them from any folder, as it does its templates.</item>
 /// </list>
@@ -71,7 +70,6 @@ public static class SearchEndpoints
         var api = app.MapGroup("/api/runs/{id:long}/search").AllowAnonymous();
         api.MapPost("", SearchStrokes).RequireRateLimiting(LabRateLimits.Search);
         api.MapPost("/image", SearchImage).RequireRateLimiting(LabRateLimits.Search);
-        api.MapGet("/gallery/{index:int}.png", GalleryImage).RequireRateLimiting(LabRateLimits.Gallery);
         return app;
     }
 
@@ -131,19 +129,6 @@ public static class SearchEndpoints
             $"an upload is a multipart/form-data form with the image as its first file, or the image itself as the body (image/png, image/jpeg…), not {type.Split(';')[0]}");
     }
 
-    private static async Task<IResult> GalleryImage(long id, int index, SearchService search, HttpResponse response, CallerResolver callers)
-    {
-        try
-        {
-            var png = await search.GalleryPngAsync(callers.For(response.HttpContext.User), id, index);
-            if (png is null) return Results.NotFound();
-            // Private: a photo of an unpublished run must not stay in a shared cache after its reader signs out.
-            response.Headers.CacheControl = "private, max-age=86400";
-            return Results.File(png, "image/png");
-        }
-        catch (RunNotSearchableException e) { return Error(StatusCodes.Status404NotFound, e.Message); }
-    }
-
     private static async Task<IResult> Answer(long id, HttpRequest request, SearchService search, Func<Task<SearchAnswer>> run)
     {
         try { return Results.Json(ToJson(id, request.PathBase, await run()), Json); }
@@ -184,7 +169,7 @@ public static class SearchEndpoints
     /// <summary>The answer as the page and API clients read it.</summary>
     public static SearchAnswerJson ToJson(long runId, PathString pathBase, SearchAnswer answer)
     {
-        string prefix = $"{pathBase}/api/runs/{runId.ToString(CultureInfo.InvariantCulture)}/search/gallery/";
+        string prefix = $"{pathBase}/api/runs/{runId.ToString(CultureInfo.InvariantCulture)}/images/gallery/"; // the lab's one image endpoint (LabEndpoints)
         var results = answer.Results.Select((r, i) => new SearchResultJson(i + 1, r.GalleryIndex, r.Label, r.ClassName, r.Distance,
             prefix + r.GalleryIndex.ToString(CultureInfo.InvariantCulture) + ".png")).ToList();
         string query = "data:image/png;base64," + Convert.ToBase64String(PngWriter.Encode(answer.QueryImage, answer.QuerySize, answer.QuerySize));

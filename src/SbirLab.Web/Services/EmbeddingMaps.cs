@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SbirLab.Core.Runs;
 using SbirLab.Engine;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Models;
@@ -7,7 +8,6 @@ using SbirLab.Engine.Training;
 using SbirLab.Store;
 using TorchSharp;
 using static TorchSharp.torch;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
@@ -20,12 +20,12 @@ public enum MapProjection
 }
 
 /// <summary>
-/// Embedding maps of finished runs, made on request: the run's last checkpoint embeds its evaluation images
-/// (the engine's <see cref="RunEvaluator.Embed"/>), the engine's <see cref="Pca"/> or <see cref="Tsne"/> projects
+/// Embedding maps of finished runs, made on request: the run's last checkpoint, opened through the lab's cache of
+/// open runs (<see cref="OpenRuns"/>), embeds its evaluation images (the engine's <see cref="RunEvaluator.Embed"/>), the engine's <see cref="Pca"/> or <see cref="Tsne"/> projects
 /// them to 2-D, and the map is kept as <c>embedding-map-ui.json</c> in the run's folder with, per point, the image it
 /// shows (for thumbnails on hover) and its domain (sketch or photo).
 /// </summary>
-public sealed class EmbeddingMaps(RunStore store)
+public sealed class EmbeddingMaps(RunStore store, OpenRuns openRuns)
 {
     /// <summary>Maps computed on request; the engine's own map (written at evaluation) keeps its name, embedding-map.json.</summary>
     public const string FileName = "embedding-map-ui.json";
@@ -46,32 +46,22 @@ public sealed class EmbeddingMaps(RunStore store)
         return File.Exists(engineMap) ? File.ReadAllText(engineMap) : null;
     }
 
-    /// <summary>The checkpoint a map would be made from, or null when the run has none yet.</summary>
-    public string? Checkpoint(Caller caller, long runId)
-    {
-        var run = store.Find(runId);
-        if (run is null || !store.Access.Allows(caller, RunAction.Read, run)) return null;
-        var last = store.Data.RunFolder(runId).LastCheckpoint;
-        if (File.Exists(last)) return last;
-        return store.LastCheckpoint(run) is { } checkpoint && File.Exists(checkpoint.Path) ? checkpoint.Path : null;
-    }
+    /// <summary>The checkpoint a map would be made from, or null when the run has none yet (or the caller may not read it).</summary>
+    public string? Checkpoint(Caller caller, long runId) =>
+        store.Find(runId) is { } run && store.Access.Allows(caller, RunAction.Read, run) ? openRuns.Checkpoint(runId) : null;
 
     /// <summary>
     /// Embeds, projects and stores the map of a run (seconds on a CPU for the FashionMNIST protocol); it writes into the
     /// run's folder, so only those who manage the run may.
     /// </summary>
-    public EmbeddingMapData Compute(Caller caller, long runId, MapProjection projection)
+    public async Task<EmbeddingMapData> ComputeAsync(Caller caller, long runId, MapProjection projection)
     {
         Demand(caller, RunAction.Manage, runId);
-        string checkpoint = Checkpoint(caller, runId) ?? throw new InvalidOperationException($"run {runId} has no checkpoint yet");
-        var config = store.Data.Roots.Apply(Checkpoints.Config(checkpoint)); // its data only from the lab's roots
-        var device = TorchRuntime.Resolve(config.Device);
-        using var data = DataBundles.Load(config);
-        using var model = ModelFactory.Create(config with { Model = config.Model with { InitFrom = null, PretrainedPhoto = null, PretrainedSketch = null } }, data.TrainClasses, _ => { });
-        Checkpoints.LoadModelOnly(checkpoint, model);
-        model.to(device);
-        var points = Embed(new RunEvaluator(config, data, device), model, data);
-        var xy = Project(points.Select(p => p.Embedding).ToArray(), projection, config.Seed);
+        using var lease = await openRuns.OpenAsync(caller, runId, RunAction.Manage);
+        var run = lease.Value.Run;
+        var data = run.Data;
+        var points = Embed(run.Evaluator(), run.Model, data);
+        var xy = Project(points.Select(p => p.Embedding).ToArray(), projection, run.Config.Seed);
         var map = new EmbeddingMapData(
             xy.Select(p => (double)p[0]).ToArray(),
             xy.Select(p => (double)p[1]).ToArray(),
@@ -81,7 +71,7 @@ public sealed class EmbeddingMaps(RunStore store)
             points.Select(p => p.Set == ImageSetKind.Query ? "query" : "gallery").ToArray(),
             points.Select(p => p.Index).ToArray())
         { Projection = projection.ToString().ToLowerInvariant() };
-        File.WriteAllText(PathOf(runId), JsonSerializer.Serialize(map, Json));
+        await File.WriteAllTextAsync(PathOf(runId), JsonSerializer.Serialize(map, Json));
         return map;
     }
 
@@ -91,7 +81,7 @@ public sealed class EmbeddingMaps(RunStore store)
     /// The gallery, and the queries unless they are gallery items themselves (seed 004 queries its own gallery):
     /// both domains of a cross-domain evaluation appear, each image once.
     /// </summary>
-    private static List<MapPoint> Embed(RunEvaluator evaluator, SiameseNetwork model, DataBundle data)
+    private static List<MapPoint> Embed(RunEvaluator evaluator, SiameseNetwork model, EvaluationSets data)
     {
         using var scope = NewDisposeScope();
         var (queries, gallery) = evaluator.Embed(model);

@@ -1,8 +1,8 @@
 using System.Runtime;
+using SbirLab.Core.Runs;
 using SbirLab.Engine;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Services;
 
@@ -20,7 +20,7 @@ public sealed class MemoryTrimmer(RunEventHub events, ILogger<MemoryTrimmer> log
         try
         {
             await foreach (var runEvent in subscription.Reader.ReadAllAsync(stoppingToken))
-                if (runEvent is RunStatusChanged { Status: not (RunStatus.Queued or RunStatus.Running) })
+                if (runEvent is RunStatusChanged changed && !RunTransitions.IsActive(changed.Status))
                     Trim();
         }
         catch (OperationCanceledException) { /* the lab is stopping */ }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
-using SbirLab.Engine.Training;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
 
@@ -32,15 +32,13 @@ public sealed record RunRow(
     /// <summary>Share of the steps done, in [0, 1].</summary>
     public double Progress => Status == RunStatus.Completed ? 1 : TotalSteps > 0 ? Math.Clamp((double)Steps / TotalSteps, 0, 1) : 0;
 
-    public bool IsActive => Status is RunStatus.Queued or RunStatus.Running;
+    public bool IsActive => RunTransitions.IsActive(Status);
     public bool CanStop => Manageable && IsActive;
-    public bool CanResume => Manageable && Status is RunStatus.Stopped or RunStatus.Interrupted;
-    public bool CanDelete => Manageable && Status != RunStatus.Running;
+    public bool CanResume => Manageable && RunTransitions.CanResume(Status);
+    public bool CanDelete => Manageable && RunTransitions.CanDelete(Status);
 
     /// <summary>Text the search box matches: name, template, status, parameters and tags.</summary>
-    public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", StatusText(Status), KeyParameters, .. Tags]);
-
-    public static string StatusText(RunStatus status) => status.ToString().ToLowerInvariant();
+    public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", Status.Text(), KeyParameters, .. Tags]);
 }
 
 /// <summary>The parameters that tell runs apart at a glance, in one short line.</summary>

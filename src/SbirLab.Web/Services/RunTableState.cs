@@ -1,5 +1,5 @@
-using SbirLab.Engine.Training;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
 
@@ -62,7 +62,7 @@ public sealed class RunTableState
         {
             RunSortColumn.Name => By(rows, r => r.Name, StringComparer.OrdinalIgnoreCase),
             RunSortColumn.Template => By(rows, r => r.Template ?? "", StringComparer.OrdinalIgnoreCase),
-            RunSortColumn.Status => By(rows, r => RunRow.StatusText(r.Status), StringComparer.Ordinal),
+            RunSortColumn.Status => By(rows, r => r.Status.Text(), StringComparer.Ordinal),
             RunSortColumn.Progress => By(rows, r => r.Progress, Comparer<double>.Default),
             RunSortColumn.BestMap => rows.OrderBy(r => r.BestMap is null).ThenBy(r => r.BestMap ?? 0, Direction),
             RunSortColumn.LastMap => rows.OrderBy(r => r.LastMap is null).ThenBy(r => r.LastMap ?? 0, Direction),

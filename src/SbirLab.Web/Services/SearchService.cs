@@ -1,12 +1,11 @@
-using System.Collections.Concurrent;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
-using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Web.Services;
 
@@ -21,14 +20,12 @@ public sealed record SearchableRun(long Id, string Name, DatasetKind Dataset, in
 public sealed class RunNotSearchableException(string message) : Exception(message);
 
 /// <summary>
-/// Sketch search over the lab's runs. Each run's <see cref="SketchSearcher"/> (model, gallery and the HNSW index saved
-/// when the run was evaluated) is loaded on the first search of that run and kept in memory for the life of the lab;
-/// concurrent first searches share one load, and a load that fails is forgotten so that the next search tries again.
+/// Sketch search over the lab's runs. A run's <see cref="SketchSearcher"/> (network, gallery and the HNSW index saved
+/// when the run was evaluated) comes from the lab's one cache of open runs (<see cref="OpenRuns"/>): loaded on the
+/// first search of that run, shared by concurrent first searches, kept while recently used.
 /// </summary>
-public sealed class SearchService(RunStore store, RunReader reader) : IDisposable
+public sealed class SearchService(RunStore store, RunReader reader, OpenRuns openRuns)
 {
-    private readonly ConcurrentDictionary<long, Lazy<Task<SketchSearcher>>> _searchers = new();
-
     /// <summary>Completed runs with a gallery index that the caller may search (a visitor: the published ones), newest first.</summary>
     public IReadOnlyList<SearchableRun> Runs(Caller caller) =>
         store.List()
@@ -44,57 +41,54 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
         return File.Exists(folder.LastCheckpoint) && File.Exists(GalleryIndexBuilder.IndexPath(folder));
     }
 
-    /// <summary>Whether the run's searcher is already in memory (its next search needs no load).</summary>
-    public bool IsLoaded(long runId) =>
-        _searchers.TryGetValue(runId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully;
+    /// <summary>Whether the run is open already (its next search needs no load).</summary>
+    public bool IsLoaded(long runId) => openRuns.IsOpen(runId);
 
     /// <summary>
-    /// The run's searcher, loading it on first use; <see cref="RunNotSearchableException"/> when the run cannot be
-    /// searched, or when the caller may not search it (then it is "does not exist": a visitor learns nothing of
-    /// unpublished runs).
+    /// Opens the run for search, loading it on first use, and returns its gallery size;
+    /// <see cref="RunNotSearchableException"/> when the run cannot be searched.
     /// </summary>
-    public async Task<SketchSearcher> SearcherAsync(Caller caller, long runId)
+    public async Task<int> OpenAsync(Caller caller, long runId)
     {
-        var run = store.Find(runId);
-        if (run is null || !store.Access.Allows(caller, RunAction.Search, run)) throw new RunNotSearchableException($"run {runId} does not exist");
-        if (run.Status != RunStatus.Completed) throw new RunNotSearchableException($"run {runId} is {run.Status.ToString().ToLowerInvariant()}, not completed");
-        if (!HasIndex(runId)) throw new RunNotSearchableException($"run {runId} has no gallery index; evaluate it first (sbirlab eval)");
-        var lazy = _searchers.GetOrAdd(runId, id => new Lazy<Task<SketchSearcher>>(() => Task.Run(() => Load(id))));
-        try
-        {
-            return await lazy.Value;
-        }
-        catch (Exception e) when (e is not (RunNotSearchableException or OperationCanceledException))
-        {
-            // A damaged checkpoint or index fails in many ways (I/O, format, torch): all of them mean "cannot be
-            // searched", with the reason, and the next attempt loads again.
-            _searchers.TryRemove(new KeyValuePair<long, Lazy<Task<SketchSearcher>>>(runId, lazy));
-            throw new RunNotSearchableException($"run {runId} could not be loaded for search: {e.Message}");
-        }
+        using var lease = await SearcherAsync(caller, runId);
+        return lease.Value.Searcher!.Gallery.Count;
     }
 
     /// <summary>Searches a run's gallery with strokes drawn on a canvas.</summary>
     public async Task<SearchAnswer> SearchAsync(Caller caller, long runId, IReadOnlyList<Stroke> strokes, float canvasWidth, float canvasHeight,
         int k, IndexKind? index, float strokeWidth)
     {
-        var searcher = await SearcherAsync(caller, runId);
-        return searcher.Search(strokes, canvasWidth, canvasHeight, k, index, strokeWidth);
+        using var lease = await SearcherAsync(caller, runId);
+        return lease.Value.Searcher!.Search(strokes, canvasWidth, canvasHeight, k, index, strokeWidth);
     }
 
     /// <summary>Searches a run's gallery with an uploaded sketch image.</summary>
     public async Task<SearchAnswer> SearchAsync(Caller caller, long runId, byte[] imageFile, int k, IndexKind? index)
     {
-        var searcher = await SearcherAsync(caller, runId);
-        return searcher.Search(imageFile, k, index);
+        using var lease = await SearcherAsync(caller, runId);
+        return lease.Value.Searcher!.Search(imageFile, k, index);
     }
 
-    /// <summary>A gallery photo of a loaded run as PNG; null when the index is out of range.</summary>
-    public async Task<byte[]?> GalleryPngAsync(Caller caller, long runId, int galleryIndex)
+    /// <summary>
+    /// The open run, with its searcher; dispose the lease when done. <see cref="RunNotSearchableException"/> when the
+    /// run cannot be searched, or when the caller may not search it (then it is "does not exist": a visitor learns
+    /// nothing of unpublished runs).
+    /// </summary>
+    public async Task<CacheLease<OpenRun>> SearcherAsync(Caller caller, long runId)
     {
-        var searcher = await SearcherAsync(caller, runId);
-        var gallery = searcher.Gallery;
-        if (galleryIndex < 0 || galleryIndex >= gallery.Count) return null;
-        return PngWriter.Encode(gallery.Pixels(galleryIndex), gallery.Size, gallery.Size);
+        var run = store.Find(runId);
+        if (run is null || !store.Access.Allows(caller, RunAction.Search, run)) throw new RunNotSearchableException($"run {runId} does not exist");
+        if (run.Status != RunStatus.Completed) throw new RunNotSearchableException($"run {runId} is {run.Status.ToString().ToLowerInvariant()}, not completed");
+        if (!HasIndex(runId)) throw new RunNotSearchableException($"run {runId} has no gallery index; evaluate it first (sbirlab eval)");
+        CacheLease<OpenRun> lease;
+        try { lease = await openRuns.OpenAsync(caller, runId, RunAction.Search); }
+        catch (RunNotOpenException e) { throw new RunNotSearchableException(e.Message.Replace("could not be opened", "could not be loaded for search", StringComparison.Ordinal)); }
+        if (lease.Value.Searcher is null)
+        {
+            lease.Dispose();
+            throw new RunNotSearchableException($"run {runId} has no gallery index; evaluate it first (sbirlab eval)");
+        }
+        return lease;
     }
 
     private SearchableRun Describe(RunRecord run)
@@ -103,14 +97,5 @@ public sealed class SearchService(RunStore store, RunReader reader) : IDisposabl
         var report = reader.Evaluation(Caller.DataFolderOwner, run.Id)?.File; // the figures shown with a run the caller may search
         return new SearchableRun(run.Id, run.Name, config.Data.Dataset, report?.Report.GalleryCount, report?.Report.MeanAveragePrecision,
             config.Evaluation.Index, run.FinishedAt);
-    }
-
-    private SketchSearcher Load(long runId) => SketchSearcher.Open(store.Data.RunFolder(runId).Root, store.Data.Roots);
-
-    public void Dispose()
-    {
-        foreach (var lazy in _searchers.Values)
-            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) lazy.Value.Result.Dispose();
-        _searchers.Clear();
     }
 }

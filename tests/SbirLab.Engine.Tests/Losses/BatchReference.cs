@@ -24,6 +24,9 @@ internal static class BatchReference
     public static Tensor Points(params double[][] rows) =>
         tensor(rows.SelectMany(r => r).Select(v => (float)v).ToArray(), [rows.Length, rows[0].Length]).to(TestDevice);
 
+    /// <summary>The squared-distance matrix a miner takes, of embeddings [B, D].</summary>
+    public static Tensor Distances(Tensor embeddings) => SbirLab.Engine.Miners.PairwiseDistances.SquaredEuclidean(embeddings, embeddings);
+
     public static Tensor Labels(params long[] labels) => tensor(labels).to(TestDevice);
 
     public static Tensor Mask(params bool[] mask) => tensor(mask).to(TestDevice);

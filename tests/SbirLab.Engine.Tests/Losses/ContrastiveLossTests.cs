@@ -76,6 +76,40 @@ public class ContrastiveLossTests
     }
 
     [Fact]
+    public void PairedHalvesTakeTheGivenPairsOnly()
+    {
+        using var scope = NewDisposeScope();
+
+        // Pairs (0, 2) and (1, 3) of the pair sampler's layout [first₀, first₁, second₀, second₁].
+        var embeddings = Points([0, 0], [0, 0], [3, 4], [0.3, 0.4]);
+        var labels = Labels(0, 0, 0, 1);
+        var paired = new ContrastiveLoss(margin: 1, pairedHalves: true);
+
+        var result = paired.Compute(embeddings, labels);
+
+        // (0, 2) same, D = 5: ½·25 = 12.5; (1, 3) different, D = 0.5: ½·0.5² = 0.125. Mean = 6.3125, as the pair form.
+        Assert.Equal(6.3125, Scalar(result.Loss), 4);
+        Assert.Equal(Scalar(paired.Forward(embeddings[..2], embeddings[2..], Mask(true, false))), Scalar(result.Loss), 5);
+        Assert.Equal((2L, 2L), (result.ActiveTerms, result.Terms));
+        Assert.Throws<ArgumentException>(() => paired.Compute(Points([0], [1], [2]), Labels(0, 0, 1)));
+    }
+
+    [Fact]
+    public void PairedHalvesWithMasksKeepAnchorCandidatePairs()
+    {
+        using var scope = NewDisposeScope();
+        var embeddings = Points([0, 0], [0, 0], [3, 4], [0.3, 0.4]);
+
+        // Anchors {0, 3}, candidates {1, 2}: pair (0, 2) joins an anchor and a candidate; (1, 3) too (in reverse order).
+        var both = new ContrastiveLoss(1, pairedHalves: true).Compute(embeddings, Labels(0, 0, 0, 1), Mask(true, false, false, true), Mask(false, true, true, false));
+        // Anchors {0}, candidates {2}: only (0, 2) remains.
+        var one = new ContrastiveLoss(1, pairedHalves: true).Compute(embeddings, Labels(0, 0, 0, 1), Mask(true, false, false, false), Mask(false, false, true, false));
+
+        Assert.Equal((6.3125, 2L), (Math.Round(Scalar(both.Loss), 4), both.Terms));
+        Assert.Equal((12.5, 1L), (Math.Round(Scalar(one.Loss), 4), one.Terms));
+    }
+
+    [Fact]
     public void BatchFormMatchesBruteForce()
     {
         using var scope = NewDisposeScope();

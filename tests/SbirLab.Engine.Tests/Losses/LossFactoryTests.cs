@@ -76,4 +76,32 @@ public class LossFactoryTests
 
         Assert.Equal(Scalar(direct.Loss), Scalar(viaFactory.Loss), 6);
     }
+
+    [Theory]
+    [InlineData(SamplerKind.Pairs, true)]
+    [InlineData(SamplerKind.Pk, false)]
+    public void TheConfigsContrastiveLossFollowsItsSampler(SamplerKind sampler, bool pairedHalves)
+    {
+        using var generator = new Generator(1, CPU);
+        var config = new RunConfig
+        {
+            Loss = new LossConfig { Embedding = EmbeddingLossKind.Contrastive, EmbeddingWeight = 0.4, CrossEntropyWeight = 0.6, Margin = 1.5 },
+            Batch = new BatchConfig { Sampler = sampler },
+        };
+
+        var loss = Assert.IsType<ContrastiveLoss>(LossFactory.For(config, generator));
+
+        Assert.Equal((1.5, pairedHalves), (loss.Margin, loss.PairedHalves));
+    }
+
+    [Theory]
+    [InlineData(EmbeddingLossKind.None, 1.0)]
+    [InlineData(EmbeddingLossKind.Triplet, 0.0)]
+    public void ACrossEntropyOnlyConfigHasNoEmbeddingLoss(EmbeddingLossKind embedding, double weight)
+    {
+        using var generator = new Generator(1, CPU);
+        var config = new RunConfig { Loss = new LossConfig { Embedding = embedding, EmbeddingWeight = weight, CrossEntropyWeight = 1 } };
+
+        Assert.Null(LossFactory.For(config, generator));
+    }
 }

@@ -21,7 +21,7 @@ public class TripletLossTests
         var negative = Points([-1, 0], [0.8, 0.6]);
 
         var mean = new TripletLoss(0.2).Compute(anchor, positive, negative);
-        var sum = new TripletLoss(0.2, LossReduction.Sum).Forward(anchor, positive, negative);
+        var sum = new TripletLoss(0.2, LossReduction.Sum).Compute(anchor, positive, negative).Loss;
 
         // Triplet 1: d(a,p) = 2, d(a,n) = 4: max(2 − 4 + 0.2, 0) = 0.
         // Triplet 2: d(a,p) = 0.4² + 0.8² = 0.8, d(a,n) = 0.2² + 0.6² = 0.4: 0.8 − 0.4 + 0.2 = 0.6.

@@ -9,7 +9,7 @@ public class BatchAllMinerTests
     // Labels of the tiny batch: items 0, 1, 3 are class 0; items 2, 4 are class 1.
     private static readonly long[] TinyLabels = [0, 0, 1, 0, 1];
 
-    private static TripletIndices MineTiny(ITripletMiner miner, Tensor? anchorMask = null, Tensor? candidateMask = null)
+    private static TripletIndices MineTiny(TripletMiner miner, Tensor? anchorMask = null, Tensor? candidateMask = null)
     {
         var labels = Labels(TinyLabels);
         return miner.Mine(zeros(5, 5, device: TestDevice), labels, anchorMask, candidateMask);
@@ -78,8 +78,8 @@ public class BatchAllMinerTests
         using var scope = NewDisposeScope();
         var (embeddings, labels) = RandomBatch();
 
-        var batchAll = new BatchAllMiner(10).MineFromEmbeddings(embeddings, labels).ToList();
-        var all = BatchAllMiner.AllAnchors().MineFromEmbeddings(embeddings, labels).ToList();
+        var batchAll = new BatchAllMiner(10).Mine(Distances(embeddings), labels).ToList();
+        var all = BatchAllMiner.AllAnchors().Mine(Distances(embeddings), labels).ToList();
 
         // 24 items, 4 classes of 6: each anchor has 5 positives and 18 negatives → 90 triplets per anchor.
         Assert.Equal(10 * 90, batchAll.Count);

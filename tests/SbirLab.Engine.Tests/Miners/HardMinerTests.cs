@@ -15,7 +15,7 @@ public class HardMinerTests
         var embeddings = Points([0], [1], [3.2], [0.4], [2], [10]);
         var labels = Labels(0, 0, 0, 1, 1, 2);
 
-        var triplets = new HardMiner().MineFromEmbeddings(embeddings, labels).ToList();
+        var triplets = new HardMiner().Mine(Distances(embeddings), labels).ToList();
 
         // a0: positives d(1)=1, d(2)=10.24 → 2; negatives d(3)=0.16, d(4)=4, d(5)=100 → 3.
         // a1: positives d(0)=1, d(2)=4.84 → 2; negatives d(3)=0.36, d(4)=1, d(5)=81 → 3.
@@ -35,7 +35,7 @@ public class HardMinerTests
         var labels = Labels(0, 0, 0, 1, 1, 2);
 
         // Anchors {0, 3}; candidates {1, 2, 4, 5}.
-        var triplets = new HardMiner().MineFromEmbeddings(embeddings, labels, Mask(true, false, false, true, false, false), Mask(false, true, true, false, true, true)).ToList();
+        var triplets = new HardMiner().Mine(Distances(embeddings), labels, Mask(true, false, false, true, false, false), Mask(false, true, true, false, true, true)).ToList();
 
         // a0: positives {1: 1, 2: 10.24} → 2; negatives {4: 4, 5: 100} → 4.
         // a3: positive {4: 2.56}; negatives {1: 0.36, 2: 7.84, 5: 92.16} → 1.
@@ -49,7 +49,7 @@ public class HardMinerTests
         using var scope = NewDisposeScope();
         var (embeddings, labels) = RandomBatch();
 
-        var triplets = new HardMiner().MineFromEmbeddings(embeddings, labels).ToList();
+        var triplets = new HardMiner().Mine(Distances(embeddings), labels).ToList();
 
         Assert.Equal(HardTriplets(Rows(embeddings), LabelArray(labels)), triplets);
     }

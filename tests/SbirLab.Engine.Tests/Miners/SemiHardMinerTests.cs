@@ -22,7 +22,7 @@ public class SemiHardMinerTests
 
         for (var draw = 0; draw < 50; draw++)
         {
-            var triplets = miner.MineFromEmbeddings(embeddings, labels, anchors).ToList();
+            var triplets = miner.Mine(Distances(embeddings), labels, anchors).ToList();
 
             // Pair (0, 1): d(a,p) = 1; negatives d = 0.25 (hard), 1.44, 1.69 (semi-hard: 1 < d < 2), 4 (easy) → n ∈ {3, 4}.
             // Pair (1, 0): d(a,p) = 1; negatives d = 0.25, 0.04, 0.09, 1 (not strictly > 1) → none → dropped.
@@ -45,7 +45,7 @@ public class SemiHardMinerTests
         var labelArray = LabelArray(labels);
         const double margin = 0.4;
 
-        var triplets = new SemiHardMiner(margin, seed: 3).MineFromEmbeddings(embeddings, labels).ToList();
+        var triplets = new SemiHardMiner(margin, seed: 3).Mine(Distances(embeddings), labels).ToList();
 
         foreach (var (a, p, n) in triplets)
         {
@@ -70,7 +70,7 @@ public class SemiHardMinerTests
         List<(long, long, long)> Mine(ulong seed)
         {
             using var generator = new Generator(seed, CPU);
-            return [.. new SemiHardMiner(0.4, generator).MineFromEmbeddings(embeddings, labels).ToList()];
+            return [.. new SemiHardMiner(0.4, generator).Mine(Distances(embeddings), labels).ToList()];
         }
 
         Assert.Equal(Mine(42), Mine(42));

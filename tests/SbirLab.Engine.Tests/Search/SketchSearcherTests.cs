@@ -1,10 +1,10 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Indexing;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
 using Xunit.Abstractions;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Tests.Search;
 

@@ -1,8 +1,8 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Search;
 using SbirLab.Engine.Training;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Tests.Search;
 

@@ -1,6 +1,6 @@
 using SbirLab.Core.Configs;
-using SbirLab.Engine.Training;
 using SbirLab.Core.Runs;
+using SbirLab.Engine.Training;
 
 namespace SbirLab.Engine.Tests.Training;
 

@@ -1,7 +1,7 @@
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Services;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Components;
 

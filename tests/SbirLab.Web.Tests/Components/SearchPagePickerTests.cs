@@ -1,6 +1,6 @@
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Components;
 

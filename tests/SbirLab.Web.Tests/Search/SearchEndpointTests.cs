@@ -42,7 +42,7 @@ public sealed class SearchEndpointTests(SearchLab lab)
 
         var photo = await lab.Http.GetAsync(answer.Results[0].Image.TrimStart('/'));
         Assert.Equal("image/png", photo.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(answer.Results[0].Image, $"/api/runs/{lab.RunId}/search/gallery/{answer.Results[0].GalleryIndex}.png");
+        Assert.Equal(answer.Results[0].Image, $"/api/runs/{lab.RunId}/images/gallery/{answer.Results[0].GalleryIndex}.png");
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 using Microsoft.Playwright;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Web.Tests.EndToEnd;
 using SbirLab.Web.Tests.Services;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Search;

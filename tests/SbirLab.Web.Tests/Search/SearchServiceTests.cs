@@ -1,5 +1,5 @@
-using SbirLab.Core.Configs;
 using Microsoft.Extensions.DependencyInjection;
+using SbirLab.Core.Configs;
 using SbirLab.Store;
 using SbirLab.Web.Services;
 using SearchPage = SbirLab.Web.Components.Pages.Search;
@@ -16,7 +16,8 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
     [Fact]
     public void OnlyCompletedRunsWithAGalleryIndexAreOffered()
     {
-        using var service = new SearchService(_store, new RunReader(_store));
+        using var openRuns = new OpenRuns(_store);
+        var service = new SearchService(_store, new RunReader(_store), openRuns);
         var run = Assert.Single(service.Runs(Caller.DataFolderOwner));
         Assert.Equal(lab.RunId, run.Id);
         Assert.Equal(DatasetKind.FashionMnistSketch, run.Dataset);
@@ -28,15 +29,18 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
     [Fact]
     public async Task TheSearcherIsLoadedOnFirstUseOnceAndKept()
     {
-        using var service = new SearchService(_store, new RunReader(_store));
+        using var openRuns = new OpenRuns(_store);
+        var service = new SearchService(_store, new RunReader(_store), openRuns);
         Assert.False(service.IsLoaded(lab.RunId));
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => service.SearcherAsync(Caller.DataFolderOwner, lab.RunId)));
-        var later = await service.SearcherAsync(Caller.DataFolderOwner, lab.RunId);
+        using var later = await service.SearcherAsync(Caller.DataFolderOwner, lab.RunId);
 
-        Assert.All(concurrent, searcher => Assert.Same(concurrent[0], searcher));
-        Assert.Same(concurrent[0], later);
+        Assert.All(concurrent, lease => Assert.Same(concurrent[0].Value.Searcher, lease.Value.Searcher));
+        Assert.Same(concurrent[0].Value, later.Value);
+        foreach (var lease in concurrent) lease.Dispose();
         Assert.True(service.IsLoaded(lab.RunId));
+        Assert.Equal(new[] { lab.RunId }, openRuns.Held);
         await Assert.ThrowsAsync<RunNotSearchableException>(() => service.SearcherAsync(Caller.DataFolderOwner, lab.QueuedRunId));
         Assert.False(service.IsLoaded(lab.QueuedRunId));
     }
@@ -47,7 +51,7 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
         using var empty = new TestLab();
         await using var context = new BunitContext();
         empty.Register(context);
-        context.Services.AddSingleton(new SearchService(empty.Store, empty.Reader));
+        context.Services.AddSingleton(new SearchService(empty.Store, empty.Reader, new OpenRuns(empty.Store)));
 
         var page = context.Render<SearchPage>();
 

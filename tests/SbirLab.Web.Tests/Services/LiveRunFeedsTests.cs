@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Web.Services;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Services;

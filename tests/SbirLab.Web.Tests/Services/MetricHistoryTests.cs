@@ -1,8 +1,8 @@
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Web.Tests.Services;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 
 namespace SbirLab.Cli.Commands.Store;
@@ -265,7 +265,7 @@ internal static class RunsCommand
             RunStatus.Stopped or RunStatus.Interrupted => "yellow",
             _ => "red",
         };
-        return $"[{colour}]{RunStore.DisplayStatus(status)}[/]";
+        return $"[{colour}]{status.Text()}[/]";
     }
 
     private static string Figure(IReadOnlyDictionary<string, double> figures, string name) =>

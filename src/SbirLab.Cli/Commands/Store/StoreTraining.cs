@@ -1,10 +1,10 @@
 using System.CommandLine;
-using SbirLab.Engine;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
+using SbirLab.Engine;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands.Store;
 

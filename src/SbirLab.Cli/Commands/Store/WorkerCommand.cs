@@ -3,11 +3,11 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
 using Spectre.Console;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Cli.Commands.Store;
 
@@ -56,7 +56,7 @@ internal static class WorkerCommand
                 {
                     string? line = runEvent switch
                     {
-                        RunStatusChanged s => $"run {s.RunId}: {RunStore.DisplayStatus(s.Status)}" + (s.Message is null || s.Message == RunStore.DisplayStatus(s.Status) ? "" : $" ({s.Message})"),
+                        RunStatusChanged s => $"run {s.RunId}: {s.Status.Text()}" + (s.Message is null || s.Message == s.Status.Text() ? "" : $" ({s.Message})"),
                         RunStarted s => $"run {s.RunId}: training on {s.Start.Device} from step {s.Start.StartStep} of {s.Start.TotalSteps}",
                         RunEpochEvent e => $"run {e.RunId}: epoch {e.Metrics.Epoch + 1} " + string.Join(", ",
                             e.Metrics.Values.Select(kv => $"{kv.Key} {kv.Value.ToString("G4", CultureInfo.InvariantCulture)}")),

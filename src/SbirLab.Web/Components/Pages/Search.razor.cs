@@ -91,10 +91,10 @@ public partial class Search : IDisposable
         if (!Service.IsLoaded(runId)) StateHasChanged();
         try
         {
-            var searcher = await Service.SearcherAsync(Caller, runId);
+            int photos = await Service.OpenAsync(Caller, runId);
             if (_runId != runId) return;
             _loaded = true;
-            _runState = $"ready · {searcher.Gallery.Count:N0} photos";
+            _runState = $"ready · {photos:N0} photos";
         }
         catch (RunNotSearchableException e)
         {
