@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using SbirLab.Core.Configs;
 using Microsoft.EntityFrameworkCore;
+using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;

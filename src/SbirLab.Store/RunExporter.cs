@@ -3,9 +3,9 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 

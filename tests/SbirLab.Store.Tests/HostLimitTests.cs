@@ -1,7 +1,7 @@
-using SbirLab.Store.Accounts;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
 using SbirLab.Runs;
+using SbirLab.Store.Accounts;
 
 namespace SbirLab.Store.Tests;
 

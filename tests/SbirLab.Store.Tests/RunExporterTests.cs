@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
-using SbirLab.Core.Runs;
 
 namespace SbirLab.Store.Tests;
 

@@ -1,7 +1,7 @@
 using SbirLab.Core.Runs;
 using SbirLab.Runs;
-using SbirLab.Store.Entities;
 using SbirLab.Store.Accounts;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 

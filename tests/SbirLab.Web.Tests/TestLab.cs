@@ -8,10 +8,10 @@ using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 using SbirLab.Web.Services;
 using static TorchSharp.torch;
-using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests;
 

@@ -1,6 +1,6 @@
 using SbirLab.Core.Configs;
-using SbirLab.Store.Entities;
 using SbirLab.Store.Accounts;
+using SbirLab.Store.Entities;
 
 namespace SbirLab.Web.Services;
 

@@ -6,9 +6,9 @@ using SbirLab.Engine.Models;
 using SbirLab.Engine.Projection;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using TorchSharp;
 using static TorchSharp.torch;
-using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Services;
 

@@ -140,116 +140,116 @@ public sealed class PermissionMatrixTests(PermissionMatrixTests.Lab lab) : IClas
             switch (action)
             {
                 case "read the run":
-                {
-                    long id = Completed();
-                    bool read = false;
-                    return new(c => { read = reader.Find(c, id) is not null && reader.History(c, id).LastStep >= 0; return Task.CompletedTask; },
-                        () => read, () => !read);
-                }
-                case "list the run":
-                {
-                    long id = Completed();
-                    bool listed = false;
-                    return new(c => { listed = reader.List(c).Any(r => r.Id == id); return Task.CompletedTask; }, () => listed, () => !listed);
-                }
-                case "compare the run":
-                {
-                    long id = Completed();
-                    int loaded = -1;
-                    return new(c => { loaded = new CompareLoader(reader).Load(c, [id]).Count; return Task.CompletedTask; }, () => loaded == 1, () => loaded == 0);
-                }
-                case "follow it live":
-                {
-                    long id = Completed();
-                    IDisposable? feed = null;
-                    return new(c => { feed = new LiveRunFeeds(service, _lab.Settings).Watch(c, id, _ => Task.CompletedTask); return Task.CompletedTask; },
-                        () => { bool watching = feed is not null; feed?.Dispose(); return watching; });
-                }
-                case "queue a run in the team":
-                {
-                    int before = store.List().Count;
-                    return new(c => { service.Queue(c, _lab.Triplet(), teamId: Red); return Task.CompletedTask; }, () => store.List().Count == before + 1);
-                }
-                case "clone it into a new run":
-                {
-                    long id = Completed();
-                    return new(c => { service.Queue(c, service.Clone(c, id) with { Seed = 9 }, parentRunId: id); return Task.CompletedTask; },
-                        () => store.List().Any(r => r.ParentRunId == id));
-                }
-                case "stop it":
-                {
-                    long id = Queued();
-                    return new(c => { service.Stop(c, id); return Task.CompletedTask; }, () => store.Find(id)!.Status == RunStatus.Stopped);
-                }
-                case "resume it":
-                {
-                    long id = Stopped();
-                    return new(c => { service.Resume(c, id); return Task.CompletedTask; }, () => store.Find(id)!.Status == RunStatus.Queued);
-                }
-                case "delete it":
-                {
-                    long id = Stopped();
-                    return new(c => { service.Delete(c, id); return Task.CompletedTask; }, () => store.Find(id) is null);
-                }
-                case "tag it":
-                {
-                    long id = Completed();
-                    return new(c => { new RunAnnotations(store).AddTag(c, id, "checked"); return Task.CompletedTask; },
-                        () => store.Find(id)!.Tags.Any(t => t.Name == "checked"));
-                }
-                case "add a note":
-                {
-                    long id = Completed();
-                    return new(c => { new RunAnnotations(store).AddNote(c, id, "grade: B+"); return Task.CompletedTask; },
-                        () => store.Find(id)!.Notes.Any(n => n.Text == "grade: B+"));
-                }
-                case "export it as zip":
-                {
-                    long id = Completed();
-                    string zip = Path.Combine(_lab.Folder, $"export-{Guid.NewGuid():N}.zip");
-                    return new(c => { new Store.RunExporter(store).ExportRun(c, id, zip); return Task.CompletedTask; }, () => File.Exists(zip));
-                }
-                case "export it in the CSV table":
-                {
-                    long id = Completed($"csv-{Guid.NewGuid():N}");
-                    string csv = "";
-                    return new(c =>
                     {
-                        using var text = new StringWriter();
-                        new Store.RunExporter(store).ExportAllCsv(c, text);
-                        csv = text.ToString();
-                        return Task.CompletedTask;
-                    }, () => csv.Contains(store.Find(id)!.Name, StringComparison.Ordinal), () => csv.Length > 0);
-                }
+                        long id = Completed();
+                        bool read = false;
+                        return new(c => { read = reader.Find(c, id) is not null && reader.History(c, id).LastStep >= 0; return Task.CompletedTask; },
+                            () => read, () => !read);
+                    }
+                case "list the run":
+                    {
+                        long id = Completed();
+                        bool listed = false;
+                        return new(c => { listed = reader.List(c).Any(r => r.Id == id); return Task.CompletedTask; }, () => listed, () => !listed);
+                    }
+                case "compare the run":
+                    {
+                        long id = Completed();
+                        int loaded = -1;
+                        return new(c => { loaded = new CompareLoader(reader).Load(c, [id]).Count; return Task.CompletedTask; }, () => loaded == 1, () => loaded == 0);
+                    }
+                case "follow it live":
+                    {
+                        long id = Completed();
+                        IDisposable? feed = null;
+                        return new(c => { feed = new LiveRunFeeds(service, _lab.Settings).Watch(c, id, _ => Task.CompletedTask); return Task.CompletedTask; },
+                            () => { bool watching = feed is not null; feed?.Dispose(); return watching; });
+                    }
+                case "queue a run in the team":
+                    {
+                        int before = store.List().Count;
+                        return new(c => { service.Queue(c, _lab.Triplet(), teamId: Red); return Task.CompletedTask; }, () => store.List().Count == before + 1);
+                    }
+                case "clone it into a new run":
+                    {
+                        long id = Completed();
+                        return new(c => { service.Queue(c, service.Clone(c, id) with { Seed = 9 }, parentRunId: id); return Task.CompletedTask; },
+                            () => store.List().Any(r => r.ParentRunId == id));
+                    }
+                case "stop it":
+                    {
+                        long id = Queued();
+                        return new(c => { service.Stop(c, id); return Task.CompletedTask; }, () => store.Find(id)!.Status == RunStatus.Stopped);
+                    }
+                case "resume it":
+                    {
+                        long id = Stopped();
+                        return new(c => { service.Resume(c, id); return Task.CompletedTask; }, () => store.Find(id)!.Status == RunStatus.Queued);
+                    }
+                case "delete it":
+                    {
+                        long id = Stopped();
+                        return new(c => { service.Delete(c, id); return Task.CompletedTask; }, () => store.Find(id) is null);
+                    }
+                case "tag it":
+                    {
+                        long id = Completed();
+                        return new(c => { new RunAnnotations(store).AddTag(c, id, "checked"); return Task.CompletedTask; },
+                            () => store.Find(id)!.Tags.Any(t => t.Name == "checked"));
+                    }
+                case "add a note":
+                    {
+                        long id = Completed();
+                        return new(c => { new RunAnnotations(store).AddNote(c, id, "grade: B+"); return Task.CompletedTask; },
+                            () => store.Find(id)!.Notes.Any(n => n.Text == "grade: B+"));
+                    }
+                case "export it as zip":
+                    {
+                        long id = Completed();
+                        string zip = Path.Combine(_lab.Folder, $"export-{Guid.NewGuid():N}.zip");
+                        return new(c => { new Store.RunExporter(store).ExportRun(c, id, zip); return Task.CompletedTask; }, () => File.Exists(zip));
+                    }
+                case "export it in the CSV table":
+                    {
+                        long id = Completed($"csv-{Guid.NewGuid():N}");
+                        string csv = "";
+                        return new(c =>
+                        {
+                            using var text = new StringWriter();
+                            new Store.RunExporter(store).ExportAllCsv(c, text);
+                            csv = text.ToString();
+                            return Task.CompletedTask;
+                        }, () => csv.Contains(store.Find(id)!.Name, StringComparison.Ordinal), () => csv.Length > 0);
+                    }
                 case "publish it":
-                {
-                    long id = Completed();
-                    return new(c => { service.Publish(c, id); return Task.CompletedTask; }, () => store.Find(id)!.PublishedAt is not null);
-                }
+                    {
+                        long id = Completed();
+                        return new(c => { service.Publish(c, id); return Task.CompletedTask; }, () => store.Find(id)!.PublishedAt is not null);
+                    }
                 case "search it (not published)":
                 case "search it (published)":
-                {
-                    long id = Completed();
-                    if (action.EndsWith("(published)", StringComparison.Ordinal)) service.Publish(Store.Accounts.Caller.DataFolderOwner, id);
-                    var search = new SearchService(store, reader, new OpenRuns(store));
-                    string? answer = null;
-                    // The run has no gallery index: a caller who may search it gets that far; others are told it does not exist.
-                    return new(async c =>
                     {
-                        try { await search.SearcherAsync(c, id); }
-                        catch (RunNotSearchableException e) when (e.Message.Contains("no gallery index", StringComparison.Ordinal)) { answer = e.Message; }
-                    }, () => answer is not null);
-                }
+                        long id = Completed();
+                        if (action.EndsWith("(published)", StringComparison.Ordinal)) service.Publish(Store.Accounts.Caller.DataFolderOwner, id);
+                        var search = new SearchService(store, reader, new OpenRuns(store));
+                        string? answer = null;
+                        // The run has no gallery index: a caller who may search it gets that far; others are told it does not exist.
+                        return new(async c =>
+                        {
+                            try { await search.SearcherAsync(c, id); }
+                            catch (RunNotSearchableException e) when (e.Message.Contains("no gallery index", StringComparison.Ordinal)) { answer = e.Message; }
+                        }, () => answer is not null);
+                    }
                 case "add a team":
-                {
-                    string name = "team-" + Guid.NewGuid().ToString("N")[..6];
-                    return new(c =>
                     {
-                        using var scope = _identity.CreateScope();
-                        scope.ServiceProvider.GetRequiredService<AccountService>().AddTeam(c, name);
-                        return Task.CompletedTask;
-                    }, () => _identity.CreateScope().ServiceProvider.GetRequiredService<AccountService>().FindTeam(name) is not null);
-                }
+                        string name = "team-" + Guid.NewGuid().ToString("N")[..6];
+                        return new(c =>
+                        {
+                            using var scope = _identity.CreateScope();
+                            scope.ServiceProvider.GetRequiredService<AccountService>().AddTeam(c, name);
+                            return Task.CompletedTask;
+                        }, () => _identity.CreateScope().ServiceProvider.GetRequiredService<AccountService>().FindTeam(name) is not null);
+                    }
                 default:
                     throw new ArgumentOutOfRangeException(nameof(action), action, null);
             }

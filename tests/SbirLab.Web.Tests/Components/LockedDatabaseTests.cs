@@ -1,8 +1,8 @@
-using SbirLab.Store.Accounts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
+using SbirLab.Store.Accounts;
 using SbirLab.Web.Components.Shared;
 
 namespace SbirLab.Web.Tests.Components;

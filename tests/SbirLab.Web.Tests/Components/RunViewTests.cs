@@ -1,8 +1,8 @@
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
-using SbirLab.Web.Components.Shared;
 using SbirLab.Store.Accounts;
+using SbirLab.Web.Components.Shared;
 
 namespace SbirLab.Web.Tests.Components;
 

@@ -4,9 +4,9 @@ using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using SbirLab.Web.Tests.EndToEnd;
 using SbirLab.Web.Tests.Services;
-using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Search;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using SbirLab.Core.Configs;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using SbirLab.Web.Services;
 using SearchPage = SbirLab.Web.Components.Pages.Search;
-using SbirLab.Store.Accounts;
 
 namespace SbirLab.Web.Tests.Search;
 

@@ -1,5 +1,5 @@
-using SbirLab.Web.Services;
 using SbirLab.Store.Accounts;
+using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Services;
 

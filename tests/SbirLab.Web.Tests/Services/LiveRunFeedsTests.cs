@@ -3,8 +3,8 @@ using System.Diagnostics;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
-using SbirLab.Web.Services;
 using SbirLab.Store.Accounts;
+using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Services;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using SbirLab.Core.Configs;
 using SbirLab.Runs;
-using Spectre.Console;
 using SbirLab.Store.Accounts;
+using Spectre.Console;
 
 namespace SbirLab.Cli.Commands.Store;
 

@@ -4,9 +4,9 @@ using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
 using SbirLab.Store;
+using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 using Spectre.Console;
-using SbirLab.Store.Accounts;
 
 namespace SbirLab.Cli.Commands.Store;
 
