@@ -54,6 +54,7 @@ public sealed class RunService : IDisposable
         var team = TeamOf(teamId ?? caller.TeamId ?? Team.DefaultId);
         Access.DemandQueue(caller, team.Id, team.Name);
         if (parentRunId is { } parent) Access.Demand(caller, RunAction.Read, RunOf(parent));
+        DemandReadableReferences(caller, config);
         long id = Store.Queue(config, new RunOptions(name, experiment, tags?.ToList(), parentRunId, team.Id));
         Events.Publish(new RunStatusChanged(id, RunStatus.Queued, null));
         _workSignal.Release();
@@ -114,6 +115,14 @@ public sealed class RunService : IDisposable
     }
 
     private AccessPolicy Access => Store.Access;
+
+    /// <summary>A run may start from another run's weights only for a caller who may read that run (its team's weights are its own).</summary>
+    private void DemandReadableReferences(Caller caller, RunConfig config)
+    {
+        var resolver = new RunReferenceResolver(Store);
+        foreach (var (_, reference) in RunReferences.In(config))
+            if (resolver.Find(reference) is { } used) Access.Demand(caller, RunAction.Read, used);
+    }
 
     private RunRecord RunOf(long runId) => Store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
 

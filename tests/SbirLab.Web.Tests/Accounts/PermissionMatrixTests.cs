@@ -26,6 +26,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixTests.Lab lab) : IClas
         ["follow it live"] = "-+-++",
         ["queue a run in the team"] = "-+--+",
         ["clone it into a new run"] = "-+--+",
+        ["start a run from its weights"] = "-+--+",
         ["stop it"] = "-+--+",
         ["resume it"] = "-+--+",
         ["delete it"] = "-+--+",
@@ -175,6 +176,13 @@ public sealed class PermissionMatrixTests(PermissionMatrixTests.Lab lab) : IClas
                         long id = Completed();
                         return new(c => { service.Queue(c, service.Clone(c, id) with { Seed = 9 }, parentRunId: id); return Task.CompletedTask; },
                             () => store.List().Any(r => r.ParentRunId == id));
+                    }
+                case "start a run from its weights":
+                    {
+                        long id = Completed();
+                        string reference = $"\"#{id}\"";
+                        return new(c => { service.Queue(c, _lab.Triplet($"model.initFrom={reference}")); return Task.CompletedTask; },
+                            () => store.List().Any(r => r.ConfigJson.Contains(reference, StringComparison.Ordinal)));
                     }
                 case "stop it":
                     {
