@@ -31,12 +31,12 @@ public sealed class NetworkHygieneTests : IAsyncLifetime
     [Fact]
     public async Task A_request_for_another_host_name_is_refused_so_dns_rebinding_reaches_nothing()
     {
-        using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/runs.csv");
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "login");
         rebound.Headers.Host = "attacker.example:" + new Uri(_server!.BaseUrl).Port;
         var refused = await _http.SendAsync(rebound);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
 
-        using var local = new HttpRequestMessage(HttpMethod.Get, "api/runs.csv");
+        using var local = new HttpRequestMessage(HttpMethod.Get, "login");
         local.Headers.Host = "localhost:" + new Uri(_server.BaseUrl).Port;
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(local)).StatusCode);
     }
