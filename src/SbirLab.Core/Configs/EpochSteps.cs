@@ -46,7 +46,8 @@ public static class EpochSteps
 
     /// <summary>
     /// The training set a config will load, when its size is known before loading: FashionMNIST's photos (up to
-    /// data.trainLimit), with a pseudo-sketch of each for fashion-mnist-sketch; null for folder sets.
+    /// data.trainLimit), with a pseudo-sketch of each for fashion-mnist-sketch (or one domain alone, as
+    /// data.domain says); null for folder sets.
     /// </summary>
     public static TrainingSetSize? Expected(DataConfig data)
     {
@@ -54,7 +55,12 @@ public static class EpochSteps
         return data.Dataset switch
         {
             DatasetKind.FashionMnist => new TrainingSetSize(photos),
-            DatasetKind.FashionMnistSketch => new TrainingSetSize(2 * photos, Sketches: photos, ItemsSpanDomains: true),
+            DatasetKind.FashionMnistSketch => data.Domain switch
+            {
+                TrainingDomain.Both => new TrainingSetSize(2 * photos, Sketches: photos, ItemsSpanDomains: true),
+                TrainingDomain.Sketch => new TrainingSetSize(photos, Sketches: photos),
+                TrainingDomain.Photo => new TrainingSetSize(photos),
+            },
             DatasetKind.Folders => null,
         };
     }

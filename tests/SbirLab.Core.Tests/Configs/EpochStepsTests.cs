@@ -31,4 +31,12 @@ public class EpochStepsTests
         Assert.Equal(15, EpochSteps.Predict(config with { Training = new TrainingConfig { MaxStepsPerEpoch = 15 } }));
         Assert.Equal(1200, EpochSteps.Predict(config with { Data = config.Data with { TrainLimit = 0 } }));
     }
+
+    [Fact]
+    public void OneDomainAloneTrainsOnItsImagesOnly()
+    {
+        var config = new RunConfig { Data = new DataConfig { Dataset = DatasetKind.FashionMnistSketch, TrainLimit = 2000 }, Batch = new BatchConfig { Size = 100 } };
+        Assert.Equal(20, EpochSteps.Predict(config with { Data = config.Data with { Domain = TrainingDomain.Sketch } })); // 2000 sketches
+        Assert.Equal(20, EpochSteps.Predict(config with { Data = config.Data with { Domain = TrainingDomain.Photo } })); // 2000 photos
+    }
 }
