@@ -61,7 +61,15 @@ public sealed class SearchPageTests(SearchLab lab)
         await Expect(page.Locator(".run-state")).ToContainTextAsync("ready", new() { Timeout = 60_000 });
         var input = page.Locator("input.upload-input");
 
-        await input.SetInputFilesAsync(new FilePayload { Name = "notes.png", MimeType = "image/png", Buffer = "not an image"u8.ToArray() });
+        // Blazor's InputFile attaches its change listener from script after the first render: a file set before
+        // that is lost, so the upload is repeated until the page answers it (the answer is still asserted).
+        var refused = page.Locator(".search-error", new() { HasText = "not a readable image" });
+        for (int attempt = 0; attempt < 5 && await refused.CountAsync() == 0; attempt++)
+        {
+            await input.SetInputFilesAsync(new FilePayload { Name = "notes.png", MimeType = "image/png", Buffer = "not an image"u8.ToArray() });
+            try { await refused.WaitForAsync(new() { Timeout = 6_000 }); }
+            catch (Microsoft.Playwright.PlaywrightException) { } // its TimeoutException: not answered yet
+        }
         await Expect(page.Locator(".search-error")).ToContainTextAsync("not a readable image");
         await Browser.ScreenshotAsync(page, "search-upload-refused");
 
