@@ -68,7 +68,7 @@ public sealed class SearchPageTests(SearchLab lab)
         {
             await input.SetInputFilesAsync(new FilePayload { Name = "notes.png", MimeType = "image/png", Buffer = "not an image"u8.ToArray() });
             try { await refused.WaitForAsync(new() { Timeout = 6_000 }); }
-            catch (Microsoft.Playwright.PlaywrightException) { } // its TimeoutException: not answered yet
+            catch (TimeoutException) { } // Playwright for .NET times out with System.TimeoutException: not answered yet
         }
         await Expect(page.Locator(".search-error")).ToContainTextAsync("not a readable image");
         await Browser.ScreenshotAsync(page, "search-upload-refused");
