@@ -51,7 +51,12 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
         var errors = new List<ConfigError>();
         for (int i = 0; i < steps.Count; i++)
         {
-            try { runs.Add(ConfigJson.ParseUnvalidated(StepText(steps[i], i, readFile), overrides)); }
+            if (StepText(steps[i], readFile) is not { } text)
+            {
+                errors.Add(new ConfigError($"runs[{i}]", steps[i]!.ToJsonString(), "a run config, or the name of a config file beside the pipeline's"));
+                continue;
+            }
+            try { runs.Add(ConfigJson.ParseUnvalidated(text, overrides)); }
             catch (ConfigException e) { errors.AddRange(Prefixed(i, e.Errors)); }
         }
         if (errors.Count > 0) throw new ConfigException(errors);
@@ -77,15 +82,9 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
         return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
-    private static string StepText(JsonNode? step, int index, Func<string, string?>? readFile)
-    {
-        if (step is JsonValue value && value.TryGetValue<string>(out var name))
-        {
-            return readFile?.Invoke(name)
-                ?? throw new ConfigException([new ConfigError($"runs[{index}]", name, "a run config, or the name of a config file beside the pipeline's")]);
-        }
-        return step?.ToJsonString() ?? "null";
-    }
+    /// <summary>A run's config text: the object itself, or the file it names; null for a file that cannot be read.</summary>
+    private static string? StepText(JsonNode? step, Func<string, string?>? readFile) =>
+        step is JsonValue value && value.TryGetValue<string>(out var name) ? readFile?.Invoke(name) : step?.ToJsonString() ?? "null";
 
     /// <summary>
     /// Every run's own problems, plus the chain's: run names must be unique within it, and a reference to a run
