@@ -62,7 +62,7 @@ public sealed class CompareTests : IDisposable
 
         var figures = FinalMetrics.Of(1, "a", history, evaluation).Values;
 
-        Assert.Equal(evaluation.Report.MeanAveragePrecision, figures["map"]);
+        Assert.Equal(evaluation.Report!.MeanAveragePrecision, figures["map"]);
         Assert.Equal(evaluation.Report.PrecisionAtK.Single(p => p.K == 5).Value, figures["p@5"]);
         Assert.Equal(0.4, figures["loss"]);
         Assert.Equal(7.0, figures["train_seconds"]); // 3 s + 4 s
