@@ -13,7 +13,8 @@ namespace SbirLab.Engine.Training;
 
 /// <summary>
 /// The evaluation file of a run: the retrieval report, or for a run with a class split (seed 001) the one-shot report
-/// in its place, plus what is needed to read it.
+/// in its place, plus what is needed to read it. <see cref="Summary"/> names a one-shot report's headline figures as the
+/// epoch metrics do, for readers of the JSON alone (the store's figures, the CSV export).
 /// </summary>
 public sealed record EvaluationFile(
     string Run,
@@ -22,7 +23,8 @@ public sealed record EvaluationFile(
     IReadOnlyList<string> ClassNames,
     RetrievalReport? Report,
     GalleryIndexFigures? Index = null,
-    OneShotReport? OneShot = null);
+    OneShotReport? OneShot = null,
+    IReadOnlyDictionary<string, double>? Summary = null);
 
 /// <summary>
 /// Embeds a run's queries and gallery with the current model and measures retrieval; writes the
@@ -113,7 +115,8 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
     private EvaluationFile WriteOneShotReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
     {
         var report = OneShot.Evaluate(model);
-        var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, null, OneShot: report);
+        var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, null,
+            OneShot: report, Summary: OneShotEvaluator.Figures(report));
         File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.WriteOneShot(folder, data, report);
         observer.OnLog("evaluation: " + OneShotEvaluator.Describe(report) + $" ({config.Evaluation.OneShot.Episodes} episodes per N, {report.PoolSize} held-out images)");
