@@ -131,6 +131,25 @@ public sealed class TestLab : IDisposable
         return new EvaluationFile("test-run", 2, "three clusters", ["circle", "square", "triangle"], report);
     }
 
+    /// <summary>
+    /// A one-shot report (seed 001) built by the engine's math: 2-way episodes of 4 held-out images (classes 2 and 3),
+    /// a pair head right on 3 of 4 episodes and nearest neighbour on 2 of 4, and a known verification ranking.
+    /// </summary>
+    public static EvaluationFile OneShotEvaluation()
+    {
+        long[] labels = [2, 2, 3, 3];
+        OneShotEpisode[] episodes = [new(0, [1, 2], 0), new(3, [0, 2], 1), new(1, [0, 3], 0), new(2, [1, 3], 1)];
+        double[][] pairScores = [[2.0, -1.0], [-0.5, 1.5], [0.3, 0.1], [0.4, -0.2]];
+        double[][] nnScores = [[-0.1, -0.4], [-0.3, -0.2], [-0.6, -0.5], [-0.2, -0.7]];
+        var verification = Verification.Evaluate([0.9, 0.8, 0.7, 0.6, 0.5, 0.4], [true, false, true, true, false, false]);
+        OneShotMethod Method(string name, string key, double[][] scores) =>
+            new(name, key, key, [OneShotEpisodes.Accuracy(2, episodes, scores)], verification);
+        var examples = episodes.Select((e, i) => new OneShotExample(2, e.Query, labels[e.Query], e.Supports, [.. e.Supports.Select(s => labels[s])],
+            pairScores[i], OneShotEpisodes.Choose(pairScores[i]), e.Answer)).ToArray();
+        var report = new OneShotReport([2, 3], 4, 1, [Method("pair-head", "pair", pairScores), Method("nearest-neighbour", "nn", nnScores)], examples);
+        return new EvaluationFile("koch-test", 1, "two held-out classes", ["t-shirt/top", "trouser", "pullover", "dress"], null, OneShot: report);
+    }
+
     public void Dispose()
     {
         Service.Dispose();

@@ -20,8 +20,9 @@ internal static class EvalCommand
             string path = result.GetValue(target)!;
             try
             {
-                var report = CheckpointEvaluation.Run(path, result.GetValue(export), new ConsoleLog());
-                Print(report);
+                var file = CheckpointEvaluation.Run(path, result.GetValue(export), new ConsoleLog());
+                if (file.Report is { } report) Print(report);
+                if (file.OneShot is { } oneShot) Print(oneShot);
                 if (result.GetValue(export)) AnsiConsole.MarkupLine($"embeddings: {Markup.Escape(RunFolder.FromPath(path).Embeddings)}");
                 return 0;
             }
@@ -40,6 +41,21 @@ internal static class EvalCommand
         foreach (var p in report.PrecisionAtK) Row($"P@{p.K}", p.Value);
         foreach (var h in report.TopKHitRate) Row($"top-{h.K} hit rate", h.Value);
         table.AddRow("queries / gallery", $"{report.QueryCount} / {report.GalleryCount}");
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Seed 001's figures: each scorer's N-way accuracy with its 95 % interval, and its verification.</summary>
+    internal static void Print(OneShotReport report)
+    {
+        var table = new Table().AddColumn("scorer").AddColumn("figure").AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("95 % interval").RightAligned());
+        static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+        foreach (var method in report.Methods)
+        {
+            foreach (var way in method.Ways)
+                table.AddRow(method.Name, $"{way.Ways}-way one-shot ({way.Episodes} episodes)", F(way.Accuracy), $"[{F(way.Low)}, {F(way.High)}]");
+            table.AddRow(method.Name, $"verification AUC ({method.Verification.Pairs} pairs)", F(method.Verification.Auc), "");
+            table.AddRow(method.Name, "verification accuracy at the best threshold", F(method.Verification.BestAccuracy), "");
+        }
         AnsiConsole.Write(table);
     }
 

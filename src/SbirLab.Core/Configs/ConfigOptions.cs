@@ -17,6 +17,9 @@ public enum SiameseKind
 
     /// <summary>A sketch and a photo backbone joined by shared FC layers (seed 000).</summary>
     [JsonStringEnumMemberName("two-branch")] TwoBranch,
+
+    /// <summary>Koch's pair classifier (seed 001): one shared network, |h1 − h2| → Linear → sigmoid says "same / different".</summary>
+    [JsonStringEnumMemberName("koch")] Koch,
 }
 
 /// <summary>model.backbone.</summary>
@@ -28,6 +31,9 @@ public enum BackboneKind
     [JsonStringEnumMemberName("resnet18")] ResNet18,
     [JsonStringEnumMemberName("resnet34")] ResNet34,
     [JsonStringEnumMemberName("resnet50")] ResNet50,
+
+    /// <summary>Koch et al.'s convolutional branch (seed 001), its kernels and widths scaled to 28×28 inputs.</summary>
+    [JsonStringEnumMemberName("koch")] Koch,
 }
 
 /// <summary>loss.embedding: the metric-learning term w_emb·L_emb (none: classification only).</summary>
@@ -38,6 +44,9 @@ public enum EmbeddingLossKind
     [JsonStringEnumMemberName("contrastive")] Contrastive,
     [JsonStringEnumMemberName("triplet")] Triplet,
     [JsonStringEnumMemberName("smooth-ap")] SmoothAp,
+
+    /// <summary>Binary cross-entropy of the Koch pair head's "same / different" on the pair sampler's pairs (seed 001).</summary>
+    [JsonStringEnumMemberName("binary-cross-entropy")] BinaryCrossEntropy,
 }
 
 /// <summary>loss.miner: which triplets of a batch the triplet loss sees.</summary>

@@ -33,6 +33,8 @@ public static class ConfigValidator
         ValidateTraining(check, config.Training);
         ValidateData(check, config.Data);
         ValidateEvaluation(check, config.Evaluation);
+        ValidatePairHead(check, config);
+        ValidateClassSplit(check, config.Data, config.Evaluation.OneShot);
         ValidateBatchAgainstData(check, config);
         if (limits is not null) ValidateMemory(check, config, limits);
         return errors;
@@ -53,7 +55,9 @@ public static class ConfigValidator
         check.Range("model.embeddingDim", model.EmbeddingDim, 2, 8192);
         check.OneOf("model.inputChannels", model.InputChannels.ToString(CultureInfo.InvariantCulture), ["1", "3"]);
         check.Range("model.imageSize", model.ImageSize, 16, 1024);
-        if (model.Backbone != BackboneKind.ConvNet)
+        if (model.Backbone == BackboneKind.Koch)
+            check.Range("model.imageSize", model.ImageSize, 28, 28, why: "Koch's branch is scaled to 28×28 inputs: its last convolution leaves a 3×3 map for the 2,304 → 1,024 layer");
+        else if (model.Backbone != BackboneKind.ConvNet)
             check.Range("model.imageSize", model.ImageSize, 32, 1024);
         check.WeightsIfSet("model.pretrainedSketch", model.PretrainedSketch);
         check.WeightsIfSet("model.pretrainedPhoto", model.PretrainedPhoto);
@@ -119,6 +123,48 @@ public static class ConfigValidator
         check.Range("optimizer.weightDecay", optimizer.WeightDecay, 0, 1);
         if (optimizer.Nesterov && optimizer.Momentum <= 0)
             check.Add("optimizer.nesterov", true, "false unless optimizer.momentum > 0 (Nesterov needs momentum)");
+    }
+
+    /// <summary>Koch's head and its loss come together: the head says "same / different" of the pair sampler's pairs.</summary>
+    private static void ValidatePairHead(Checker check, RunConfig config)
+    {
+        bool koch = config.Model.Siamese == SiameseKind.Koch;
+        bool bce = config.Loss.Embedding == EmbeddingLossKind.BinaryCrossEntropy;
+        if (bce && !koch)
+            check.Add("loss.embedding", config.Loss.Embedding, $"a loss of the embedding for model.siamese = {config.Model.Siamese.Name()} (binary-cross-entropy trains the pair head of model.siamese = koch)");
+        if (!koch) return;
+        if (!bce)
+            check.Add("loss.embedding", config.Loss.Embedding, $"{EmbeddingLossKind.BinaryCrossEntropy.Name()} for model.siamese = koch (the pair head's same / different)");
+        if (config.Batch.Sampler != SamplerKind.Pairs)
+            check.Add("batch.sampler", config.Batch.Sampler, $"{SamplerKind.Pairs.Name()} for model.siamese = koch (the head scores pairs; batch.positiveShare sets the same-class share)");
+        if (config.Loss.CrossEntropyWeight != 0)
+            check.Add("loss.crossEntropyWeight", config.Loss.CrossEntropyWeight, "0 for model.siamese = koch (Koch's objective is the pair loss alone)");
+    }
+
+    /// <summary>data.trainClasses: distinct FashionMNIST classes, leaving at least two out for the one-shot episodes.</summary>
+    private static void ValidateClassSplit(Checker check, DataConfig data, OneShotConfig oneShot)
+    {
+        check.Range("evaluation.oneShot.episodes", oneShot.Episodes, 1, 1_000_000);
+        check.Range("evaluation.oneShot.verificationPairs", oneShot.VerificationPairs, 2, 1_000_000);
+        check.Range("evaluation.oneShot.examples", oneShot.Examples, 0, 100);
+        if (!data.HasClassSplit) return;
+        const int classes = BuiltInDatasets.FashionMnistClasses;
+        if (data.Dataset != DatasetKind.FashionMnist)
+        {
+            check.Add("data.trainClasses", string.Join(",", data.TrainClasses), $"empty unless data.dataset = {DatasetKind.FashionMnist.Name()} (the class split is FashionMNIST's)");
+            return;
+        }
+        foreach (var c in data.TrainClasses) check.Range("data.trainClasses", c, 0, classes - 1, why: "FashionMNIST's class indices");
+        if (data.TrainClasses.Distinct().Count() != data.TrainClasses.Count)
+            check.Add("data.trainClasses", string.Join(",", data.TrainClasses), "distinct class indices");
+        int heldOut = classes - data.TrainClasses.Where(c => c is >= 0 and < classes).Distinct().Count();
+        if (heldOut < 2)
+            check.Add("data.trainClasses", string.Join(",", data.TrainClasses), $"at most {classes - 2} classes, so that two or more are held out for the one-shot episodes");
+        if (data.TrainClasses.Distinct().Count() < 2)
+            check.Add("data.trainClasses", string.Join(",", data.TrainClasses), "two or more classes (a pair needs a different class)");
+        if (oneShot.Ways.Count == 0) check.Add("evaluation.oneShot.ways", "[]", "one or more N for the N-way episodes");
+        foreach (var way in oneShot.Ways)
+            check.Range("evaluation.oneShot.ways", way, 2, Math.Max(2, heldOut), why: $"2 to the {heldOut} classes data.trainClasses holds out");
     }
 
     private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)

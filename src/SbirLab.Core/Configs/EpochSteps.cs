@@ -45,13 +45,14 @@ public static class EpochSteps
         training.MaxStepsPerEpoch > 0 ? Math.Min(training.MaxStepsPerEpoch, batches) : batches;
 
     /// <summary>
-    /// The training set a config will load, when its size is known before loading: FashionMNIST's photos (up to
-    /// data.trainLimit), with a pseudo-sketch of each for fashion-mnist-sketch (or one domain alone, as
+    /// The training set a config will load, when its size is known before loading: FashionMNIST's photos (of
+    /// data.trainClasses when set, up to data.trainLimit), with a pseudo-sketch of each for fashion-mnist-sketch (or one domain alone, as
     /// data.domain says); null for folder sets.
     /// </summary>
     public static TrainingSetSize? Expected(DataConfig data)
     {
-        int photos = data.TrainLimit > 0 ? Math.Min(data.TrainLimit, FashionMnistTrainImages) : FashionMnistTrainImages;
+        int available = data.HasClassSplit ? data.TrainClasses.Distinct().Count() * BuiltInDatasets.FashionMnistTrainImagesPerClass : FashionMnistTrainImages;
+        int photos = data.TrainLimit > 0 ? Math.Min(data.TrainLimit, available) : available;
         return data.Dataset switch
         {
             DatasetKind.FashionMnist => new TrainingSetSize(photos),

@@ -18,6 +18,7 @@ public static class ResourceEstimate
         BackboneKind.ResNet18 => 800,    // ~40 MB an image at 224² (forward activations and their gradients)
         BackboneKind.ResNet34 => 1_200,  // ~60 MB an image at 224²
         BackboneKind.ResNet50 => 2_600,  // ~130 MB an image at 224² (bottleneck blocks keep 4× wider maps)
+        BackboneKind.Koch => 2_000,      // 64–256-channel convolutions at 24² to 3² of a 28² input
         _ => 2_600,
     };
 
@@ -28,6 +29,7 @@ public static class ResourceEstimate
         BackboneKind.ResNet18 => 11_700_000,
         BackboneKind.ResNet34 => 21_800_000,
         BackboneKind.ResNet50 => 25_600_000,
+        BackboneKind.Koch => 2_640_000,  // four convolutions and the 2,304 → 1,024 sigmoid layer
         _ => 25_600_000,
     };
 
@@ -42,7 +44,8 @@ public static class ResourceEstimate
     /// <summary>Training images of the built-in data sets (null for folders: they are counted when the run starts).</summary>
     public static long? TrainingImages(DataConfig data)
     {
-        long photos = data.TrainLimit > 0 ? Math.Min(data.TrainLimit, 60_000) : 60_000;
+        long available = data.HasClassSplit ? (long)data.TrainClasses.Distinct().Count() * BuiltInDatasets.FashionMnistTrainImagesPerClass : 60_000;
+        long photos = data.TrainLimit > 0 ? Math.Min(data.TrainLimit, available) : available;
         return data.Dataset switch
         {
             DatasetKind.FashionMnist => photos,

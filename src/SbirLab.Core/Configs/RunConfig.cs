@@ -29,12 +29,13 @@ public sealed record RunConfig
 /// <summary>The network: backbone(s), embedding head and classifier.</summary>
 public sealed record ModelConfig
 {
-    /// <summary>"convnet" (seed 004), "resnet18", "resnet34" or "resnet50".</summary>
+    /// <summary>"convnet" (seed 004), "resnet18", "resnet34", "resnet50" or "koch" (seed 001's branch at 28×28).</summary>
     public BackboneKind Backbone { get; init; } = BackboneKind.ConvNet;
 
     /// <summary>
     /// "shared": one network embeds both domains (seeds 001, 002, 004); "two-branch": a sketch and a
-    /// photo backbone joined by shared FC layers (seed 000).
+    /// photo backbone joined by shared FC layers (seed 000); "koch": one shared network with Koch's pair head
+    /// (|h1 − h2| → Linear → sigmoid, seed 001), trained with loss.embedding = binary-cross-entropy on pairs.
     /// </summary>
     public SiameseKind Siamese { get; init; } = SiameseKind.Shared;
 
@@ -76,7 +77,7 @@ public sealed record ModelConfig
 /// <summary>The training objective: w_emb·L_emb + w_ce·L_ce.</summary>
 public sealed record LossConfig
 {
-    /// <summary>"none", "contrastive", "triplet" or "smooth-ap".</summary>
+    /// <summary>"none", "contrastive", "triplet", "smooth-ap" or "binary-cross-entropy" (the Koch pair head's loss).</summary>
     public EmbeddingLossKind Embedding { get; init; } = EmbeddingLossKind.None;
 
     public double EmbeddingWeight { get; init; } = 1.0;
@@ -204,6 +205,17 @@ public sealed record DataConfig
     /// contours kept, short strokes dropped, strokes jittered and of varied width, a small affine per sketch; seeded).
     /// </summary>
     public SketchStyleKind SketchStyle { get; init; } = SketchStyleKind.Edges;
+
+    /// <summary>
+    /// Class split (seed 001's one-shot protocol, FashionMNIST): train on these class indices only (0–9) and evaluate
+    /// on the others, never seen in training, with N-way one-shot episodes and verification instead of retrieval.
+    /// Empty: every class trains and retrieval is evaluated.
+    /// </summary>
+    public IReadOnlyList<int> TrainClasses { get; init; } = [];
+
+    /// <summary>Whether the run holds classes out of training (and is evaluated one-shot on them).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasClassSplit => TrainClasses.Count > 0;
 }
 
 public sealed record EvaluationConfig
@@ -227,4 +239,27 @@ public sealed record EvaluationConfig
 
     /// <summary>Points of the t-SNE / PCA embedding map (0: no map); exact t-SNE costs O(N²).</summary>
     public int MapPoints { get; init; } = 1000;
+
+    /// <summary>The one-shot protocol of a run with a class split (data.trainClasses).</summary>
+    public OneShotConfig OneShot { get; init; } = new();
+}
+
+/// <summary>
+/// Seed 001's evaluation on held-out classes: N-way one-shot episodes (one query and one support image of each of
+/// N classes; the support the network finds most alike is its answer) and same / different verification of pairs.
+/// The images are the first evaluation.perClass test images of each held-out class.
+/// </summary>
+public sealed record OneShotConfig
+{
+    /// <summary>The N of the N-way episodes, each from 2 to the number of held-out classes.</summary>
+    public IReadOnlyList<int> Ways { get; init; } = [2, 4];
+
+    /// <summary>Seeded episodes per N (the accuracy's 95 % interval narrows with √episodes).</summary>
+    public int Episodes { get; init; } = 1000;
+
+    /// <summary>Held-out pairs (half of them same-class) for verification: ROC, AUC, accuracy at the best threshold.</summary>
+    public int VerificationPairs { get; init; } = 2000;
+
+    /// <summary>Episodes of the largest N drawn in the report's grid.</summary>
+    public int Examples { get; init; } = 8;
 }

@@ -56,18 +56,59 @@ public static class DataBundles
     /// </summary>
     public static EvaluationSets LoadEvaluation(RunConfig config, Action<string>? log = null) => config.Data.Dataset switch
     {
-        DatasetKind.FashionMnist => FashionMnistPhotoEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
+        DatasetKind.FashionMnist => config.Data.HasClassSplit
+            ? HeldOutClassPool(config, FashionMnist.Load("test", config.Data.Root))
+            : FashionMnistPhotoEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
         DatasetKind.FashionMnistSketch => FashionMnistSketchEvaluation(config, FashionMnist.Load("test", config.Data.Root)),
         DatasetKind.Folders => SbirFolders.LoadEvaluation(config, log),
     };
 
-    /// <summary>Seed 004: train on the training split, query the test subset against itself.</summary>
+    /// <summary>
+    /// Seed 004: train on the training split, query the test subset against itself. With a class split (seed 001):
+    /// train on the images of data.trainClasses alone, their labels renumbered 0…n−1 in the list's order (the
+    /// classifier's width), and evaluate one-shot on the held-out classes' test images.
+    /// </summary>
     private static DataBundle FashionMnistPhotos(RunConfig config)
     {
         var train = FashionMnist.Load("train", config.Data.Root);
-        var evaluation = FashionMnistPhotoEvaluation(config, FashionMnist.Load("test", config.Data.Root));
-        var trainSet = Photos(train, TrainSubset(train.Count, config.Data.TrainLimit, config.Seed));
-        return new DataBundle(trainSet, evaluation, $"FashionMNIST: {trainSet.Count} training images; {evaluation.Description}");
+        var test = FashionMnist.Load("test", config.Data.Root);
+        if (!config.Data.HasClassSplit)
+        {
+            var evaluation = FashionMnistPhotoEvaluation(config, test);
+            var trainSet = Photos(train, TrainSubset(train.Count, config.Data.TrainLimit, config.Seed));
+            return new DataBundle(trainSet, evaluation, $"FashionMNIST: {trainSet.Count} training images; {evaluation.Description}");
+        }
+        var classes = config.Data.TrainClasses;
+        var candidates = Enumerable.Range(0, train.Count).Where(i => classes.Contains((int)train.Labels[i])).ToArray();
+        var taken = TrainSubset(candidates.Length, config.Data.TrainLimit, config.Seed).Select(i => candidates[i]).ToArray();
+        var position = classes.Select((c, i) => (c, i)).ToDictionary(p => (long)p.c, p => (long)p.i);
+        var splitSet = Photos(train, taken, label => position[label]);
+        var pool = HeldOutClassPool(config, test);
+        string names = string.Join(", ", classes.Select(c => FashionMnist.ClassNames[c]));
+        return new DataBundle(splitSet, pool, $"FashionMNIST class split: {splitSet.Count} training images of {classes.Count} classes ({names}); {pool.Description}")
+        {
+            TrainClasses = classes.Count,
+        };
+    }
+
+    /// <summary>The classes a class split holds out of training (FashionMNIST's others, in label order).</summary>
+    public static int[] HeldOutClasses(DataConfig data) =>
+        [.. Enumerable.Range(0, FashionMnist.ClassNames.Length).Where(c => !data.TrainClasses.Contains(c))];
+
+    /// <summary>
+    /// Seed 001's evaluation images: the seed-004 test subset (evaluation.perClass a class, seeded order) cut to the
+    /// held-out classes, original labels kept; one-shot episodes and verification pairs are drawn from it (it is both
+    /// the queries and the gallery, so thumbnails and sketch search read it like any evaluation set).
+    /// </summary>
+    private static EvaluationSets HeldOutClassPool(RunConfig config, FashionMnistSplit test)
+    {
+        var heldOut = HeldOutClasses(config.Data).Select(c => (long)c).ToHashSet();
+        var pool = Seed004Protocol.Subset(test.Labels, config.Evaluation.PerClass, config.Seed).Where(i => heldOut.Contains(test.Labels[i])).ToArray();
+        var set = Photos(test, pool);
+        var self = Enumerable.Range(0, pool.Length).Select(i => (long)i).ToArray();
+        string names = string.Join(", ", heldOut.Order().Select(c => FashionMnist.ClassNames[c]));
+        return new EvaluationSets(set, set, self, FashionMnist.ClassNames,
+            $"one-shot on {heldOut.Count} held-out classes ({names}): {pool.Length} test images, {config.Evaluation.PerClass} per class");
     }
 
     /// <summary>Seed 004's protocol: the first queries of the seeded test subset, ranked against the subset (each query left out of its own ranking).</summary>
@@ -158,7 +199,8 @@ public static class DataBundles
         return taken;
     }
 
-    public static GreyImageSet Photos(FashionMnistSplit split, int[] indices)
+    /// <summary>The photos of <paramref name="indices"/>, their labels as the split has them or renumbered by <paramref name="relabel"/>.</summary>
+    public static GreyImageSet Photos(FashionMnistSplit split, int[] indices, Func<long, long>? relabel = null)
     {
         int pixels = split.Height * split.Width;
         var bytes = new byte[indices.Length * pixels];
@@ -166,7 +208,7 @@ public static class DataBundles
         for (int i = 0; i < indices.Length; i++)
         {
             split.Image(indices[i]).CopyTo(bytes.AsSpan(i * pixels, pixels));
-            labels[i] = split.Labels[indices[i]];
+            labels[i] = relabel is null ? split.Labels[indices[i]] : relabel(split.Labels[indices[i]]);
         }
         var domains = Enumerable.Repeat(Domain.Photo, indices.Length).ToArray();
         var items = Enumerable.Range(0, indices.Length).ToArray();

@@ -22,6 +22,7 @@ public static class LossFactory
             EmbeddingLossKind.Triplet => new MinedTripletLoss(new TripletLoss(margin), CreateMiner(miner, margin, anchors, generator)),
             EmbeddingLossKind.SmoothAp => new SmoothApLoss(tau, anchors),
             EmbeddingLossKind.None => throw new ArgumentException("loss.embedding is none: the objective has no embedding term to build.", nameof(kind)),
+            EmbeddingLossKind.BinaryCrossEntropy => throw new ArgumentException("binary-cross-entropy scores the pair head's logits, not embeddings: see LossFactory.PairLossFor.", nameof(kind)),
         };
 
     /// <summary>Creates the miner <paramref name="kind"/>; the semi-hard miner needs a generator.</summary>
@@ -35,15 +36,22 @@ public static class LossFactory
             MinerKind.All => BatchAllMiner.AllAnchors(),
         };
 
+    /// <summary>The pair head's loss a run config asks for (loss.embedding = binary-cross-entropy, seed 001), or null.</summary>
+    public static PairBinaryCrossEntropy? PairLossFor(RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Loss.HasEmbeddingTerm && config.Loss.Embedding == EmbeddingLossKind.BinaryCrossEntropy ? new PairBinaryCrossEntropy() : null;
+    }
+
     /// <summary>
     /// The embedding loss a run config asks for, or null when it trains cross-entropy alone (no embedding loss,
-    /// or a zero weight). The pair sampler's batches make a contrastive loss over their given pairs.
+    /// or a zero weight; also null for the pair head's binary cross-entropy, <see cref="PairLossFor"/>). The pair sampler's batches make a contrastive loss over their given pairs.
     /// </summary>
     public static IEmbeddingLoss? For(RunConfig config, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(config);
         var loss = config.Loss;
-        if (!loss.HasEmbeddingTerm)
+        if (!loss.HasEmbeddingTerm || loss.Embedding == EmbeddingLossKind.BinaryCrossEntropy)
         {
             return null;
         }

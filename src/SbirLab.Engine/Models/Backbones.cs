@@ -12,5 +12,6 @@ public static class Backbones
         BackboneKind.ResNet18 => ResNet.Create(18, numClasses, inputChannels),
         BackboneKind.ResNet34 => ResNet.Create(34, numClasses, inputChannels),
         BackboneKind.ResNet50 => ResNet.Create(50, numClasses, inputChannels),
+        BackboneKind.Koch => new KochNet(numClasses, inputChannels),
     };
 }

@@ -15,7 +15,8 @@ public static class ModelFactory
         HiddenDim: model.HiddenDim,
         EmbeddingDim: model.EmbeddingDim,
         NumClasses: numClasses,
-        InputChannels: model.InputChannels);
+        InputChannels: model.InputChannels,
+        PairHead: model.Siamese == SiameseKind.Koch);
 
     /// <summary>
     /// The network, with the pretrained backbones and the <c>initFrom</c> weights the config names (paths by now: run

@@ -24,8 +24,9 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
     private readonly IBackbone? photo;
     private readonly EmbeddingHead? head;
     private readonly ClassifierHead? classifier;
+    private readonly KochPairHead? pair;
 
-    private SiameseNetwork(SiameseOptions options, IBackbone sketchBackbone, IBackbone? photoBackbone, EmbeddingHead? head, ClassifierHead? classifier)
+    private SiameseNetwork(SiameseOptions options, IBackbone sketchBackbone, IBackbone? photoBackbone, EmbeddingHead? head, ClassifierHead? classifier, KochPairHead? pair)
         : base(nameof(SiameseNetwork))
     {
         Options = options;
@@ -40,6 +41,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
         }
         this.head = head;
         this.classifier = classifier;
+        this.pair = pair;
         RegisterComponents();
     }
 
@@ -53,6 +55,10 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
         {
             throw new ArgumentException("A shared-weight network has one backbone; leave PhotoBackbone null or equal to SketchBackbone.", nameof(options));
         }
+        if (options.PairHead && options.TwoBranch)
+        {
+            throw new ArgumentException("Koch's pair head sits on one shared network (weight tying), not on two branches.", nameof(options));
+        }
         var backboneClasses = options.UseHead ? 0 : options.NumClasses;
         var sketchBackbone = Backbones.Create(options.SketchBackbone, options.InputChannels, backboneClasses);
         var photoBackbone = options.TwoBranch ? Backbones.Create(options.EffectivePhotoBackbone, options.InputChannels, backboneClasses) : null;
@@ -62,7 +68,8 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
         }
         var head = options.UseHead ? new EmbeddingHead(sketchBackbone.FeatureDimension, options.HiddenDim, options.EmbeddingDim) : null;
         var classifier = options.UseHead && options.NumClasses > 0 ? new ClassifierHead(options.EmbeddingDim, options.NumClasses) : null;
-        return new SiameseNetwork(options, sketchBackbone, photoBackbone, head, classifier);
+        var pair = options.PairHead ? new KochPairHead(options.UseHead ? options.EmbeddingDim : sketchBackbone.FeatureDimension) : null;
+        return new SiameseNetwork(options, sketchBackbone, photoBackbone, head, classifier, pair);
     }
 
     /// <summary>The options it was built from.</summary>
@@ -82,6 +89,38 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
 
     /// <summary>The shared classifier over the embedding, or null (backbone-only mode, or no classes).</summary>
     public ClassifierHead? Classifier => classifier;
+
+    /// <summary>Koch's pair head, or null when the network only embeds.</summary>
+    public KochPairHead? PairHead => pair;
+
+    /// <summary>
+    /// The features the pair head compares: the head's embedding in head mode, else the backbone's
+    /// <see cref="IBackbone.Features"/> (Koch's h for the Koch branch, the seed's normalised feature for the ConvNet).
+    /// </summary>
+    public Tensor PairFeatures(Tensor x, Domain domain) =>
+        head is null ? BackboneFor(domain).Features(x) : head.call(BackboneFor(domain).PreLogits(x));
+
+    /// <summary>
+    /// Pair logits [B] of a batch laid out as the pair sampler does, [first₀ … first_{B−1}, second₀ … second_{B−1}]: both
+    /// halves go through the network in one pass (so BatchNorm sees the pair batch and the score is symmetric), then the head.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The network has no pair head.</exception>
+    public Tensor PairLogitsOfHalves(Tensor pairs, Domain domain)
+    {
+        var pairHead = pair ?? throw new InvalidOperationException("This network has no pair head (model.siamese = koch builds one).");
+        if (pairs.shape[0] % 2 != 0) throw new ArgumentException($"A pair batch holds an even number of images, got {pairs.shape[0]}.", nameof(pairs));
+        var halves = PairFeatures(pairs, domain).chunk(2, dim: 0);
+        return pairHead.call(halves[0], halves[1]);
+    }
+
+    /// <summary>Pair logits [B] of image pairs (x1[i], x2[i]) of one domain.</summary>
+    public Tensor PairLogits(Tensor x1, Tensor x2, Domain domain = Domain.Photo)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(x2);
+        if (x1.shape[0] != x2.shape[0]) throw new ArgumentException($"Pair batches differ in size: {x1.shape[0]} and {x2.shape[0]}.", nameof(x2));
+        return PairLogitsOfHalves(cat([x1, x2], 0), domain);
+    }
 
     /// <summary>The backbone that embeds <paramref name="domain"/> (the same object for both domains in shared-weight mode).</summary>
     public IBackbone BackboneFor(Domain domain) => backbone ?? (domain == Domain.Sketch ? sketch! : photo!);

@@ -22,6 +22,7 @@ public enum Domain
 /// <param name="EmbeddingDim">Embedding width of the head (ignored without the head: the embedding is then the backbone's feature width).</param>
 /// <param name="NumClasses">Classes of the cross-entropy term; 0 builds no classifier at all.</param>
 /// <param name="InputChannels">Channels of the input images (1 for FashionMNIST, 3 for RGB).</param>
+/// <param name="PairHead">Koch's pair head on the shared network (seed 001): |h1 − h2| → Linear → sigmoid.</param>
 public sealed record SiameseOptions(
     BackboneKind SketchBackbone = BackboneKind.ResNet34,
     BackboneKind? PhotoBackbone = null,
@@ -30,7 +31,8 @@ public sealed record SiameseOptions(
     int HiddenDim = 512,
     int EmbeddingDim = 512,
     int NumClasses = 250,
-    int InputChannels = 3)
+    int InputChannels = 3,
+    bool PairHead = false)
 {
     /// <summary>The backbone the photo branch gets.</summary>
     public BackboneKind EffectivePhotoBackbone => PhotoBackbone ?? SketchBackbone;

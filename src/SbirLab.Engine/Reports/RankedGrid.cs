@@ -6,7 +6,9 @@ namespace SbirLab.Engine.Reports;
 /// <param name="Image">The retrieved image.</param>
 /// <param name="Caption">Small text under the cell.</param>
 /// <param name="Relevant">Framed green when true, red when false.</param>
-public sealed record RankedResult(ImageBuffer Image, string Caption, bool Relevant);
+/// <param name="Neutral">Framed light grey whatever <paramref name="Relevant"/> says: a cell shown for context (a one-shot
+/// episode's supports that were not chosen).</param>
+public sealed record RankedResult(ImageBuffer Image, string Caption, bool Relevant, bool Neutral = false);
 
 /// <summary>One row of the "one example per class" figure: a query and its top-K results, best first.</summary>
 /// <param name="Label">Row label, usually the query's class.</param>
@@ -20,7 +22,8 @@ public sealed record RankedRow(string Label, ImageBuffer Query, string QueryCapt
 /// <param name="Border">Thickness of the coloured frame around each cell.</param>
 /// <param name="Title">Optional title above the grid.</param>
 /// <param name="SmoothScaling">Linear filtering when scaling; false keeps hard pixel edges (nearest neighbour).</param>
-public sealed record RankedGridOptions(int CellSize = 72, int Border = 4, string? Title = null, bool SmoothScaling = true);
+/// <param name="ResultHeader">Header of the result columns, followed by the column's number ("#1", "support 1").</param>
+public sealed record RankedGridOptions(int CellSize = 72, int Border = 4, string? Title = null, bool SmoothScaling = true, string ResultHeader = "#");
 
 /// <summary>
 /// Pixel geometry of a ranked grid. Column 0 is the query, columns 1..K the results. A frame rectangle is the
@@ -77,6 +80,9 @@ public static class RankedGrid
 
     /// <summary>Frame of an irrelevant result.</summary>
     public static readonly SKColor IrrelevantColor = new(0xD6, 0x27, 0x28);
+
+    /// <summary>Frame of a result shown for context only.</summary>
+    public static readonly SKColor NeutralColor = new(0xC8, 0xC8, 0xC8);
 
     /// <summary>Frame of the query.</summary>
     public static readonly SKColor QueryColor = new(0x6B, 0x7F, 0x99);
@@ -143,7 +149,7 @@ public static class RankedGrid
         for (int c = 0; c < layout.Columns; c++)
         {
             var frame = layout.FrameRect(0, c);
-            TextDrawing.Draw(canvas, c == 0 ? "query" : $"#{c}", frame.MidX, baseline, font, ChartPalette.SoftInk,
+            TextDrawing.Draw(canvas, c == 0 ? "query" : $"{layout.Options.ResultHeader}{c}", frame.MidX, baseline, font, ChartPalette.SoftInk,
                 SKTextAlign.Center);
         }
     }
@@ -160,7 +166,7 @@ public static class RankedGrid
         {
             var result = content.Results[k];
             DrawCell(canvas, layout, row, k + 1, result.Image, result.Caption,
-                result.Relevant ? RelevantColor : IrrelevantColor);
+                result.Neutral ? NeutralColor : result.Relevant ? RelevantColor : IrrelevantColor);
         }
     }
 

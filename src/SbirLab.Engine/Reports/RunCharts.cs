@@ -32,6 +32,9 @@ public sealed record PrCurve(string Name, double[] Recall, double[] Precision, d
 /// <param name="Recall">Mean recall in [0, 1] at each count (y).</param>
 public sealed record RecallRatioCurve(string Name, double[] Retrieved, double[] Recall);
 
+/// <summary>One scorer's ROC curve and its area.</summary>
+public sealed record RocSeries(string Name, double[] FalsePositiveRate, double[] TruePositiveRate, double Auc);
+
 /// <summary>
 /// The standard charts the engine writes into a run folder, built on <see cref="LineChart"/>: losses, precision–recall,
 /// recall ratio and per-epoch metrics. Each has a <c>...Spec</c> method (the chart as data) and a method that writes the PNG.
@@ -108,6 +111,17 @@ public static class RunCharts
     public static void RecallRatio(IReadOnlyList<RecallRatioCurve> curves, string pngPath, int? gallerySize = null,
         string title = "Recall ratio", int width = 900, int height = 560) =>
         LineChart.Render(RecallRatioSpec(curves, gallerySize, title), pngPath, width, height);
+
+    /// <summary>ROC curves of same / different scores on [0, 1]², each legend entry with its AUC, and the chance diagonal.</summary>
+    public static ChartSpec RocSpec(IReadOnlyList<RocSeries> curves, string title = "Verification of held-out pairs: ROC") =>
+        new(title, "false positive rate", "true positive rate",
+            [.. curves.Select(c => new Series($"{c.Name} (AUC {c.Auc:0.000})", c.FalsePositiveRate, c.TruePositiveRate)),
+             new Series("chance", [0, 1], [0, 1], "#9A9A9A", Dashed: true)],
+            XRange: (0, 1), YRange: (0, 1));
+
+    /// <summary>Writes the ROC picture.</summary>
+    public static void Roc(IReadOnlyList<RocSeries> curves, string pngPath, int width = 760, int height = 600) =>
+        LineChart.Render(RocSpec(curves), pngPath, width, height);
 
     /// <summary>Any metric per epoch (mAP, accuracy, learning rate...), one series per model or split.</summary>
     public static ChartSpec MetricSpec(string title, string yLabel, IReadOnlyList<Series> series, bool logY = false,

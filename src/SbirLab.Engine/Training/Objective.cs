@@ -33,6 +33,7 @@ public sealed class Objective
 {
     private readonly LossConfig _loss;
     private readonly IEmbeddingLoss? _embeddingLoss;
+    private readonly PairBinaryCrossEntropy? _pairLoss;
     private readonly Generator _generator;
     private readonly int _seed;
 
@@ -42,6 +43,7 @@ public sealed class Objective
         _seed = config.Seed;
         _generator = new Generator((ulong)config.Seed, device);
         _embeddingLoss = LossFactory.For(config, _generator);
+        _pairLoss = LossFactory.PairLossFor(config);
     }
 
     /// <summary>Computes the loss of a batch; <paramref name="step"/> re-seeds the miner so a resumed run mines the same triplets.</summary>
@@ -49,6 +51,7 @@ public sealed class Objective
     public StepLoss Compute(SiameseNetwork model, Tensor images, Tensor labels, Domain[] domains, long step)
     {
         _generator.manual_seed(StableSeed.Derive(_seed, step));
+        if (_pairLoss is not null) return ComputePairs(model, images, labels, domains);
         var (embeddings, logits) = Encode(model, images, domains);
         LossResult? embedding = null;
         if (_embeddingLoss is not null)
@@ -68,6 +71,23 @@ public sealed class Objective
         ];
         var figures = stack(parts.Select(t => t.detach().to_type(ScalarType.Float32)));
         return new StepLoss(total, figures);
+    }
+
+    /// <summary>
+    /// Koch's objective (seed 001): the pair sampler's batch [first…, second…] through the shared network in one pass,
+    /// the pair head's logits, binary cross-entropy against "same class"; the step's accuracy is the head's same /
+    /// different accuracy (the validator keeps cross-entropy off for these runs).
+    /// </summary>
+    private StepLoss ComputePairs(SiameseNetwork model, Tensor images, Tensor labels, Domain[] domains)
+    {
+        var logits = model.PairLogitsOfHalves(images, domains[0]);
+        var halves = labels.chunk(2, dim: 0);
+        var pairLoss = _pairLoss!.Compute(logits, halves[0].eq(halves[1]));
+        var total = WeightedSum(_loss, pairLoss.Loss, null);
+        var missing = full(1, double.NaN, ScalarType.Float32, images.device).squeeze();
+        var wrongShare = pairLoss.ActiveShare();
+        Tensor[] parts = [total, pairLoss.Loss, missing, 1 - wrongShare, wrongShare];
+        return new StepLoss(total, stack(parts.Select(t => t.detach().to_type(ScalarType.Float32))));
     }
 
     /// <summary>

@@ -11,14 +11,20 @@ using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Training;
 
-/// <summary>The evaluation file of a run: the retrieval report plus what is needed to read it.</summary>
+/// <summary>
+/// The evaluation file of a run: the retrieval report, or for a run with a class split (seed 001) the one-shot report
+/// in its place, plus what is needed to read it. <see cref="Summary"/> names a one-shot report's headline figures as the
+/// epoch metrics do, for readers of the JSON alone (the store's figures, the CSV export).
+/// </summary>
 public sealed record EvaluationFile(
     string Run,
     int Epochs,
     string Data,
     IReadOnlyList<string> ClassNames,
-    RetrievalReport Report,
-    GalleryIndexFigures? Index = null);
+    RetrievalReport? Report,
+    GalleryIndexFigures? Index = null,
+    OneShotReport? OneShot = null,
+    IReadOnlyDictionary<string, double>? Summary = null);
 
 /// <summary>
 /// Embeds a run's queries and gallery with the current model and measures retrieval; writes the
@@ -39,8 +45,19 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
         ExampleTopK = config.Evaluation.ExampleTopK,
     };
 
-    /// <summary>The headline figures, named as metric points.</summary>
-    public Dictionary<string, double> Summary(SiameseNetwork model) => Figures(Evaluate(model));
+    /// <summary>The headline figures, named as metric points (one-shot figures for a run with a class split).</summary>
+    public Dictionary<string, double> Summary(SiameseNetwork model) =>
+        config.Data.HasClassSplit ? OneShotEvaluator.Figures(OneShot.Evaluate(model)) : Figures(Evaluate(model));
+
+    private OneShotEvaluator OneShot => new(config, data, device);
+
+    /// <summary>The headline figures of an evaluation file, whichever report it holds.</summary>
+    public static Dictionary<string, double> Figures(EvaluationFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.OneShot is { } oneShot) return OneShotEvaluator.Figures(oneShot);
+        return file.Report is { } report ? Figures(report) : [];
+    }
 
     public static Dictionary<string, double> Figures(RetrievalReport report)
     {
@@ -91,7 +108,23 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
     private static long[] Labels(IImageSet set) => set.Labels.ToArray();
 
     /// <summary>Evaluates, writes eval.json and the pictures, and tells the observer.</summary>
-    public RetrievalReport WriteFinalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
+    public EvaluationFile WriteFinalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer) =>
+        config.Data.HasClassSplit ? WriteOneShotReport(model, folder, observer) : WriteRetrievalReport(model, folder, observer);
+
+    /// <summary>Seed 001: one-shot and verification on the held-out classes instead of retrieval (no gallery index, no map).</summary>
+    private EvaluationFile WriteOneShotReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
+    {
+        var report = OneShot.Evaluate(model);
+        var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, null,
+            OneShot: report, Summary: OneShotEvaluator.Figures(report));
+        File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
+        RunPictures.WriteOneShot(folder, data, report);
+        observer.OnLog("evaluation: " + OneShotEvaluator.Describe(report) + $" ({config.Evaluation.OneShot.Episodes} episodes per N, {report.PoolSize} held-out images)");
+        observer.OnEvaluation(folder.Eval);
+        return file;
+    }
+
+    private EvaluationFile WriteRetrievalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
     {
         using var scope = NewDisposeScope();
         var (queries, gallery) = Embed(model);
@@ -108,7 +141,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
         observer.OnLog(string.Create(CultureInfo.InvariantCulture,
             $"evaluation: mAP {report.MeanAveragePrecision:F4} over {report.QueryCount} queries and {report.GalleryCount} gallery items"));
         observer.OnEvaluation(folder.Eval);
-        return report;
+        return file;
     }
 
     /// <summary>Writes the query and gallery embeddings and labels as .npy files.</summary>
@@ -143,7 +176,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
 public static class CheckpointEvaluation
 {
     /// <param name="path">A run folder (its last checkpoint is used) or a checkpoint file.</param>
-    public static RetrievalReport Run(string path, bool exportEmbeddings, ITrainingObserver observer)
+    public static EvaluationFile Run(string path, bool exportEmbeddings, ITrainingObserver observer)
     {
         using var run = TrainedRun.Open(path);
         var folder = RunFolder.FromPath(run.Checkpoint);

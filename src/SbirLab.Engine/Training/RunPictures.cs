@@ -25,6 +25,41 @@ public static class RunPictures
             new RankedGridOptions(Title: $"{name}: one query per class, top {report.Examples.FirstOrDefault()?.GalleryIndices.Length ?? 0}"));
     }
 
+    /// <summary>
+    /// A run with a class split (seed 001): losses, the step accuracy and the one-shot accuracy per epoch, the ROC
+    /// curve of every scorer, and a grid of episodes: the query, then the supports, the chosen one framed green when of
+    /// the query's class and red when not, the others grey, each captioned with its class and score.
+    /// </summary>
+    public static void WriteOneShot(RunFolder folder, EvaluationSets data, OneShotReport report)
+    {
+        Directory.CreateDirectory(folder.Pictures);
+        WriteLoss(folder);
+        WriteEpochMetric(folder, "accuracy", "Training accuracy per epoch (same / different for a pair head)", "accuracy", "accuracy.png");
+        var primary = report.Methods[0];
+        if (primary.Ways.Length > 0)
+        {
+            int largest = primary.Ways.Max(w => w.Ways);
+            WriteEpochMetric(folder, $"{primary.Key}_one_shot_{largest}way", $"{largest}-way one-shot accuracy per epoch ({primary.Name})", "accuracy", "one-shot.png");
+        }
+        RunCharts.Roc([.. report.Methods.Select(m => new RocSeries(m.Name, m.Verification.Roc.FalsePositiveRate, m.Verification.Roc.TruePositiveRate, m.Verification.Auc))],
+            Path.Combine(folder.Pictures, "roc.png"));
+        if (report.Examples.Length == 0) return;
+        string name = Path.GetFileName(folder.Root);
+        RankedGrid.Render(EpisodeRows(data, report), Path.Combine(folder.Pictures, "one-shot-episodes.png"),
+            new RankedGridOptions(Title: $"{name}: {report.Examples[0].Ways}-way one-shot episodes ({primary.Name})", ResultHeader: "support "));
+    }
+
+    private static List<RankedRow> EpisodeRows(EvaluationSets data, OneShotReport report) =>
+        report.Examples.Select(example => new RankedRow(
+            (example.Correct ? "right: " : "wrong: ") + ClassName(data, example.QueryLabel),
+            Image(data.Queries, example.QueryIndex),
+            "query",
+            example.SupportIndices.Select((s, i) => new RankedResult(
+                Image(data.Queries, s),
+                $"{ClassName(data, example.SupportLabels[i])} {report.Methods[0].Display(example.Scores[i])}",
+                example.Correct,
+                Neutral: i != example.Chosen)).ToList())).ToList();
+
     /// <summary>Seed 004's curve: mean precision against mean recall at each rank, averaged over queries.</summary>
     public static PrCurve PrCurveOf(string name, RetrievalReport report) =>
         new(name, report.RankCurve.MeanRecall, report.RankCurve.MeanPrecision, report.MeanAveragePrecision);

@@ -72,15 +72,15 @@ public sealed class CompareLoader(RunReader reader)
     }
 
     public static IReadOnlyList<ChartLine> PrCurves(IReadOnlyList<CompareRun> runs) =>
-        runs.Select((r, i) => (r, i)).Where(p => p.r.Evaluation is not null)
-            .Select(p => new ChartLine($"{p.r.Label} (mAP {p.r.Evaluation!.File.Report.MeanAveragePrecision:F3})",
-                p.r.Evaluation.File.Report.RankCurve.MeanRecall, p.r.Evaluation.File.Report.RankCurve.MeanPrecision, ChartLines.ColorOf(p.i)))
+        runs.Select((r, i) => (Report: r.Evaluation?.File.Report, r.Label, i)).Where(p => p.Report is not null)
+            .Select(p => new ChartLine($"{p.Label} (mAP {p.Report!.MeanAveragePrecision:F3})",
+                p.Report.RankCurve.MeanRecall, p.Report.RankCurve.MeanPrecision, ChartLines.ColorOf(p.i)))
             .ToList();
 
     public static IReadOnlyList<ChartLine> RecallRatios(IReadOnlyList<CompareRun> runs) =>
-        runs.Select((r, i) => (r, i)).Where(p => p.r.Evaluation is not null)
-            .Select(p => new ChartLine(p.r.Label, p.r.Evaluation!.File.Report.RecallRatio.Retrieved.Select(n => (double)n).ToArray(),
-                p.r.Evaluation.File.Report.RecallRatio.MeanRecall, ChartLines.ColorOf(p.i)))
+        runs.Select((r, i) => (Report: r.Evaluation?.File.Report, r.Label, i)).Where(p => p.Report is not null)
+            .Select(p => new ChartLine(p.Label, p.Report!.RecallRatio.Retrieved.Select(n => (double)n).ToArray(),
+                p.Report.RecallRatio.MeanRecall, ChartLines.ColorOf(p.i)))
             .ToList();
 
     public static MetricsTable Table(IReadOnlyList<CompareRun> runs) =>

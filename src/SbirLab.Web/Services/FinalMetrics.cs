@@ -34,7 +34,7 @@ public static class FinalMetrics
 
     /// <summary>
     /// A run's final figures: the retrieval figures of its evaluation report (the engine's names: map,
-    /// map_at_r, p@k, topk_hit), else of its last evaluated epoch; the last epoch's loss and accuracy; and its
+    /// map_at_r, p@k, topk_hit; a one-shot run's pair_/nn_one_shot_Nway and _auc), else of its last evaluated epoch; the last epoch's loss and accuracy; and its
     /// training time (the sum of epoch_seconds).
     /// </summary>
     public static FinalFigures Of(long runId, string name, MetricHistory history, EvaluationFile? evaluation)
@@ -44,8 +44,8 @@ public static class FinalMetrics
             if (history.LastEpochValue(metric) is { } last) values[metric] = last;
         if (evaluation is not null)
         {
-            foreach (var (metric, value) in RunEvaluator.Figures(evaluation.Report)) values[metric] = value;
-            values["r_precision"] = evaluation.Report.RPrecision;
+            foreach (var (metric, value) in RunEvaluator.Figures(evaluation)) values[metric] = value;
+            if (evaluation.Report is { } report) values["r_precision"] = report.RPrecision;
         }
         var seconds = history.Epochs("epoch_seconds").Y;
         if (seconds.Length > 0) values["train_seconds"] = seconds.Where(double.IsFinite).Sum();

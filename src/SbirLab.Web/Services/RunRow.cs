@@ -51,7 +51,12 @@ public static class KeyParameters
     }
 
     private static string Architecture(ModelConfig model) =>
-        model.Siamese == SiameseKind.TwoBranch ? $"{model.Backbone.Name()} ×2" : model.Backbone.Name();
+        model.Siamese switch
+        {
+            SiameseKind.TwoBranch => $"{model.Backbone.Name()} ×2",
+            SiameseKind.Koch => $"{model.Backbone.Name()} + Koch pair head",
+            _ => model.Backbone.Name(),
+        };
 
     private static string Loss(LossConfig loss)
     {
@@ -63,7 +68,7 @@ public static class KeyParameters
                 EmbeddingLossKind.Triplet => $" α {N(loss.Margin)} {loss.Miner.Name()}",
                 EmbeddingLossKind.Contrastive => $" m {N(loss.Margin)}",
                 EmbeddingLossKind.SmoothAp => $" τ {N(loss.Tau)}",
-                EmbeddingLossKind.None => "",
+                EmbeddingLossKind.BinaryCrossEntropy or EmbeddingLossKind.None => "",
             };
             terms.Add($"{N(loss.EmbeddingWeight)}·{loss.Embedding.Name()}{detail}");
         }

@@ -95,7 +95,7 @@ public sealed class SearchService(RunStore store, RunReader reader, OpenRuns ope
     {
         var config = store.Config(run.Id);
         var report = reader.Evaluation(Caller.DataFolderOwner, run.Id)?.File; // the figures shown with a run the caller may search
-        return new SearchableRun(run.Id, run.Name, config.Data.Dataset, report?.Report.GalleryCount, report?.Report.MeanAveragePrecision,
+        return new SearchableRun(run.Id, run.Name, config.Data.Dataset, report?.Report?.GalleryCount, report?.Report?.MeanAveragePrecision,
             config.Evaluation.Index, run.FinishedAt);
     }
 }

@@ -6,8 +6,13 @@ namespace SbirLab.Web.Services;
 
 /// <summary>An experiment template: a config file of <c>experiments/</c> (JSON with comments), or a run chain.</summary>
 /// <param name="Id">Path below the templates folder without ".json", e.g. "fashion-mnist/triplet".</param>
+/// <param name="Description">The config's one-line description.</param>
 /// <param name="Pipeline">For a run chain: its runs (read from their files beside it); null for one run's config.</param>
-public sealed record RunTemplate(string Id, string Name, string? Description, string Json, Pipeline? Pipeline = null);
+/// <param name="Seed">The course seed it runs ("001"), from its "seed-NNN" tag (a chain's: the one its runs share); null when none.</param>
+public sealed record RunTemplate(string Id, string Name, string? Description, string Json, Pipeline? Pipeline = null, string? Seed = null);
+
+/// <summary>The templates of one course seed (or those of none), as the new-run form's picker groups them.</summary>
+public sealed record TemplateGroup(string? Seed, string Title, IReadOnlyList<RunTemplate> Templates);
 
 /// <summary>
 /// The templates a new run can start from: those built into the lab (the repository's <c>experiments/</c>,
@@ -22,9 +27,31 @@ public sealed class TemplateCatalog
         var texts = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (id, json) in Embedded().Concat(FromFolder(settings.TemplatesFolder))) texts[id] = json;
         All = texts.Select(t => TryRead(t.Key, t.Value, texts)).OfType<RunTemplate>().ToList();
+        BySeed = All.GroupBy(t => t.Seed).OrderBy(g => g.Key is null).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new TemplateGroup(g.Key, Title(g.Key), g.ToList())).ToList();
     }
 
     public IReadOnlyList<RunTemplate> All { get; }
+
+    /// <summary>The templates grouped by the seed they run (seed order), templates of no seed last.</summary>
+    public IReadOnlyList<TemplateGroup> BySeed { get; }
+
+    /// <summary>What each course seed (../shared/seeds) asks, in a line: the picker's group titles.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SeedTitles = new Dictionary<string, string>
+    {
+        ["000"] = "Seed 000 · two-backbone SBIR: branches pretrained per domain, shared FC head, triplet / contrastive + CE",
+        ["001"] = "Seed 001 · Koch's siamese pair classifier: one-shot on classes unseen in training",
+        ["002"] = "Seed 002 · shared-weight CNN, contrastive loss on random sketch–photo pairs",
+        ["003"] = "Seed 003 · PK batches, semi-hard triplets, top-5 hits through HNSW",
+        ["004"] = "Seed 004 · FashionMNIST retrieval: classification, triplet and Smooth-AP",
+    };
+
+    private static string Title(string? seed) =>
+        seed is null ? "Other templates" : SeedTitles.TryGetValue(seed, out var title) ? title : $"Seed {seed}";
+
+    /// <summary>The seed of a "seed-NNN" tag.</summary>
+    private static string? SeedOf(IReadOnlyList<string> tags) =>
+        tags.FirstOrDefault(t => t.Length == 8 && t.StartsWith("seed-", StringComparison.Ordinal) && t[5..].All(char.IsAsciiDigit))?[5..];
 
     public RunTemplate? Find(string? id) => All.FirstOrDefault(t => t.Id == id);
 
@@ -57,10 +84,11 @@ public sealed class TemplateCatalog
             if (Pipeline.IsPipeline(json))
             {
                 var pipeline = Pipeline.ParseUnvalidated(json, readFile: name => StepText(id, name, texts));
-                return new RunTemplate(id, pipeline.Name, pipeline.Description, json, pipeline);
+                var seeds = pipeline.Runs.Select(r => SeedOf(r.Tags)).Distinct().ToList();
+                return new RunTemplate(id, pipeline.Name, pipeline.Description, json, pipeline, seeds.Count == 1 ? seeds[0] : null);
             }
             var config = ConfigJson.ParseUnvalidated(json);
-            return new RunTemplate(id, config.Name, config.Description, json);
+            return new RunTemplate(id, config.Name, config.Description, json, Seed: SeedOf(config.Tags));
         }
         catch (Exception e) when (e is ConfigException or JsonException)
         {

@@ -52,8 +52,14 @@ public class LossFactoryTests
     public void EveryEmbeddingLossAndMinerOfTheConfigIsBuilt()
     {
         using var generator = new Generator(1, CPU);
-        foreach (var kind in OptionNames.Values<EmbeddingLossKind>().Where(k => k != EmbeddingLossKind.None))
+        foreach (var kind in OptionNames.Values<EmbeddingLossKind>().Where(k => k is not (EmbeddingLossKind.None or EmbeddingLossKind.BinaryCrossEntropy)))
             Assert.Equal(kind.Name(), LossFactory.Create(kind, 0.2, 0.01, MinerKind.BatchAll, 10, generator).Name);
+        // The pair head's loss scores logits, not embeddings: its own factory method builds it from a Koch config.
+        Assert.Throws<ArgumentException>(() => LossFactory.Create(EmbeddingLossKind.BinaryCrossEntropy, 0.2, 0.01, MinerKind.Hard, 10, null));
+        var koch = new RunConfig { Model = new ModelConfig { Siamese = SiameseKind.Koch }, Loss = new LossConfig { Embedding = EmbeddingLossKind.BinaryCrossEntropy, CrossEntropyWeight = 0 } };
+        Assert.Equal("binary-cross-entropy", LossFactory.PairLossFor(koch)!.Name);
+        Assert.Null(LossFactory.For(koch, generator));
+        Assert.Null(LossFactory.PairLossFor(new RunConfig { Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet } }));
         foreach (var kind in OptionNames.Values<MinerKind>())
             Assert.Equal(kind.Name(), LossFactory.CreateMiner(kind, 0.2, 10, generator).Name);
         Assert.Throws<ArgumentException>(() => LossFactory.Create(EmbeddingLossKind.None, 0.2, 0.01, MinerKind.Hard, 10, null));

@@ -12,8 +12,8 @@ public sealed class EvaluationReportTests : ComponentTest
         var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 4).Add(r => r.Evaluation, new RunEvaluation(file, null, null)));
 
         var rows = cut.FindAll(".ranked-row");
-        Assert.Equal(file.Report.Examples.Length, rows.Count);
-        foreach (var (row, example) in rows.Zip(file.Report.Examples))
+        Assert.Equal(file.Report!.Examples.Length, rows.Count);
+        foreach (var (row, example) in rows.Zip(file.Report!.Examples))
         {
             string queryClass = row.QuerySelector(".class-name")!.TextContent;
             Assert.Equal(file.ClassNames[(int)example.QueryLabel], queryClass);
@@ -36,12 +36,46 @@ public sealed class EvaluationReportTests : ComponentTest
         var file = TestLab.Evaluation();
         var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 1).Add(r => r.Evaluation, new RunEvaluation(file, null, null)));
 
-        Assert.Equal(file.Report.MeanAveragePrecision.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), cut.Find(".figure-map").TextContent);
+        Assert.Equal(file.Report!.MeanAveragePrecision.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), cut.Find(".figure-map").TextContent);
         Assert.Contains("No map for this run", cut.Find(".no-map").TextContent);
         var charts = cut.FindAll(".chart-box");
         // PR chart: the rank curve and the interpolated curve, both drawn in full.
-        Assert.Equal((file.Report.RankCurve.Rank.Length + file.Report.PrCurve.Recall.Length).ToString(), charts[0].GetAttribute("data-points"));
-        Assert.Equal(file.Report.RecallRatio.Retrieved.Length.ToString(), charts[1].GetAttribute("data-points"));
+        Assert.Equal((file.Report!.RankCurve.Rank.Length + file.Report.PrCurve.Recall.Length).ToString(), charts[0].GetAttribute("data-points"));
+        Assert.Equal(file.Report!.RecallRatio.Retrieved.Length.ToString(), charts[1].GetAttribute("data-points"));
+    }
+
+    [Fact]
+    public void A_pair_run_shows_one_shot_accuracy_with_intervals_verification_and_its_episodes_instead_of_map()
+    {
+        var file = TestLab.OneShotEvaluation();
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 9).Add(r => r.Evaluation, new RunEvaluation(file, null, null))
+            .Add(r => r.Pictures, ["roc.png", "one-shot-episodes.png"]));
+
+        Assert.Empty(cut.FindAll(".figure-map"));
+        // The pair head was right on 3 of 4 episodes: 0.750 with Wilson's interval [0.301, 0.954].
+        var figure = cut.Find(".one-shot-figure[data-ways='2']");
+        Assert.Equal("0.750", figure.QuerySelector(".value")!.TextContent);
+        Assert.Contains("0.301–0.954", figure.TextContent);
+        var rows = cut.FindAll(".one-shot-table tbody tr");
+        Assert.Equal(["pair-head", "nearest-neighbour"], rows.Select(r => r.GetAttribute("data-method")));
+        Assert.StartsWith("0.500", rows[1].QuerySelectorAll("td")[0].TextContent.Trim());
+        Assert.Equal("0.778", cut.Find(".figure-auc").TextContent); // AUC 7/9 of the known ranking
+        // ROC: both scorers' 7 points and the 2-point chance diagonal.
+        Assert.Equal((7 + 7 + 2).ToString(), cut.Find(".chart-box").GetAttribute("data-points"));
+
+        var episodes = cut.FindAll(".one-shot-episodes .episode");
+        Assert.Equal(4, episodes.Count);
+        foreach (var (row, example) in episodes.Zip(file.OneShot!.Examples))
+        {
+            // One chosen support a row: green when of the query's class, red when not; the others grey.
+            var chosen = Assert.Single(row.QuerySelectorAll(".thumb.chosen"));
+            Assert.Equal(example.Correct ? "relevant" : "irrelevant", chosen.ClassList.Contains("relevant") ? "relevant" : "irrelevant");
+            Assert.Equal(file.ClassNames[(int)example.SupportLabels[example.Chosen]], chosen.GetAttribute("title"));
+            Assert.Single(row.QuerySelectorAll(".thumb.support"));
+            Assert.Equal($"api/runs/9/images/query/{example.QueryIndex}.png", row.QuerySelector("img.query")!.GetAttribute("src"));
+        }
+        Assert.Equal(3, cut.FindAll(".episode.right").Count);
+        Assert.Contains(cut.FindAll(".engine-pictures a"), a => a.GetAttribute("href") == "api/runs/9/pictures/roc.png");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SbirLab.Engine.Training;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Services;
 
@@ -62,10 +63,29 @@ public sealed class CompareTests : IDisposable
 
         var figures = FinalMetrics.Of(1, "a", history, evaluation).Values;
 
-        Assert.Equal(evaluation.Report.MeanAveragePrecision, figures["map"]);
+        Assert.Equal(evaluation.Report!.MeanAveragePrecision, figures["map"]);
         Assert.Equal(evaluation.Report.PrecisionAtK.Single(p => p.K == 5).Value, figures["p@5"]);
         Assert.Equal(0.4, figures["loss"]);
         Assert.Equal(7.0, figures["train_seconds"]); // 3 s + 4 s
+    }
+
+    [Fact]
+    public void A_one_shot_runs_final_figures_are_its_scorers_accuracies_in_the_table_and_in_the_store()
+    {
+        var file = TestLab.OneShotEvaluation();
+        file = file with { Summary = RunEvaluator.Figures(file) };
+
+        var figures = FinalMetrics.Of(1, "koch", new MetricHistory(), file).Values;
+
+        Assert.Equal(0.75, figures["pair_one_shot_2way"]);
+        Assert.Equal(0.5, figures["nn_one_shot_2way"]);
+        Assert.Equal(7.0 / 9, figures["pair_auc"], 12);
+        Assert.False(figures.ContainsKey("map"));
+        // The store keeps the same figures from the eval.json text alone (runs show, the CSV export).
+        long id = _lab.CompletedRun(_lab.Triplet(), [0.5], file);
+        var stored = SbirLab.Store.EvaluationParts.Figures(_lab.Store.Evaluations(id).Single().SummaryJson);
+        Assert.Equal(0.75, stored["pair_one_shot_2way"]);
+        Assert.Equal(7.0 / 9, stored["nn_auc"], 12);
     }
 
     [Fact]

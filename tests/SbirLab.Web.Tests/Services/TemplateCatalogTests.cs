@@ -23,6 +23,36 @@ public sealed class TemplateCatalogTests : IDisposable
     }
 
     [Fact]
+    public void The_picker_groups_the_templates_by_the_seed_they_run_each_with_its_one_line_description()
+    {
+        var groups = _lab.Templates.BySeed;
+
+        Assert.Equal(["000", "001", "004"], groups.Select(g => g.Seed));
+        Assert.Equal(_lab.Templates.All.Count, groups.Sum(g => g.Templates.Count));
+        var koch = Assert.Single(groups.Single(g => g.Seed == "001").Templates);
+        Assert.Equal("seed-001/koch-one-shot", koch.Id);
+        Assert.StartsWith("Seed 001 · Koch", groups.Single(g => g.Seed == "001").Title);
+        Assert.Contains(groups.Single(g => g.Seed == "004").Templates, t => t.Id == "fashion-mnist/smooth-ap");
+        // Every template of the repository says in one line what it runs.
+        Assert.All(_lab.Templates.All, t => Assert.False(string.IsNullOrWhiteSpace(t.Description), t.Id));
+        Assert.All(_lab.Templates.All, t => Assert.DoesNotContain('\n', t.Description!));
+    }
+
+    [Fact]
+    public void A_template_without_a_seed_tag_is_listed_last_under_other_templates()
+    {
+        var extra = Path.Combine(_lab.Folder, "templates-other");
+        Directory.CreateDirectory(extra);
+        File.WriteAllText(Path.Combine(extra, "quick.json"), "{ \"name\": \"quick\", \"tags\": [\"seed-1\", \"mine\"] }");
+        var catalog = new TemplateCatalog(_lab.Settings with { TemplatesFolder = extra });
+
+        var last = catalog.BySeed[^1];
+        Assert.Null(last.Seed);
+        Assert.Equal("Other templates", last.Title);
+        Assert.Equal("quick", Assert.Single(last.Templates).Id);
+    }
+
+    [Fact]
     public void A_templates_folder_adds_templates_and_overrides_applied_to_a_template_are_those_of_the_command_line()
     {
         var extra = Path.Combine(_lab.Folder, "templates");
