@@ -126,6 +126,7 @@ internal static class SweepCommands
 
     private static int WithService(ParseResult result, Func<SweepService, int> action)
     {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
         using var store = StoreCommands.OpenStore(result);
         using var runs = new RunService(store);
         try { return action(new SweepService(runs)); }
