@@ -19,6 +19,9 @@ public sealed record SweepView(SweepRecord Record, SweepDefinition Definition, I
     public SweepRun? Best => Runs.FirstOrDefault(r => r.Metric is { } v && double.IsFinite(v));
 
     public bool Stopped => Record.StoppedAt is not null;
+
+    /// <summary>"stopped" (by a user), "running" (points queued or training) or "finished".</summary>
+    public string State => Stopped ? "stopped" : Runs.Any(r => r.Status is RunStatus.Queued or RunStatus.Running) ? "running" : "finished";
 }
 
 /// <summary>

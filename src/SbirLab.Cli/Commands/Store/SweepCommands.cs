@@ -71,7 +71,7 @@ internal static class SweepCommands
                     Markup.Escape($"{view.Definition.Metric} ({view.Definition.Direction.Name()})"),
                     $"{record.PointsQueued}/{record.Budget}", Cell(view.Runs.Count(r => r.Status is not (RunStatus.Queued or RunStatus.Running))),
                     Figure(view.Best?.Metric), view.Best is { } best ? Markup.Escape($"{best.RunId} {best.Name}") : "",
-                    view.Stopped ? "stopped" : "active");
+                    view.State);
             }
             AnsiConsole.Write(table);
             return 0;
@@ -83,7 +83,7 @@ internal static class SweepCommands
     {
         var view = sweeps.Find(Caller.DataFolderOwner, id);
         var definition = view.Definition;
-        AnsiConsole.MarkupLine($"[bold]sweep {id}[/] {Markup.Escape(view.Record.Name)}: {definition.Search.Name()} search, {view.Record.PointsQueued}/{view.Record.Budget} points queued, {Markup.Escape(definition.Metric)} ({definition.Direction.Name()}){(view.Stopped ? ", stopped" : "")}");
+        AnsiConsole.MarkupLine($"[bold]sweep {id}[/] {Markup.Escape(view.Record.Name)}: {definition.Search.Name()} search, {view.Record.PointsQueued}/{view.Record.Budget} points queued, {Markup.Escape(definition.Metric)} ({definition.Direction.Name()}), {view.State}");
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("rank").AddColumn("run").AddColumn("name").AddColumn("status");
         foreach (var axis in definition.Axes) table.AddColumn(Markup.Escape(axis.Field));
