@@ -78,17 +78,22 @@ public sealed class RunStore : IDisposable
         EnsureValid(config);
         EnsureQueueRoom(team: null);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
-        return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+        using var db = CreateContext();
+        config = RunInputs.Pin(db, config);
+        long id = QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+        var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, ConfigJson.Serialize(config)));
+        if (state == InputState.Waiting) db.Runs.Where(r => r.Id == id).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
+        return id;
     }
 
-    /// <summary>Throws <see cref="LimitExceededException"/> when the queue already holds as many runs as the limit allows.</summary>
-    private void EnsureQueueRoom(string? team)
+    /// <summary>Throws <see cref="LimitExceededException"/> when the queue has no room for <paramref name="runs"/> more runs.</summary>
+    public void EnsureQueueRoom(string? team, int runs = 1)
     {
         int limit = Data.Limits.QueuedRunsFor(team);
         using var db = CreateContext();
         int queued = db.Runs.Count(r => r.Status == RunStatus.Queued);
-        if (queued >= limit)
-            throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}); wait for runs to finish or stop queued ones");
+        if (queued + runs > limit)
+            throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}){(runs > 1 ? $": no room for {runs} more" : "")}; wait for runs to finish or stop queued ones");
     }
 
     /// <summary>The validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists.</summary>
@@ -110,6 +115,7 @@ public sealed class RunStore : IDisposable
     {
         EnsureValid(config);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
+        using (var db = CreateContext()) config = RunInputs.Pin(db, config);
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);
     }
@@ -146,28 +152,54 @@ public sealed class RunStore : IDisposable
         return run;
     }
 
-    /// <summary>Claims the oldest queued run for <paramref name="worker"/>; null when the queue is empty. Safe across processes.</summary>
-    public RunRecord? ClaimNext(WorkerIdentity worker)
+    /// <summary>
+    /// Claims the oldest queued run whose input runs have completed (<see cref="RunInputs"/>) for
+    /// <paramref name="worker"/>; null when none may start. Safe across processes. On the way it keeps each waiting
+    /// run's message current ("waiting for #12") and fails the runs whose input failed, telling
+    /// <paramref name="inputFailed"/> (run id, message) of each.
+    /// </summary>
+    public RunRecord? ClaimNext(WorkerIdentity worker, Action<long, string>? inputFailed = null)
     {
         using var db = CreateContext();
-        while (true)
+        var queued = db.Runs.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.QueuedAt).ThenBy(r => r.Id)
+            .Select(r => new { r.Id, r.ConfigJson, r.Message }).ToList();
+        var ready = new List<long>();
+        foreach (var run in queued) // all of them, so a failure reaches the whole chain at once (in order: a child sees its parent fail)
         {
-            long? candidate = db.Runs.Where(r => r.Status == RunStatus.Queued)
-                .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault();
-            if (candidate is not { } id) return null;
-            var now = DateTime.UtcNow;
-            int claimed = db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
-                .SetProperty(r => r.Status, RunStatus.Running)
-                .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
-                .SetProperty(r => r.HeartbeatAt, now)
-                .SetProperty(r => r.FinishedAt, (DateTime?)null)
-                .SetProperty(r => r.StopRequested, false)
-                .SetProperty(r => r.Attempts, r => r.Attempts + 1)
-                .SetProperty(r => r.WorkerHost, worker.Host)
-                .SetProperty(r => r.WorkerPid, worker.Pid)
-                .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart));
-            if (claimed == 1) return db.Runs.AsNoTracking().Single(r => r.Id == id);
+            var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, run.ConfigJson));
+            if (state == InputState.Ready) ready.Add(run.Id);
+            else if (state == InputState.Failed && FailQueued(db, run.Id, reason!)) inputFailed?.Invoke(run.Id, reason!);
+            else if (state == InputState.Waiting && reason != run.Message)
+                db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
         }
+        foreach (long id in ready)
+            if (TryClaim(db, id, worker)) return db.Runs.AsNoTracking().Single(r => r.Id == id);
+        return null;
+    }
+
+    private static bool TryClaim(StoreDbContext db, long id, WorkerIdentity worker)
+    {
+        var now = DateTime.UtcNow;
+        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
+            .SetProperty(r => r.Status, RunStatus.Running)
+            .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
+            .SetProperty(r => r.HeartbeatAt, now)
+            .SetProperty(r => r.FinishedAt, (DateTime?)null)
+            .SetProperty(r => r.StopRequested, false)
+            .SetProperty(r => r.Attempts, r => r.Attempts + 1)
+            .SetProperty(r => r.WorkerHost, worker.Host)
+            .SetProperty(r => r.WorkerPid, worker.Pid)
+            .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart)) == 1;
+    }
+
+    private static bool FailQueued(StoreDbContext db, long id, string message)
+    {
+        RunTransitions.Ensure(id, RunStatus.Queued, RunStatus.Failed, "failed for its input");
+        var now = DateTime.UtcNow;
+        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
+            .SetProperty(r => r.Status, RunStatus.Failed)
+            .SetProperty(r => r.Message, message)
+            .SetProperty(r => r.FinishedAt, now)) == 1;
     }
 
     /// <summary>Puts a stopped or interrupted run back in the queue; it will resume from its last checkpoint.</summary>
