@@ -47,8 +47,11 @@ public sealed class SweepService(RunService runs)
         {
             record = new SweepRecord
             {
-                Name = definition.Name, DefinitionJson = SweepJson.Serialize(definition), TeamId = team,
-                Budget = definition.Budget, CreatedAt = DateTime.UtcNow,
+                Name = definition.Name,
+                DefinitionJson = SweepJson.Serialize(definition),
+                TeamId = team,
+                Budget = definition.Budget,
+                CreatedAt = DateTime.UtcNow,
             };
             db.Sweeps.Add(record);
             db.SaveChanges();

@@ -52,8 +52,11 @@ public static class SweepCharts
         object X(SweepRun r) => choice ? Text(r.Values[axisIndex].Value) : Number(r.Values[axisIndex].Value) ?? double.NaN;
         var points = new
         {
-            type = "scatter", mode = "markers", name = "points",
-            x = scored.Select(X).ToArray(), y = scored.Select(r => r.Metric!.Value).ToArray(),
+            type = "scatter",
+            mode = "markers",
+            name = "points",
+            x = scored.Select(X).ToArray(),
+            y = scored.Select(r => r.Metric!.Value).ToArray(),
             text = scored.Select(r => PlotlyText.Escape($"#{r.RunId} {r.Name}")).ToArray(),
             marker = new { color = "#1f77b4", size = 9, opacity = 0.8 },
             hovertemplate = "%{text}<br>%{x}: %{y:.4f}<extra></extra>",
@@ -62,8 +65,11 @@ public static class SweepCharts
         if (best is not null)
             traces.Add(new
             {
-                type = "scatter", mode = "markers", name = PlotlyText.Escape($"best: #{best.RunId}"),
-                x = new[] { X(best) }, y = new[] { best.Metric!.Value },
+                type = "scatter",
+                mode = "markers",
+                name = PlotlyText.Escape($"best: #{best.RunId}"),
+                x = new[] { X(best) },
+                y = new[] { best.Metric!.Value },
                 marker = new { color = BestColor, size = 16, symbol = "star" },
             });
         var layout = new

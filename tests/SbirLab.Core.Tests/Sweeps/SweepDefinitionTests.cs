@@ -23,7 +23,10 @@ public sealed class SweepDefinitionTests
     {
         var sweep = new SweepDefinition
         {
-            Name = "g", Base = Triplet, Search = SweepSearch.Grid, Budget = 6,
+            Name = "g",
+            Base = Triplet,
+            Search = SweepSearch.Grid,
+            Budget = 6,
             Axes = [List("loss.margin", 0.1, 0.3), List("loss.miner", "all", "hard", "semi-hard")],
         };
         Assert.Empty(SweepValidator.Validate(sweep));
@@ -43,7 +46,10 @@ public sealed class SweepDefinitionTests
     {
         var sweep = new SweepDefinition
         {
-            Name = "r", Base = Triplet, Seed = 3, Budget = 200,
+            Name = "r",
+            Base = Triplet,
+            Seed = 3,
+            Budget = 200,
             Axes = [Range("loss.margin", 0.05, 0.5), Range("optimizer.learningRate", 1e-4, 1e-1, SweepScale.Log), Range("loss.anchors", 2, 20)],
         };
         Assert.Empty(SweepValidator.Validate(sweep));
@@ -67,7 +73,10 @@ public sealed class SweepDefinitionTests
     {
         var sweep = new SweepDefinition
         {
-            Name = "bad", Base = Triplet, Budget = 0, Metric = "mAP",
+            Name = "bad",
+            Base = Triplet,
+            Budget = 0,
+            Metric = "mAP",
             Axes =
             [
                 Range("loss.margn", 0, 1),

@@ -68,7 +68,10 @@ public sealed class SweepPagesTests : ComponentTest
     {
         var sweep = new SweepDefinition
         {
-            Name = "margins", Base = Lab.Triplet("training.epochs=2"), Search = SweepSearch.Grid, Budget = 4,
+            Name = "margins",
+            Base = Lab.Triplet("training.epochs=2"),
+            Search = SweepSearch.Grid,
+            Budget = 4,
             Axes = [new SweepAxis { Field = "loss.margin", Values = [0.1, 0.2, 0.3, 0.4] }],
         };
         var record = Lab.Sweeps.Start(Caller.DataFolderOwner, sweep);
