@@ -61,4 +61,30 @@ public sealed class PipelineTests
         e = Assert.Throws<ConfigException>(() => Pipeline.Parse(itself));
         Assert.Equal("runs[2].model.pretrainedPhoto", Assert.Single(e.Errors).Field);
     }
+
+    [Fact]
+    public void Every_pipeline_of_experiments_loads_its_run_files_and_validates()
+    {
+        var pipelines = Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.json", SearchOption.AllDirectories)
+            .Where(f => Pipeline.IsPipeline(File.ReadAllText(f))).ToList();
+        Assert.NotEmpty(pipelines);
+        foreach (var file in pipelines)
+        {
+            var pipeline = Pipeline.Load(file);
+            Assert.True(pipeline.Runs.Count >= 2, file);
+            Assert.False(string.IsNullOrWhiteSpace(pipeline.Description), file);
+        }
+        var seedZero = Pipeline.Load(Path.Combine(RepoPaths.Root, "experiments", "sbir", "fm-drawn-pipeline.json"), ["data.sketchStyle=edges"]);
+        Assert.Equal(["fm-drawn-pretrain-sketch", "fm-drawn-pretrain-photo", "fm-drawn-siamese-triplet", "fm-drawn-siamese-contrastive"], seedZero.Runs.Select(r => r.Name));
+        Assert.All(seedZero.Runs, r => Assert.Equal(SketchStyleKind.Edges, r.Data.SketchStyle));
+        Assert.Equal(0, seedZero.StepNamed(seedZero.Runs[2].Model.PretrainedSketch!, before: 2));
+        Assert.Equal(1, seedZero.StepNamed(seedZero.Runs[3].Model.PretrainedPhoto!, before: 3));
+    }
+
+    [Fact]
+    public void A_run_file_the_pipeline_names_must_lie_beside_it()
+    {
+        var e = Assert.Throws<ConfigException>(() => Pipeline.ParseUnvalidated("""{ "runs": ["../secret.json"] }""", readFile: name => Pipeline.ReadBeside(Path.GetTempPath(), name)));
+        Assert.Equal("runs[0]", Assert.Single(e.Errors).Field);
+    }
 }

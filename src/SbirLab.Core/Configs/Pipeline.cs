@@ -35,8 +35,12 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
         return pipeline;
     }
 
-    /// <summary>Reads a pipeline without validating its runs (the new-run page shows what is wrong).</summary>
-    public static Pipeline ParseUnvalidated(string json, IEnumerable<string>? overrides = null)
+    /// <summary>
+    /// Reads a pipeline without validating its runs. A run is a config object, or the name of a config file beside
+    /// the pipeline's ("fm-drawn-1-pretrain-sketch.json"), read through <paramref name="readFile"/>, so each step's
+    /// config keeps one home and can still be trained alone.
+    /// </summary>
+    public static Pipeline ParseUnvalidated(string json, IEnumerable<string>? overrides = null, Func<string, string?>? readFile = null)
     {
         var root = ConfigJson.ParseObject(json);
         foreach (var (key, _) in root)
@@ -47,18 +51,40 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
         var errors = new List<ConfigError>();
         for (int i = 0; i < steps.Count; i++)
         {
-            try { runs.Add(ConfigJson.ParseUnvalidated(steps[i]?.ToJsonString() ?? "null", overrides)); }
+            try { runs.Add(ConfigJson.ParseUnvalidated(StepText(steps[i], i, readFile), overrides)); }
             catch (ConfigException e) { errors.AddRange(Prefixed(i, e.Errors)); }
         }
         if (errors.Count > 0) throw new ConfigException(errors);
         return new Pipeline(Text(root, "name") ?? runs[^1].Name, Text(root, "description"), runs);
     }
 
-    /// <summary>Reads and validates a pipeline file; throws <see cref="ConfigException"/>.</summary>
+    /// <summary>Reads and validates a pipeline file (its runs' files beside it); throws <see cref="ConfigException"/>.</summary>
     public static Pipeline Load(string path, IEnumerable<string>? overrides = null, HostLimits? limits = null)
     {
         if (!File.Exists(path)) throw new ConfigException([new ConfigError("(file)", path, "an existing JSON pipeline file")]);
-        return Parse(File.ReadAllText(path), overrides, limits);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var pipeline = ParseUnvalidated(File.ReadAllText(path), overrides, name => ReadBeside(folder, name));
+        var errors = pipeline.Validate(limits);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return pipeline;
+    }
+
+    /// <summary>A run's config file in <paramref name="folder"/> (no folder parts: a step file lies beside its pipeline), or null.</summary>
+    public static string? ReadBeside(string folder, string name)
+    {
+        if (name != Path.GetFileName(name)) return null;
+        string path = Path.Combine(folder, name);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    private static string StepText(JsonNode? step, int index, Func<string, string?>? readFile)
+    {
+        if (step is JsonValue value && value.TryGetValue<string>(out var name))
+        {
+            return readFile?.Invoke(name)
+                ?? throw new ConfigException([new ConfigError($"runs[{index}]", name, "a run config, or the name of a config file beside the pipeline's")]);
+        }
+        return step?.ToJsonString() ?? "null";
     }
 
     /// <summary>

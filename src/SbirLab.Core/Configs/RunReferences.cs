@@ -31,8 +31,11 @@ public static class RunReferences
     {
         if (string.IsNullOrWhiteSpace(value) || File.Exists(value) || Directory.Exists(value)) return false;
         if (value.Contains('/') || value.Contains('\\')) return false;
-        return !WeightExtensions.Any(e => value.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        return !IsWeightsFile(value);
     }
+
+    /// <summary>Whether a file name has the extension of a weights file (what a weight field loads besides run folders).</summary>
+    public static bool IsWeightsFile(string name) => WeightExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The run id of "#12" or "12"; null for a run name.</summary>
     public static long? RunId(string reference)

@@ -1,7 +1,9 @@
 using AngleSharp.Dom;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using SbirLab.Store.Accounts;
 using SbirLab.Web.Components.Pages;
+using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Components;
 
@@ -74,6 +76,28 @@ public sealed class NewRunPageTests : ComponentTest
         Assert.Equal("my-run", config.Name);
         Assert.Equal("fashion-mnist/triplet", run.Experiment?.Name);
         Assert.EndsWith($"runs/{run.Id}", Context.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public void The_weight_fields_offer_runs_that_are_done_or_coming_and_the_labs_weights_files_and_take_the_pick()
+    {
+        long done = Lab.CompletedRun(Lab.Triplet("name=\"pretrained\""), [0.5]);
+        long coming = Lab.Service.Queue(Caller.DataFolderOwner, Lab.Triplet("name=\"still-queued\""));
+        long stopped = Lab.Service.Queue(Caller.DataFolderOwner, Lab.Triplet("name=\"given-up\""));
+        Lab.Service.Stop(Caller.DataFolderOwner, stopped);
+        string weights = Path.Combine(Lab.Store.Data.WeightsRoot, "imagenet", "resnet34.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
+        File.WriteAllBytes(weights, [0]);
+        File.WriteAllText(Path.Combine(Lab.Store.Data.WeightsRoot, "notes.txt"), "not weights");
+
+        var sources = Context.Services.GetRequiredService<RunReader>().WeightSources(Caller.DataFolderOwner);
+        Assert.Equal([$"#{coming} still-queued (queued)", $"#{done} pretrained (completed)", "weights/imagenet/resnet34.safetensors"], sources.Select(s => s.Label));
+        Assert.Equal(weights, sources[^1].Value);
+
+        var cut = Open();
+        Field(cut, "model.initFrom").Input($"#{coming}");
+        cut.WaitForAssertion(() => Assert.Contains($"\"initFrom\": \"#{coming}\"", cut.Find(".config-json").TextContent));
+        Assert.NotNull(cut.Find(".validation-ok")); // a queued run is a valid input: the new run will wait for it
     }
 
     [Fact]
