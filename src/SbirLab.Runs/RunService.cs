@@ -255,10 +255,13 @@ public sealed class RunService : IDisposable
         var active = new ActiveRun(cancellation, storeObserver);
         _active[id] = active;
         RunOutcome outcome;
+        MedianStopObserver? medianStop = null;
         try
         {
             var observers = new List<ITrainingObserver> { storeObserver, new HubObserver(Events, id) };
             if (extra is not null) observers.Add(extra);
+            medianStop = MedianStopObserver.For(Store, id, () => active.Cancel(byUser: true));
+            if (medianStop is not null) observers.Add(medianStop);
             var resumeFrom = ResumePoint(run, storeObserver);
             outcome = executor.Execute(config, folder, new CompositeObserver([.. observers]), resumeFrom, cancellation.Token);
         }
@@ -272,7 +275,9 @@ public sealed class RunService : IDisposable
             _active.TryRemove(id, out _);
             _workSignal.Release();
         }
-        if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser && workerStopping.IsCancellationRequested)
+        if (outcome.Status == RunStatus.Stopped && medianStop?.Verdict is { } verdict)
+            outcome = outcome with { Message = verdict + ": " + outcome.Message };
+        else if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser && workerStopping.IsCancellationRequested)
             outcome = outcome with { Status = RunStatus.Interrupted, Message = "worker shut down: " + outcome.Message };
         else if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser)
             outcome = outcome with { Message = $"wall-time limit of {Duration(wallTime)} reached ({HostLimits.WallTimeVariable}): " + outcome.Message };

@@ -10,7 +10,7 @@ public static class RunsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="RunStore"/> (opened on <paramref name="data"/>, migrations applied), <see cref="RunEventHub"/>,
-    /// <see cref="RunService"/> and, when <paramref name="worker"/> is given, the hosted <see cref="RunWorker"/>.
+    /// <see cref="RunService"/>, <see cref="SweepService"/> and, when <paramref name="worker"/> is given, the hosted <see cref="RunWorker"/>.
     /// The caller registers an <see cref="IRunExecutor"/> (the engine's trainer).
     /// </summary>
     public static IServiceCollection AddSbirLabRuns(this IServiceCollection services, DataFolder data, RunWorkerOptions? worker = null)
@@ -18,6 +18,7 @@ public static class RunsServiceCollectionExtensions
         services.TryAddSingleton(_ => RunStore.Open(data));
         services.TryAddSingleton<RunEventHub>();
         services.TryAddSingleton(sp => new RunService(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventHub>()));
+        services.TryAddSingleton(sp => new SweepService(sp.GetRequiredService<RunService>()));
         if (worker is not null)
         {
             services.AddSingleton(worker);

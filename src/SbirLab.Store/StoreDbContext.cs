@@ -21,6 +21,7 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
     public DbSet<RunTag> Tags => Set<RunTag>();
     public DbSet<RunNote> Notes => Set<RunNote>();
     public DbSet<LogLine> LogLines => Set<LogLine>();
+    public DbSet<SweepRecord> Sweeps => Set<SweepRecord>();
 
     /// <summary>Status stored as its lower-case name ("running"), so the database reads well and plain SQL can filter on it.</summary>
     public static readonly ValueConverter<RunStatus, string> StatusConverter = new(
@@ -88,6 +89,13 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
             e.ToTable("LogLines");
             e.HasIndex(x => x.RunId);
             e.HasOne<RunRecord>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<SweepRecord>(e =>
+        {
+            e.ToTable("Sweeps");
+            e.Ignore(x => x.Tag);
+            e.HasOne(x => x.Team).WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.TeamId);
         });
     }
 }

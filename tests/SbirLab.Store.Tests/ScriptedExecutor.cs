@@ -21,6 +21,9 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
     /// <summary>Called on the training thread after each step is reported, with the run's config name and the step.</summary>
     public Action<string, long>? AfterStep { get; init; }
 
+    /// <summary>Figures added to each epoch's (the config and the 0-based epoch in; a sweep's metric, say).</summary>
+    public Func<RunConfig, int, IReadOnlyDictionary<string, double>>? EpochFigures { get; init; }
+
     public int PeakConcurrency => Volatile.Read(ref _peak);
 
     public List<(string Name, long StartStep)> Starts { get; } = [];
@@ -62,7 +65,9 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
                 if (StepTime > TimeSpan.Zero) Thread.Sleep(StepTime);
             }
             last = Save(folder, observer, epoch + 1, 0, step);
-            observer.OnEpoch(new EpochMetrics(epoch, step, new Dictionary<string, double> { ["loss"] = 1.0 / step }));
+            var figures = new Dictionary<string, double> { ["loss"] = 1.0 / step };
+            foreach (var (name, value) in EpochFigures?.Invoke(config, epoch) ?? new Dictionary<string, double>()) figures[name] = value;
+            observer.OnEpoch(new EpochMetrics(epoch, step, figures));
         }
         observer.OnLog("done");
         return Finish(observer, RunStatus.Completed, "completed", step, epochs, last);

@@ -29,6 +29,7 @@ public sealed class TestLab : IDisposable
         Service = new RunService(Store, new RunEventHub());
         Templates = new TemplateCatalog(Settings);
         Reader = new RunReader(Store);
+        Sweeps = new SweepService(Service);
     }
 
     public string Folder { get; }
@@ -37,6 +38,7 @@ public sealed class TestLab : IDisposable
     public RunService Service { get; }
     public TemplateCatalog Templates { get; }
     public RunReader Reader { get; }
+    public SweepService Sweeps { get; }
 
     /// <summary>The FashionMNIST triplet template with overrides.</summary>
     public RunConfig Triplet(params string[] overrides) => TemplateCatalog.Instantiate(Templates.Find("fashion-mnist/triplet")!, overrides);
@@ -51,6 +53,7 @@ public sealed class TestLab : IDisposable
         services.AddSingleton(Store);
         services.AddSingleton(Service.Events);
         services.AddSingleton(Service);
+        services.AddSingleton(Sweeps);
         services.AddSingleton(Templates);
         services.AddSingleton(Reader);
         services.AddSingleton<LiveRunFeeds>();
@@ -75,6 +78,12 @@ public sealed class TestLab : IDisposable
     public long CompletedRun(RunConfig config, double[] maps, EvaluationFile? evaluation = null, string? template = "fashion-mnist/triplet", long? team = null)
     {
         long id = Service.Queue(Caller.DataFolderOwner, config, experiment: template, teamId: team);
+        return CompleteNextQueued(id, maps, evaluation);
+    }
+
+    /// <summary>Claims the oldest queued run (which must be <paramref name="id"/>) and records it as <see cref="CompletedRun"/> does.</summary>
+    public long CompleteNextQueued(long id, double[] maps, EvaluationFile? evaluation = null)
+    {
         var claimed = Store.ClaimNext(WorkerIdentity.Current) ?? throw new InvalidOperationException("nothing to claim");
         if (claimed.Id != id) throw new InvalidOperationException("claimed another run");
         Store.MarkStarted(id, new RunStart("cpu", 0, 0, maps.Length, 10, maps.Length * 10, 100, "test data"));

@@ -471,6 +471,42 @@ namespace SbirLab.Store.Migrations
                     b.ToTable("Tags", (string)null);
                 });
 
+            modelBuilder.Entity("SbirLab.Store.Entities.SweepRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Budget")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefinitionJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PointsQueued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StoppedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.ToTable("Sweeps", (string)null);
+                });
+
             modelBuilder.Entity("SbirLab.Store.Entities.Team", b =>
                 {
                     b.Property<long>("Id")
@@ -614,6 +650,17 @@ namespace SbirLab.Store.Migrations
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("SbirLab.Store.Entities.SweepRecord", b =>
+                {
+                    b.HasOne("SbirLab.Store.Entities.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Team");
                 });
 
             modelBuilder.Entity("SbirLab.Store.Entities.Experiment", b =>

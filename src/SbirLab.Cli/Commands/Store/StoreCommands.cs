@@ -17,9 +17,9 @@ public static class StoreCommands
         Recursive = true,
     };
 
-    /// <summary><c>queue</c>, <c>worker</c>, <c>runs</c>, <c>users</c> and <c>teams</c>.</summary>
+    /// <summary><c>queue</c>, <c>sweep</c>, <c>worker</c>, <c>runs</c>, <c>sweeps</c>, <c>users</c> and <c>teams</c>.</summary>
     public static IEnumerable<Command> Create() =>
-        [QueueCommand.Create(), WorkerCommand.Create(), RunsCommand.Create(), AccountCommands.Users(), AccountCommands.Teams()];
+        [QueueCommand.Create(), SweepCommands.Start(), WorkerCommand.Create(), RunsCommand.Create(), SweepCommands.Manage(), AccountCommands.Users(), AccountCommands.Teams()];
 
     /// <summary>The data folder for a parsed command line: <c>--data</c> (by name, whoever declared it), else the environment, else ./data.</summary>
     public static DataFolder Data(ParseResult result)
