@@ -17,11 +17,7 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
     private static readonly string[] TopFields = ["name", "description", RunsField];
 
     /// <summary>True when <paramref name="json"/> is a pipeline file (an object with a <c>runs</c> array).</summary>
-    public static bool IsPipeline(string json)
-    {
-        try { return ConfigJson.ParseObject(json)[RunsField] is JsonArray; }
-        catch (ConfigException) { return false; }
-    }
+    public static bool IsPipeline(string json) => ExperimentFiles.KindOf(json) == ExperimentKind.Pipeline;
 
     /// <summary>
     /// Reads a pipeline file, applies <paramref name="overrides"/> to every run, and validates each run and the

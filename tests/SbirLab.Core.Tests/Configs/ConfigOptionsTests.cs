@@ -5,10 +5,9 @@ namespace SbirLab.Core.Tests.Configs;
 
 public class ConfigOptionsTests
 {
-    /// <summary>The run configs of <c>experiments/</c> (pipelines list runs; <c>PipelineTests</c> reads those).</summary>
+    /// <summary>The run configs of <c>experiments/</c> (pipelines and sweeps have their own tests).</summary>
     private static IEnumerable<string> Templates() =>
-        Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.json", SearchOption.AllDirectories).Order()
-            .Where(f => !Pipeline.IsPipeline(File.ReadAllText(f)));
+        ExperimentFiles.RunConfigs(Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.json", SearchOption.AllDirectories).Order());
 
     [Fact]
     public void EveryTemplateLoadsAndKeepsEveryValueItWrote()
