@@ -275,7 +275,7 @@ public sealed class RunService : IDisposable
             foreach (var id in Store.Heartbeat(progress))
                 if (_active.TryGetValue(id, out var run)) run.Cancel(byUser: true);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             // A busy or briefly unavailable database: the next beat tries again.
         }

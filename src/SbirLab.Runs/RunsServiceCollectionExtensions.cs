@@ -9,13 +9,15 @@ namespace SbirLab.Runs;
 public static class RunsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="RunStore"/> (opened on <paramref name="data"/>, migrations applied), <see cref="RunEventHub"/>,
+    /// Adds <see cref="RunStore"/> (opened on <paramref name="data"/> and the database <paramref name="connection"/> names,
+    /// else the data folder's SQLite file; migrations applied), <see cref="RunEventHub"/>,
     /// <see cref="RunService"/> and, when <paramref name="worker"/> is given, the hosted <see cref="RunWorker"/>.
     /// The caller registers an <see cref="IRunExecutor"/> (the engine's trainer).
     /// </summary>
-    public static IServiceCollection AddSbirLabRuns(this IServiceCollection services, DataFolder data, RunWorkerOptions? worker = null)
+    public static IServiceCollection AddSbirLabRuns(this IServiceCollection services, DataFolder data, RunWorkerOptions? worker = null,
+        StoreConnection? connection = null)
     {
-        services.TryAddSingleton(_ => RunStore.Open(data));
+        services.TryAddSingleton(_ => RunStore.Open(data, connection));
         services.TryAddSingleton<RunEventHub>();
         services.TryAddSingleton(sp => new RunService(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventHub>()));
         if (worker is not null)

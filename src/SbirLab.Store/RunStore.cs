@@ -18,16 +18,23 @@ public sealed class RunStore : IDisposable
     private readonly Lazy<MetricWriter> _writer;
     private readonly DbContextOptions<StoreDbContext> _options;
 
-    private RunStore(DataFolder data)
+    private RunStore(DataFolder data, StoreConnection connection)
     {
         Data = data;
-        ConnectionString = SqliteSetup.ConnectionString(data.DatabasePath);
-        _options = SqliteSetup.ContextOptions(ConnectionString);
-        _writer = new Lazy<MetricWriter>(() => new MetricWriter(ConnectionString));
+        Connection = connection;
+        _options = connection.Provider == StoreProvider.Sqlite
+            ? SqliteSetup.ContextOptions(connection.ConnectionString)
+            : PostgresSetup.ContextOptions(connection.ConnectionString);
+        _writer = new Lazy<MetricWriter>(() => new MetricWriter(connection));
     }
 
     public DataFolder Data { get; }
-    public string ConnectionString { get; }
+
+    /// <summary>The database: the data folder's SQLite file, or a PostgreSQL server that several machines share.</summary>
+    public StoreConnection Connection { get; }
+
+    public StoreProvider Provider => Connection.Provider;
+    public string ConnectionString => Connection.ConnectionString;
 
     /// <summary>The batch writer for metric points and log lines (started on first use).</summary>
     public MetricWriter Writer => _writer.Value;
@@ -45,18 +52,21 @@ public sealed class RunStore : IDisposable
     /// <summary>Runs still marked running whose worker has given no heartbeat for this long are taken as gone.</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Opens (creating when needed) the store in <paramref name="data"/> and applies pending migrations.</summary>
-    public static RunStore Open(DataFolder data)
+    /// <summary>
+    /// Opens (creating when needed) the store of <paramref name="data"/> and applies pending migrations: the database
+    /// <paramref name="connection"/> names, or the data folder's SQLite file when null. Run files stay in the data folder.
+    /// </summary>
+    public static RunStore Open(DataFolder data, StoreConnection? connection = null)
     {
         data.Create();
         // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
         CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
-        bool existed = DatabaseIdentity.DatabaseExists(data);
-        var store = new RunStore(data);
+        var store = new RunStore(data, connection ?? StoreConnection.Sqlite(data));
         using var db = store.CreateContext();
+        bool existed = DatabaseIdentity.DatabaseExists(data, store.Connection, db);
         db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
-        store.Identity = DatabaseIdentity.Establish(data, db, existed);
+        if (store.Provider == StoreProvider.Sqlite) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        store.Identity = DatabaseIdentity.Establish(data, store.Connection, db, existed);
         return store;
     }
 

@@ -27,19 +27,20 @@ internal static class WorkerCommand
         {
             var options = new RunWorkerOptions { MaxConcurrentRuns = result.GetValue(concurrency), ExitWhenIdle = result.GetValue(exitWhenIdle) };
             var data = StoreCommands.Data(result);
-            using var host = BuildHost(data, options);
-            AnsiConsole.MarkupLine($"worker {Markup.Escape(WorkerIdentity.Current.ToString())} on {Markup.Escape(data.Root)}");
+            var connection = StoreCommands.Connection(result, data);
+            using var host = BuildHost(data, connection, options);
+            AnsiConsole.MarkupLine($"worker {Markup.Escape(WorkerIdentity.Current.ToString())} on {Markup.Escape(data.Root)}, store {Markup.Escape(connection.Describe())}");
             await host.RunAsync(token);
             return 0;
         });
         return command;
     }
 
-    private static IHost BuildHost(DataFolder data, RunWorkerOptions options)
+    private static IHost BuildHost(DataFolder data, StoreConnection connection, RunWorkerOptions options)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Services.AddSbirLabRuns(data, options);
+        builder.Services.AddSbirLabRuns(data, options, connection);
         builder.Services.AddSingleton<IRunExecutor, EngineRunExecutor>();
         builder.Services.AddHostedService<WorkerConsole>();
         return builder.Build();
