@@ -5,24 +5,34 @@ using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 
-public sealed class RunStoreTests : IDisposable
+public abstract class RunStoreTests(StoreProvider provider) : IDisposable
 {
-    private readonly TempStore _temp = new();
-    private RunStore Store => _temp.Store;
+    private readonly Lazy<TempStore> _temp = new(() => new TempStore(provider: provider));
 
-    public void Dispose() => _temp.Dispose();
+    /// <summary>The store, created on first use inside a test so that a PostgreSQL case without a server is skipped.</summary>
+    private TempStore Temp => _temp.Value;
 
-    [Fact]
-    public void Opening_applies_the_migration_in_wal_mode_and_can_be_repeated()
+    private void DisposeStore()
+    {
+        if (_temp.IsValueCreated) _temp.Value.Dispose();
+    }
+    private RunStore Store => Temp.Store;
+
+    public void Dispose() => DisposeStore();
+
+    [SkippableFact]
+    public void Opening_applies_the_migrations_in_wal_mode_and_can_be_repeated()
     {
         using var db = Store.CreateContext();
         Assert.Empty(db.Database.GetPendingMigrations());
-        Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
-        using var again = _temp.OpenAnother();
+        Assert.NotEmpty(db.Database.GetAppliedMigrations());
+        if (provider == StoreProvider.Sqlite) Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
+        else Assert.True(db.Database.IsNpgsql());
+        using var again = Temp.OpenAnother();
         Assert.Empty(again.List());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Queue_records_the_exact_config_experiment_and_tags()
     {
         var config = TempStore.Config("margin-0.3", seed: 7) with { Tags = ["triplet"] };
@@ -36,7 +46,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal($"runs/{id}", run.Folder);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Queue_is_served_oldest_first()
     {
         long[] ids = [Store.Queue(TempStore.Config("a")), Store.Queue(TempStore.Config("b")), Store.Queue(TempStore.Config("c"))];
@@ -45,14 +55,14 @@ public sealed class RunStoreTests : IDisposable
         Assert.Null(Store.ClaimNext(WorkerIdentity.Current));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Workers_claiming_at_once_never_take_the_same_run()
     {
         var ids = Enumerable.Range(0, 24).Select(i => Store.Queue(TempStore.Config($"r{i}"))).ToHashSet();
         var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
-            using var store = _temp.OpenAnother();
+            using var store = Temp.OpenAnother();
             while (store.ClaimNext(WorkerIdentity.Current) is { } run) claimed.Add(run.Id);
         })).ToArray();
         await Task.WhenAll(workers);
@@ -60,7 +70,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.True(ids.SetEquals(claimed));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stopping_a_queued_run_is_immediate_and_a_running_run_gets_the_flag()
     {
         long queued = Store.Queue(TempStore.Config("q"));
@@ -74,23 +84,23 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(3, Store.Find(queued)!.Steps);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Only_stopped_or_interrupted_runs_go_back_in_the_queue()
     {
         long id = Store.Queue(TempStore.Config());
         Assert.Throws<InvalidOperationException>(() => Store.Requeue(id));
         Store.ClaimNext(WorkerIdentity.Current);
-        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(_temp.Root, "runs", $"{id}", "checkpoints", "last.safetensors"), 1, 2, 12));
+        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(Temp.Root, "runs", $"{id}", "checkpoints", "last.safetensors"), 1, 2, 12));
         Store.Finish(id, RunStatus.Stopped, "stopped at step 12");
         Store.Requeue(id);
         var run = Store.Find(id)!;
         Assert.Equal(RunStatus.Queued, run.Status);
         Assert.Equal("queued to resume from step 12", run.Message);
         Assert.Equal($"runs/{id}/checkpoints/last.safetensors", run.CheckpointPath);
-        Assert.Equal(new CheckpointInfo(Path.Combine(_temp.Root, run.CheckpointPath!), 1, 2, 12), Store.LastCheckpoint(run));
+        Assert.Equal(new CheckpointInfo(Path.Combine(Temp.Root, run.CheckpointPath!), 1, 2, 12), Store.LastCheckpoint(run));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Recovery_marks_interrupted_exactly_the_runs_whose_worker_is_gone()
     {
         var dead = FinishedProcessIdentity();
@@ -109,7 +119,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(RunStatus.Running, Store.Find(freshRemote)!.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_restart_deletes_only_what_lies_past_the_restart_point()
     {
         long id = Store.Queue(TempStore.Config());
@@ -126,7 +136,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal([0], Store.Metrics(id, MetricKind.Epoch).Select(p => p.Epoch));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Deleting_a_run_removes_its_rows_and_folder_but_not_other_runs()
     {
         long keep = Store.Queue(TempStore.Config("keep"));
@@ -136,7 +146,7 @@ public sealed class RunStoreTests : IDisposable
         Store.Writer.AddLog(gone, "hello", DateTime.UtcNow);
         Store.Writer.Flush();
         Store.AddNote(gone, "note");
-        var folder = _temp.Data.RunFolder(gone).Create();
+        var folder = Temp.Data.RunFolder(gone).Create();
 
         Store.Delete(gone);
 
@@ -148,7 +158,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Null(Store.Find(child)!.ParentRunId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_running_run_cannot_be_deleted()
     {
         long id = Store.Queue(TempStore.Config());
@@ -156,7 +166,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => Store.Delete(id));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_data_folder_comes_from_the_option_else_the_environment_else_dot_data()
     {
         string? saved = Environment.GetEnvironmentVariable(DataFolder.EnvironmentVariable);
@@ -190,3 +200,9 @@ public sealed class RunStoreTests : IDisposable
         return new WorkerIdentity(Environment.MachineName, process.Id, started);
     }
 }
+
+/// <summary>The suite on the data folder's SQLite file.</summary>
+public sealed class SqliteRunStoreTests() : RunStoreTests(StoreProvider.Sqlite);
+
+/// <summary>The suite on PostgreSQL (skipped without a server; see <see cref="TestPostgres"/>).</summary>
+public sealed class PostgresRunStoreTests() : RunStoreTests(StoreProvider.Postgres);
