@@ -34,6 +34,9 @@ public sealed class RunService : IDisposable
     public RunStore Store { get; }
     public RunEventHub Events { get; }
 
+    /// <summary>The worker this process claims runs as (<c>sbirlab worker --worker-id</c>; default host:pid).</summary>
+    public WorkerIdentity Worker { get; init; } = WorkerIdentity.Current;
+
     /// <summary>How often running runs are stamped and stop requests polled (a stop from another process acts within this time plus one step).</summary>
     public TimeSpan HeartbeatInterval { get; }
 
@@ -173,7 +176,7 @@ public sealed class RunService : IDisposable
     public (long RunId, RunOutcome Outcome) RunInForeground(RunConfig config, IRunExecutor executor,
         RunOptions? options = null, ITrainingObserver? extra = null, CancellationToken stop = default)
     {
-        var run = Store.CreateRunning(config, WorkerIdentity.Current, options);
+        var run = Store.CreateRunning(config, Worker, options);
         Events.Publish(new RunStatusChanged(run.Id, RunStatus.Running, null));
         using var stopping = stop.Register(() => Stop(Caller.DataFolderOwner, run.Id)); // Ctrl+C in the foreground is the user's stop
         return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
@@ -231,6 +234,8 @@ public sealed class RunService : IDisposable
             _active.TryRemove(id, out _);
             _workSignal.Release();
         }
+        if (active.LeaseLost)
+            return LeaseLost(id, outcome);
         if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser && workerStopping.IsCancellationRequested)
             outcome = outcome with { Status = RunStatus.Interrupted, Message = "worker shut down: " + outcome.Message };
         else if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser)
@@ -255,12 +260,20 @@ public sealed class RunService : IDisposable
         return null;
     }
 
+    /// <summary>A run this worker lost: its points so far are kept, its end is left to the process that holds it now.</summary>
+    private RunOutcome LeaseLost(long runId, RunOutcome outcome)
+    {
+        try { Store.Writer.Flush(); }
+        catch (TimeoutException) { /* the writer retries */ }
+        return outcome with { Status = RunStatus.Interrupted, Message = $"worker {Worker.Id} lost its lease on run {runId}; stopped training it" };
+    }
+
     private RunOutcome End(long runId, RunOutcome outcome)
     {
         try { Store.Writer.Flush(); }
         catch (TimeoutException) { /* the status below still records the end; points are retried by the writer */ }
         Store.RegisterArtifacts(runId);
-        Store.Finish(runId, outcome.Status, outcome.Message, outcome.Steps > 0 || outcome.LastCheckpoint is not null ? outcome : null);
+        Store.Finish(runId, outcome.Status, outcome.Message, outcome.Steps > 0 || outcome.LastCheckpoint is not null ? outcome : null, Worker);
         Events.Publish(new RunStatusChanged(runId, outcome.Status, outcome.Message));
         return outcome;
     }
@@ -272,8 +285,11 @@ public sealed class RunService : IDisposable
         try
         {
             var progress = _active.Select(kv => kv.Value.Observer.Progress).ToList();
-            foreach (var id in Store.Heartbeat(progress))
+            var reply = Store.Heartbeat(Worker, progress);
+            foreach (var id in reply.StopRequested)
                 if (_active.TryGetValue(id, out var run)) run.Cancel(byUser: true);
+            foreach (var id in reply.Lost)
+                if (_active.TryGetValue(id, out var run)) run.LoseLease();
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
@@ -309,6 +325,15 @@ public sealed class RunService : IDisposable
     {
         public StoreObserver Observer => observer;
         public bool StoppedByUser { get; private set; }
+
+        /// <summary>Another process took the run (its lease ran out): stop training it; its end is no longer this worker's to record.</summary>
+        public bool LeaseLost { get; private set; }
+
+        public void LoseLease()
+        {
+            LeaseLost = true;
+            Cancel(byUser: false);
+        }
 
         public void Cancel(bool byUser)
         {

@@ -15,6 +15,9 @@ public sealed record RunWorkerOptions
 
     /// <summary>How often the queue is checked for runs queued by other processes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The worker's name in the store (<c>--worker-id</c>); null: host:pid.</summary>
+    public string? WorkerId { get; init; }
 }
 
 /// <summary>
@@ -57,7 +60,7 @@ public sealed class RunWorker(RunService service, IRunExecutor executor, RunWork
         for (int slot = 0; slot < slots.Length; slot++)
         {
             if (slots[slot] is { IsCompleted: false }) continue;
-            var run = service.Store.ClaimNext(WorkerIdentity.Current);
+            var run = service.Store.ClaimNext(service.Worker);
             if (run is null) break;
             string? device = executor.GpuCount > 1 ? $"cuda:{slot}" : null;
             slots[slot] = Task.Factory.StartNew(() => service.Execute(run, executor, device, stoppingToken),

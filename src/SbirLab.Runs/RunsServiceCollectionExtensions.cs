@@ -11,7 +11,7 @@ public static class RunsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="RunStore"/> (opened on <paramref name="data"/> and the database <paramref name="connection"/> names,
     /// else the data folder's SQLite file; migrations applied), <see cref="RunEventHub"/>,
-    /// <see cref="RunService"/> and, when <paramref name="worker"/> is given, the hosted <see cref="RunWorker"/>.
+    /// <see cref="RunService"/>, the hosted <see cref="LeaseWatch"/> and, when <paramref name="worker"/> is given, the hosted <see cref="RunWorker"/>.
     /// The caller registers an <see cref="IRunExecutor"/> (the engine's trainer).
     /// </summary>
     public static IServiceCollection AddSbirLabRuns(this IServiceCollection services, DataFolder data, RunWorkerOptions? worker = null,
@@ -19,7 +19,11 @@ public static class RunsServiceCollectionExtensions
     {
         services.TryAddSingleton(_ => RunStore.Open(data, connection));
         services.TryAddSingleton<RunEventHub>();
-        services.TryAddSingleton(sp => new RunService(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventHub>()));
+        services.TryAddSingleton(sp => new RunService(sp.GetRequiredService<RunStore>(), sp.GetRequiredService<RunEventHub>())
+        {
+            Worker = WorkerIdentity.Current.Named(worker?.WorkerId),
+        });
+        services.AddHostedService<LeaseWatch>();
         if (worker is not null)
         {
             services.AddSingleton(worker);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
@@ -8,12 +7,13 @@ using SbirLab.Store.Entities;
 namespace SbirLab.Store;
 
 /// <summary>
-/// The run store: one SQLite database (WAL) in the data folder plus the runs' files beside it.
+/// The run store: one database (the data folder's SQLite file in WAL mode, or a PostgreSQL server that workers on
+/// several machines share, see <see cref="StoreConnection"/>) plus the runs' files in the data folder.
 /// Every front end (web lab, command line, worker) goes through this class, so status changes follow
 /// one set of rules. Each call uses its own short-lived context; metric points and log lines go
-/// through <see cref="Writer"/> in batches.
+/// through <see cref="Writer"/> in batches. The queue's claims and their leases are in RunStore.Leases.cs.
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed partial class RunStore : IDisposable
 {
     private readonly Lazy<MetricWriter> _writer;
     private readonly DbContextOptions<StoreDbContext> _options;
@@ -49,9 +49,6 @@ public sealed class RunStore : IDisposable
         return this;
     }
 
-    /// <summary>Runs still marked running whose worker has given no heartbeat for this long are taken as gone.</summary>
-    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Opens (creating when needed) the store of <paramref name="data"/> and applies pending migrations: the database
     /// <paramref name="connection"/> names, or the data folder's SQLite file when null. Run files stay in the data folder.
@@ -67,6 +64,7 @@ public sealed class RunStore : IDisposable
         db.Database.Migrate();
         if (store.Provider == StoreProvider.Sqlite) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         store.Identity = DatabaseIdentity.Establish(data, store.Connection, db, existed);
+        store.MeasureClock(db);
         return store;
     }
 
@@ -127,7 +125,7 @@ public sealed class RunStore : IDisposable
     private RunRecord Insert(string configJson, string name, int seed, RunOptions? options, WorkerIdentity? runningOn)
     {
         using var db = CreateContext();
-        var now = DateTime.UtcNow;
+        var now = DatabaseNow(); // the database's clock: the queue is served in one order whichever machine queued
         var run = new RunRecord
         {
             Name = name,
@@ -145,8 +143,10 @@ public sealed class RunStore : IDisposable
         if (runningOn is not null)
         {
             run.Status = RunStatus.Running;
-            run.StartedAt = run.HeartbeatAt = now;
+            run.StartedAt = run.HeartbeatAt = DatabaseNow();
+            run.LeaseExpiresAt = run.HeartbeatAt + LeaseDuration;
             run.Attempts = 1;
+            run.WorkerId = runningOn.Id;
             (run.WorkerHost, run.WorkerPid, run.WorkerProcessStart) = (runningOn.Host, runningOn.Pid, runningOn.ProcessStart);
         }
         db.Runs.Add(run);
@@ -154,30 +154,6 @@ public sealed class RunStore : IDisposable
         run.Folder = DataFolder.RelativeRunPath(run.Id);
         db.SaveChanges();
         return run;
-    }
-
-    /// <summary>Claims the oldest queued run for <paramref name="worker"/>; null when the queue is empty. Safe across processes.</summary>
-    public RunRecord? ClaimNext(WorkerIdentity worker)
-    {
-        using var db = CreateContext();
-        while (true)
-        {
-            long? candidate = db.Runs.Where(r => r.Status == RunStatus.Queued)
-                .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault();
-            if (candidate is not { } id) return null;
-            var now = DateTime.UtcNow;
-            int claimed = db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
-                .SetProperty(r => r.Status, RunStatus.Running)
-                .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
-                .SetProperty(r => r.HeartbeatAt, now)
-                .SetProperty(r => r.FinishedAt, (DateTime?)null)
-                .SetProperty(r => r.StopRequested, false)
-                .SetProperty(r => r.Attempts, r => r.Attempts + 1)
-                .SetProperty(r => r.WorkerHost, worker.Host)
-                .SetProperty(r => r.WorkerPid, worker.Pid)
-                .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart));
-            if (claimed == 1) return db.Runs.AsNoTracking().Single(r => r.Id == id);
-        }
     }
 
     /// <summary>Puts a stopped or interrupted run back in the queue; it will resume from its last checkpoint.</summary>
@@ -188,7 +164,7 @@ public sealed class RunStore : IDisposable
         var run = db.Runs.Find(runId) ?? throw NotFound(runId);
         RunTransitions.Ensure(runId, run.Status, RunStatus.Queued, "resumed");
         run.Status = RunStatus.Queued;
-        run.QueuedAt = DateTime.UtcNow;
+        run.QueuedAt = DatabaseNow();
         run.StopRequested = false;
         run.Message = run.CheckpointStep is { } step ? $"queued to resume from step {step}" : "queued to restart (no checkpoint yet)";
         db.SaveChanges();
@@ -276,36 +252,21 @@ public sealed class RunStore : IDisposable
             : null;
 
     /// <summary>
-    /// The worker's heartbeat: stamps its running runs, writes their progress, and returns the ids among
-    /// them that someone asked to stop.
+    /// Records how a run ended. Only a run that is running changes, and when <paramref name="worker"/> is given only while
+    /// that worker holds it, so a late report cannot undo a delete, a restart, or another worker's claim after a lost lease.
     /// </summary>
-    public IReadOnlyList<long> Heartbeat(IReadOnlyCollection<RunProgress> runs)
-    {
-        if (runs.Count == 0) return [];
-        using var db = CreateContext();
-        var now = DateTime.UtcNow;
-        foreach (var progress in runs)
-        {
-            db.Runs.Where(r => r.Id == progress.RunId && r.Status == RunStatus.Running).ExecuteUpdate(s => s
-                .SetProperty(r => r.HeartbeatAt, now)
-                .SetProperty(r => r.Steps, progress.Steps)
-                .SetProperty(r => r.EpochsCompleted, progress.EpochsCompleted));
-        }
-        var ids = runs.Select(r => r.RunId).ToList();
-        return db.Runs.Where(r => ids.Contains(r.Id) && r.StopRequested).Select(r => r.Id).ToList();
-    }
-
-    /// <summary>Records how a run ended. Only a run that is running changes, so a late report cannot undo a delete or a restart.</summary>
-    public void Finish(long runId, RunStatus status, string message, RunOutcome? outcome = null)
+    public void Finish(long runId, RunStatus status, string message, RunOutcome? outcome = null, WorkerIdentity? worker = null)
     {
         using var db = CreateContext();
         var run = db.Runs.Find(runId);
         if (run is null || run.Status != RunStatus.Running) return;
+        if (worker is not null && run.WorkerId is { } holder && holder != worker.Id) return;
         RunTransitions.Ensure(runId, run.Status, status, "ended as " + status.Text());
         run.Status = status;
         run.Message = message;
         run.FinishedAt = DateTime.UtcNow;
         run.HeartbeatAt = run.FinishedAt;
+        run.LeaseExpiresAt = null;
         run.StopRequested = false;
         if (outcome is not null)
         {
@@ -314,49 +275,6 @@ public sealed class RunStore : IDisposable
         }
         db.SaveChanges();
         if (outcome?.LastCheckpoint is { } checkpoint) RecordCheckpoint(runId, checkpoint);
-    }
-
-    /// <summary>
-    /// Marks <c>interrupted</c> every run still <c>running</c> whose worker is gone: on this host, a worker
-    /// process that no longer exists (or is another process with a reused id); elsewhere, a heartbeat older
-    /// than <see cref="StaleAfter"/>. Returns the runs marked.
-    /// </summary>
-    public IReadOnlyList<long> RecoverOrphans()
-    {
-        using var db = CreateContext();
-        var now = DateTime.UtcNow;
-        var orphans = db.Runs.Where(r => r.Status == RunStatus.Running).AsEnumerable()
-            .Where(r => IsOrphan(r, now)).ToList();
-        foreach (var run in orphans)
-        {
-            run.Status = RunStatus.Interrupted;
-            run.Message = $"worker {run.WorkerHost}:{run.WorkerPid} is gone (last heartbeat {run.HeartbeatAt:u}); resume continues from "
-                + (run.CheckpointStep is { } step ? $"step {step}" : "the start");
-            run.FinishedAt = now;
-        }
-        db.SaveChanges();
-        return orphans.Select(r => r.Id).ToList();
-    }
-
-    private bool IsOrphan(RunRecord run, DateTime now)
-    {
-        if (run.WorkerHost == Environment.MachineName && run.WorkerPid is { } pid)
-            return !ProcessAlive(pid, run.WorkerProcessStart);
-        return run.HeartbeatAt is not { } beat || now - beat > StaleAfter;
-    }
-
-    private static bool ProcessAlive(int pid, DateTime? startedAt)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (process.HasExited) return false;
-            return startedAt is not { } expected || Math.Abs((process.StartTime.ToUniversalTime() - expected).TotalSeconds) < 2;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 
     // ---- evaluations, artifacts, tags, notes --------------------------------------------------

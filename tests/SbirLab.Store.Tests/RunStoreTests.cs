@@ -80,7 +80,7 @@ public abstract class RunStoreTests(StoreProvider provider) : IDisposable
         Assert.Equal(RunStatus.Stopped, Store.RequestStop(running));
         Assert.True(Store.Find(queued)!.StopRequested);
         Assert.Equal("stopped before it started", Store.Find(running)!.Message);
-        Assert.Equal([queued], Store.Heartbeat([new RunProgress(queued, 3, 0)]));
+        Assert.Equal([queued], Store.Heartbeat(WorkerIdentity.Current, [new RunProgress(queued, 3, 0)]).StopRequested);
         Assert.Equal(3, Store.Find(queued)!.Steps);
     }
 
@@ -101,22 +101,67 @@ public abstract class RunStoreTests(StoreProvider provider) : IDisposable
     }
 
     [SkippableFact]
-    public void Recovery_marks_interrupted_exactly_the_runs_whose_worker_is_gone()
+    public void Recovery_marks_interrupted_exactly_the_runs_whose_lease_ran_out_whatever_host_and_process()
     {
-        var dead = FinishedProcessIdentity();
-        var alive = WorkerIdentity.Current;
-        var remote = new WorkerIdentity("other-host", 4242, DateTime.UtcNow);
-        long deadRun = Claim(dead), aliveRun = Claim(alive), staleRemote = Claim(remote), freshRemote = Claim(remote);
+        var here = WorkerIdentity.Current; // alive, on this host: only its lease counts
+        var remote = new WorkerIdentity("other-host", 4242, DateTime.UtcNow).Named("gpu-box-1");
+        long expiredHere = Claim(here), expiredRemote = Claim(remote), freshRemote = Claim(remote), freshHere = Claim(here);
         using (var db = Store.CreateContext())
-            db.Runs.Where(r => r.Id == staleRemote).ExecuteUpdate(s => s.SetProperty(r => r.HeartbeatAt, DateTime.UtcNow.AddMinutes(-5)));
+            db.Runs.Where(r => r.Id == expiredHere || r.Id == expiredRemote).ExecuteUpdate(s => s
+                .SetProperty(r => r.LeaseExpiresAt, Store.DatabaseNow().AddSeconds(-1))
+                .SetProperty(r => r.HeartbeatAt, new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc)));
 
-        var recovered = Store.RecoverOrphans();
+        var recovered = Temp.OpenAnother().RecoverOrphans(); // any process may notice, the lab as well as a worker
 
-        Assert.Equal([deadRun, staleRemote], recovered.Order());
-        Assert.Equal(RunStatus.Interrupted, Store.Find(deadRun)!.Status);
-        Assert.Contains("is gone", Store.Find(deadRun)!.Message);
-        Assert.Equal(RunStatus.Running, Store.Find(aliveRun)!.Status);
+        Assert.Equal([expiredHere, expiredRemote], recovered.Order());
+        var remoteRun = Store.Find(expiredRemote)!;
+        Assert.Equal(RunStatus.Interrupted, remoteRun.Status);
+        Assert.Equal("worker gpu-box-1 on host other-host stopped renewing at 2026-12-01 12:00:00Z; resume continues from the start", remoteRun.Message);
+        Assert.Equal(RunStatus.Interrupted, Store.Find(expiredHere)!.Status);
         Assert.Equal(RunStatus.Running, Store.Find(freshRemote)!.Status);
+        Assert.Equal(RunStatus.Running, Store.Find(freshHere)!.Status);
+        Assert.Empty(Store.RecoverOrphans()); // once
+    }
+
+    [SkippableFact]
+    public void A_lease_not_renewed_expires_the_run_and_another_worker_resumes_it_from_its_checkpoint()
+    {
+        var first = new WorkerIdentity("host-a", 100, DateTime.UtcNow).Named("worker-a");
+        var second = new WorkerIdentity("host-b", 200, DateTime.UtcNow).Named("worker-b");
+        Store.LeaseDuration = TimeSpan.FromMilliseconds(600);
+        using var lab = Temp.OpenAnother();
+        lab.LeaseDuration = Store.LeaseDuration;
+        long id = Store.Queue(TempStore.Config());
+        Assert.Equal(id, Store.ClaimNext(first)!.Id);
+        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(Temp.Data.RunFolder(id).Checkpoints, "last.safetensors"), 1, 0, 20));
+
+        for (int beat = 0; beat < 4; beat++) // renewed: it outlives its first lease several times
+        {
+            Thread.Sleep(300);
+            Assert.Equal(HeartbeatReply.None.Lost, Store.Heartbeat(first, [new RunProgress(id, 20 + beat, 1)]).Lost);
+            Assert.Empty(lab.RecoverOrphans());
+        }
+        var renewed = Store.Find(id)!;
+        Assert.Equal(("worker-a", "host-a", 100), (renewed.WorkerId, renewed.WorkerHost, renewed.WorkerPid));
+        Assert.True(renewed.LeaseExpiresAt > renewed.HeartbeatAt);
+
+        Thread.Sleep(1_000); // worker-a stops renewing
+        Assert.Equal([id], lab.RecoverOrphans());
+        var interrupted = Store.Find(id)!;
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.StartsWith("worker worker-a on host host-a stopped renewing at ", interrupted.Message);
+        Assert.EndsWith("; resume continues from step 20", interrupted.Message);
+
+        lab.Requeue(id);
+        var resumed = lab.ClaimNext(second)!;
+        Assert.Equal((id, "worker-b", 2), (resumed.Id, resumed.WorkerId, resumed.Attempts));
+        Assert.Equal(20, lab.LastCheckpoint(resumed)!.Step);
+        Assert.Equal([id], Store.Heartbeat(first, [new RunProgress(id, 30, 1)]).Lost); // worker-a learns it lost the run
+        Store.Finish(id, RunStatus.Completed, "late report from worker-a", worker: first);
+        Assert.Equal(RunStatus.Running, Store.Find(id)!.Status); // ignored: worker-b holds the run
+        Assert.Equal(23, Store.Find(id)!.Steps); // worker-a's last renewed progress; its lost beat wrote nothing
+        lab.Finish(id, RunStatus.Completed, "done", worker: second);
+        Assert.Equal(RunStatus.Completed, Store.Find(id)!.Status);
     }
 
     [SkippableFact]
@@ -188,16 +233,6 @@ public abstract class RunStoreTests(StoreProvider provider) : IDisposable
     {
         Store.Queue(TempStore.Config());
         return Store.ClaimNext(worker)!.Id;
-    }
-
-    /// <summary>The identity of a process that has already exited.</summary>
-    private static WorkerIdentity FinishedProcessIdentity()
-    {
-        using var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
-        var started = process.StartTime.ToUniversalTime();
-        process.Kill();
-        process.WaitForExit();
-        return new WorkerIdentity(Environment.MachineName, process.Id, started);
     }
 }
 

@@ -90,12 +90,24 @@ internal static class TestPostgres
         return (name, server.ConnectionString);
     }
 
+    /// <summary>Drops a test's database; retried while a server process (autovacuum) still has it open.</summary>
     public static void DropDatabase(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        using var admin = new NpgsqlConnection(Require());
-        admin.Open();
-        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
-        drop.ExecuteNonQuery();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var admin = new NpgsqlConnection(Require());
+                admin.Open();
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+                drop.ExecuteNonQuery();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 20 && e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                Thread.Sleep(250);
+            }
+        }
     }
 }

@@ -59,7 +59,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
             WaitFor(() => _temp.Store.Find(id)!.Status != RunStatus.Running, restarted);
             var interrupted = _temp.Store.Find(id)!;
             Assert.Equal(RunStatus.Interrupted, interrupted.Status);
-            Assert.Contains("is gone", interrupted.Message);
+            Assert.Contains("stopped renewing at", interrupted.Message);
             Assert.Equal(checkpoint, interrupted.CheckpointStep); // the end of the last whole epoch
 
             _temp.Store.Requeue(id); // what `sbirlab runs resume` and the web lab's resume button do
@@ -117,6 +117,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(_temp.Root);
+        start.Environment[RunStore.LeaseVariable] = "2"; // a killed worker's run is noticed two seconds after its last heartbeat
         var process = Process.Start(start)!;
         _started.Add(process);
         process.OutputDataReceived += (_, _) => { };
