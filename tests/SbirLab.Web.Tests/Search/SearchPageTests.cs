@@ -91,7 +91,7 @@ public sealed class SearchPageTests(SearchLab lab)
     {
         // A touch screen context; the finger and the pen come through Chromium's own input pipeline (DevTools
         // Input.dispatchTouchEvent, and Input.dispatchMouseEvent with pointerType "pen"), as real devices would.
-        await using var context = await lab.Browser.NewContextAsync(new BrowserNewContextOptions { HasTouch = true, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        await using var context = await lab.SignedInContextAsync(new BrowserNewContextOptions { HasTouch = true, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(lab.BaseUrl, $"search?run={lab.RunId}").ToString());
         await Expect(page.Locator(".run-state")).ToContainTextAsync("ready", new() { Timeout = 60_000 });
