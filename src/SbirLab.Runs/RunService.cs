@@ -20,7 +20,8 @@ public sealed class RunService : IDisposable
 {
     private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
     private readonly SemaphoreSlim _workSignal = new(0);
-    private readonly Timer _heartbeat;
+    private readonly Thread _heartbeat;
+    private readonly CancellationTokenSource _disposed = new();
     private int _heartbeatBusy;
 
     public RunService(RunStore store, RunEventHub? events = null, TimeSpan? heartbeatInterval = null)
@@ -28,7 +29,9 @@ public sealed class RunService : IDisposable
         Store = store;
         Events = events ?? new RunEventHub();
         HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromMilliseconds(500);
-        _heartbeat = new Timer(_ => Beat(), null, HeartbeatInterval, HeartbeatInterval);
+        // Its own thread, not the thread pool's: on a loaded machine a late heartbeat is a lost lease.
+        _heartbeat = new Thread(BeatLoop) { IsBackground = true, Name = "SbirLab heartbeat" };
+        _heartbeat.Start();
     }
 
     public RunStore Store { get; }
@@ -210,7 +213,7 @@ public sealed class RunService : IDisposable
         if (device is not null && config.Device == "auto") config = config with { Device = device };
 
         var folder = PrepareFolder(run);
-        var storeObserver = new StoreObserver(Store, id);
+        var storeObserver = new StoreObserver(Store, id, Worker);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
         var wallTime = Store.Data.Limits.WallTimeFor(team: null);
         cancellation.CancelAfter(wallTime); // stopped (resumable) when it trains longer than the host allows
@@ -278,7 +281,12 @@ public sealed class RunService : IDisposable
         return outcome;
     }
 
-    /// <summary>Stamps this process's runs and cancels those someone asked to stop from elsewhere.</summary>
+    private void BeatLoop()
+    {
+        while (!_disposed.Token.WaitHandle.WaitOne(HeartbeatInterval)) Beat();
+    }
+
+    /// <summary>Renews the leases of this process's runs, cancels those someone asked to stop from elsewhere and those it lost.</summary>
     private void Beat()
     {
         if (_active.IsEmpty || Interlocked.Exchange(ref _heartbeatBusy, 1) == 1) return;
@@ -316,7 +324,9 @@ public sealed class RunService : IDisposable
 
     public void Dispose()
     {
-        _heartbeat.Dispose();
+        _disposed.Cancel();
+        _heartbeat.Join(TimeSpan.FromSeconds(5));
+        _disposed.Dispose();
         _workSignal.Dispose();
     }
 

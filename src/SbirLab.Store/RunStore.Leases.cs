@@ -12,6 +12,13 @@ public sealed record HeartbeatReply(IReadOnlyList<long> StopRequested, IReadOnly
     public static readonly HeartbeatReply None = new([], []);
 }
 
+/// <summary>A worker wrote to a run whose lease it lost (another process marked it interrupted, or another worker holds it).</summary>
+public sealed class LeaseLostException(long runId, WorkerIdentity worker)
+    : InvalidOperationException($"worker {worker.Id} no longer holds run {runId} (its lease ran out); it stops training it")
+{
+    public long RunId => runId;
+}
+
 /// <summary>
 /// The queue's claims, for workers on any number of machines. A claim is a lease: the worker holds the run until
 /// <see cref="RunRecord.LeaseExpiresAt"/> and renews it with every heartbeat; a run still <c>running</c> past its lease
@@ -167,6 +174,10 @@ public sealed partial class RunStore
         return $"worker {worker} on host {run.WorkerHost} stopped renewing at {renewed}; resume continues from "
             + (run.CheckpointStep is { } step ? $"step {step}" : "the start");
     }
+
+    /// <summary>The run rows still running under <paramref name="holder"/>'s lease (all of them when no holder is named).</summary>
+    private static IQueryable<RunRecord> Held(IQueryable<RunRecord> runs, WorkerIdentity? holder) =>
+        holder is null ? runs : runs.Where(r => r.Status == RunStatus.Running && r.WorkerId == holder.Id);
 
     /// <summary>PostgreSQL: how far the server's clock is from this machine's (half the round trip taken as the query's moment).</summary>
     private void MeasureClock(StoreDbContext db)

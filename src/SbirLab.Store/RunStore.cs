@@ -195,16 +195,18 @@ public sealed partial class RunStore : IDisposable
 
     // ---- a running run ----------------------------------------------------------------------
 
-    /// <summary>Records where training (re)starts and on which device.</summary>
-    public void MarkStarted(long runId, RunStart start)
+    /// <summary>Records where training (re)starts and on which device (only while <paramref name="holder"/>, when given, holds the run).</summary>
+    /// <exception cref="LeaseLostException">Another worker holds the run now.</exception>
+    public void MarkStarted(long runId, RunStart start, WorkerIdentity? holder = null)
     {
         using var db = CreateContext();
-        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+        int changed = Held(db.Runs.Where(r => r.Id == runId), holder).ExecuteUpdate(s => s
             .SetProperty(r => r.Device, start.Device)
             .SetProperty(r => r.TotalSteps, start.TotalSteps)
             .SetProperty(r => r.Epochs, start.Epochs)
             .SetProperty(r => r.Steps, start.StartStep)
             .SetProperty(r => r.Message, start.StartStep > 0 ? $"resumed at step {start.StartStep}" : null));
+        if (changed == 0 && holder is not null) throw new LeaseLostException(runId, holder);
     }
 
     /// <summary>Records where and with what the run runs: code commit and dirty tree, package versions, host.</summary>
@@ -224,24 +226,28 @@ public sealed partial class RunStore : IDisposable
     /// after <paramref name="startStep"/>, epoch points of epochs at or after <paramref name="startEpoch"/>,
     /// and evaluations of those epochs, so that nothing is counted twice.
     /// </summary>
-    public int DeleteMetricsFrom(long runId, long startStep, int startEpoch)
+    /// <exception cref="LeaseLostException"><paramref name="holder"/> (when given) no longer holds the run: nothing is deleted.</exception>
+    public int DeleteMetricsFrom(long runId, long startStep, int startEpoch, WorkerIdentity? holder = null)
     {
         using var db = CreateContext();
+        if (holder is not null && !Held(db.Runs.Where(r => r.Id == runId), holder).Any()) throw new LeaseLostException(runId, holder);
         int steps = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == MetricKind.Step && p.Step >= startStep).ExecuteDelete();
         int epochs = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == MetricKind.Epoch && p.Epoch >= startEpoch).ExecuteDelete();
         db.Evaluations.Where(e => e.RunId == runId && e.Epoch >= startEpoch).ExecuteDelete();
         return steps + epochs;
     }
 
-    /// <summary>Records the checkpoint a resume would start from, and lists the file as an artifact.</summary>
-    public void RecordCheckpoint(long runId, CheckpointInfo checkpoint)
+    /// <summary>Records the checkpoint a resume would start from, and lists the file as an artifact (only while <paramref name="holder"/>, when given, holds the run).</summary>
+    /// <exception cref="LeaseLostException">Another worker holds the run now.</exception>
+    public void RecordCheckpoint(long runId, CheckpointInfo checkpoint, WorkerIdentity? holder = null)
     {
         using var db = CreateContext();
-        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+        int changed = Held(db.Runs.Where(r => r.Id == runId), holder).ExecuteUpdate(s => s
             .SetProperty(r => r.CheckpointPath, Data.Relative(checkpoint.Path))
             .SetProperty(r => r.CheckpointEpoch, checkpoint.Epoch)
             .SetProperty(r => r.CheckpointBatch, checkpoint.BatchInEpoch)
             .SetProperty(r => r.CheckpointStep, checkpoint.Step));
+        if (changed == 0 && holder is not null) throw new LeaseLostException(runId, holder);
         UpsertArtifact(db, runId, "checkpoint", checkpoint.Path);
     }
 

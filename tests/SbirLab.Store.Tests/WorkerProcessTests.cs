@@ -146,7 +146,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     /// <summary>The built command line: src/SbirLab.Cli/bin/&lt;configuration&gt;/net10.0/sbirlab.dll beside this test's build.</summary>
-    private static string CliPath()
+    internal static string CliPath()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/SbirLab.Store.Tests/bin/<configuration>/<tfm>/
         string tfm = testBin.Name, configuration = testBin.Parent!.Name;
