@@ -128,24 +128,27 @@ public abstract class RunStoreTests(StoreProvider provider) : IDisposable
     {
         var first = new WorkerIdentity("host-a", 100, DateTime.UtcNow).Named("worker-a");
         var second = new WorkerIdentity("host-b", 200, DateTime.UtcNow).Named("worker-b");
-        Store.LeaseDuration = TimeSpan.FromMilliseconds(600);
+        var lease = TimeSpan.FromSeconds(3);
+        Store.LeaseDuration = lease;
         using var lab = Temp.OpenAnother();
-        lab.LeaseDuration = Store.LeaseDuration;
+        lab.LeaseDuration = lease;
+        Assert.Empty(lab.RecoverOrphans()); // the queries are compiled before the clock matters
         long id = Store.Queue(TempStore.Config());
-        Assert.Equal(id, Store.ClaimNext(first)!.Id);
-        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(Temp.Data.RunFolder(id).Checkpoints, "last.safetensors"), 1, 0, 20));
+        var claimed = Store.ClaimNext(first)!;
+        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(Temp.Data.RunFolder(id).Checkpoints, "last.safetensors"), 1, 0, 20), first);
 
-        for (int beat = 0; beat < 4; beat++) // renewed: it outlives its first lease several times
+        for (int beat = 0; beat < 2; beat++) // renewed past its first lease; checked right after each renewal
         {
-            Thread.Sleep(300);
-            Assert.Equal(HeartbeatReply.None.Lost, Store.Heartbeat(first, [new RunProgress(id, 20 + beat, 1)]).Lost);
+            Thread.Sleep(2_000);
+            Assert.Empty(Store.Heartbeat(first, [new RunProgress(id, 21 + beat, 1)]).Lost);
             Assert.Empty(lab.RecoverOrphans());
         }
         var renewed = Store.Find(id)!;
-        Assert.Equal(("worker-a", "host-a", 100), (renewed.WorkerId, renewed.WorkerHost, renewed.WorkerPid));
-        Assert.True(renewed.LeaseExpiresAt > renewed.HeartbeatAt);
+        Assert.Equal(("worker-a", "host-a", 100, 22L), (renewed.WorkerId, renewed.WorkerHost, renewed.WorkerPid, renewed.Steps));
+        Assert.True(renewed.HeartbeatAt - claimed.HeartbeatAt >= TimeSpan.FromSeconds(4), "held longer than one lease");
+        Assert.Equal(renewed.HeartbeatAt + lease, renewed.LeaseExpiresAt);
 
-        Thread.Sleep(1_000); // worker-a stops renewing
+        Thread.Sleep(lease + TimeSpan.FromMilliseconds(500)); // worker-a stops renewing
         Assert.Equal([id], lab.RecoverOrphans());
         var interrupted = Store.Find(id)!;
         Assert.Equal(RunStatus.Interrupted, interrupted.Status);
@@ -157,9 +160,10 @@ public abstract class RunStoreTests(StoreProvider provider) : IDisposable
         Assert.Equal((id, "worker-b", 2), (resumed.Id, resumed.WorkerId, resumed.Attempts));
         Assert.Equal(20, lab.LastCheckpoint(resumed)!.Step);
         Assert.Equal([id], Store.Heartbeat(first, [new RunProgress(id, 30, 1)]).Lost); // worker-a learns it lost the run
+        Assert.Throws<LeaseLostException>(() => Store.RecordCheckpoint(id, new CheckpointInfo("late.safetensors", 2, 0, 30), first));
         Store.Finish(id, RunStatus.Completed, "late report from worker-a", worker: first);
-        Assert.Equal(RunStatus.Running, Store.Find(id)!.Status); // ignored: worker-b holds the run
-        Assert.Equal(23, Store.Find(id)!.Steps); // worker-a's last renewed progress; its lost beat wrote nothing
+        var held = Store.Find(id)!;
+        Assert.Equal((RunStatus.Running, 22L, 20L), (held.Status, held.Steps, held.CheckpointStep)); // worker-a's late writes changed nothing
         lab.Finish(id, RunStatus.Completed, "done", worker: second);
         Assert.Equal(RunStatus.Completed, Store.Find(id)!.Status);
     }

@@ -9,6 +9,7 @@ namespace SbirLab.Store.Tests;
 /// The worker as a separate process (the built <c>sbirlab.dll</c> run with <c>dotnet</c>), training a
 /// real tiny FashionMNIST run with the engine, against the store's SQLite file.
 /// </summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const int Epochs = 4;
@@ -117,7 +118,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(_temp.Root);
-        start.Environment[RunStore.LeaseVariable] = "2"; // a killed worker's run is noticed two seconds after its last heartbeat
+        start.Environment[RunStore.LeaseVariable] = "5"; // a killed worker's run is noticed five seconds after its last heartbeat
         var process = Process.Start(start)!;
         _started.Add(process);
         process.OutputDataReceived += (_, _) => { };

@@ -11,6 +11,7 @@ namespace SbirLab.Store.Tests;
 /// out, another worker's lease watch marks it interrupted, it is resumed (as <c>runs resume</c> does) and finishes
 /// elsewhere. Every run completes, every step and epoch is stored exactly once, and no run is left running.
 /// </summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class WorkerSoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 12;
@@ -134,4 +135,11 @@ public sealed class WorkerSoakTests(Xunit.Abstractions.ITestOutputHelper output)
             Thread.Sleep(100);
         }
     }
+}
+
+/// <summary>The tests that start worker processes run one after another: together they would starve each other's heartbeats.</summary>
+[CollectionDefinition(Name)]
+public sealed class WorkerProcesses
+{
+    public const string Name = "worker processes";
 }
