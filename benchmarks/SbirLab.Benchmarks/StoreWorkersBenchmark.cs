@@ -23,6 +23,8 @@ public static class StoreWorkersBenchmark
         int claims = Arg(args, "--claims", 400);
         string? postgres = Value(args, "--postgres") ?? Environment.GetEnvironmentVariable(StoreConnection.EnvironmentVariable);
         string root = Path.Combine(Path.GetTempPath(), "sbirlab-store-workers-bench-" + Environment.ProcessId);
+        // the claim queue is longer than a lab's default limit on queued runs
+        Environment.SetEnvironmentVariable(HostLimits.QueuedVariable, (claims + 10).ToString(CultureInfo.InvariantCulture));
         var data = new DataFolder(root).Create();
         try
         {

@@ -125,7 +125,7 @@ internal sealed class PostgresBatchSink(string connectionString) : IBatchSink
     private const string CopyMetrics = "COPY \"MetricPoints\" (\"RunId\", \"Kind\", \"Step\", \"Epoch\", \"Name\", \"Value\") FROM STDIN (FORMAT BINARY)";
     private const string CopyLogs = "COPY \"LogLines\" (\"RunId\", \"Time\", \"Text\") FROM STDIN (FORMAT BINARY)";
 
-    private readonly NpgsqlConnection _connection = PostgresSetup.OpenConnection(connectionString);
+    private readonly NpgsqlConnection _connection = OpenWithoutWaitingForFsync(connectionString);
 
     public int Commit(List<PendingWrite> batch)
     {
@@ -175,6 +175,19 @@ internal sealed class PostgresBatchSink(string connectionString) : IBatchSink
             logs.Complete();
         }
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// This connection's commits do not wait for the server's disk flush (<c>synchronous_commit = off</c>): a server crash
+    /// may lose the last fraction of a second of points, never corrupt them, the same trade as SQLite's
+    /// <c>synchronous=NORMAL</c> (see <see cref="SqliteSetup"/>). Checkpoints and statuses go through other connections.
+    /// </summary>
+    private static NpgsqlConnection OpenWithoutWaitingForFsync(string connectionString)
+    {
+        var connection = PostgresSetup.OpenConnection(connectionString);
+        using var command = new NpgsqlCommand("SET synchronous_commit = off", connection);
+        command.ExecuteNonQuery();
+        return connection;
     }
 
     private HashSet<long> ExistingRuns(long[] ids)
