@@ -68,6 +68,47 @@ public sealed class RunService : IDisposable
     }
 
     /// <summary>
+    /// Queues a run chain for <paramref name="caller"/> in order (team and rules as <see cref="Queue"/>); returns the
+    /// run ids. A run's reference to an earlier run of the chain is pinned to that run's id, so it waits for exactly
+    /// the run queued with it. The whole chain is checked before any run is queued.
+    /// </summary>
+    public IReadOnlyList<long> QueuePipeline(Caller caller, Pipeline pipeline, string? experiment = null, long? teamId = null)
+    {
+        var errors = pipeline.Validate(Store.Data.Limits).ToList();
+        var resolver = new RunReferenceResolver(Store);
+        for (int i = 0; i < pipeline.Runs.Count; i++)
+        {
+            foreach (var (field, reference) in RunReferences.In(pipeline.Runs[i]))
+            {
+                if (pipeline.StepNamed(reference, i) >= 0) continue;
+                if (resolver.Find(reference) is { } used) Access.Demand(caller, RunAction.Read, used);
+                else errors.Add(new ConfigError($"runs[{i}].{field}", reference, RunReferences.Allowed + $"; neither an earlier run of the pipeline nor a run of this store is called {reference}"));
+            }
+        }
+        if (errors.Count > 0) throw new ConfigException(errors);
+        var team = TeamOf(teamId ?? caller.TeamId ?? Team.DefaultId);
+        Access.DemandQueue(caller, team.Id, team.Name);
+        Store.EnsureQueueRoom(team.Name, pipeline.Runs.Count);
+
+        var ids = new List<long>();
+        for (int i = 0; i < pipeline.Runs.Count; i++)
+        {
+            int step = i;
+            var config = RunReferences.Rewrite(pipeline.Runs[i], (_, reference) =>
+                pipeline.StepNamed(reference, step) is var earlier and >= 0 ? "#" + ids[earlier].ToString(System.Globalization.CultureInfo.InvariantCulture) : reference);
+            ids.Add(Queue(caller, config, experiment: experiment, tags: ["pipeline:" + pipeline.Name], teamId: team.Id));
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Claims the next queued run that may start for this process's worker (see <see cref="RunStore.ClaimNext"/>),
+    /// telling watchers of each run failed on the way because its input failed.
+    /// </summary>
+    public RunRecord? ClaimNext() =>
+        Store.ClaimNext(Worker, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)));
+
+    /// <summary>
     /// Stops a run: a queued run at once; a running one within one training step when this process runs
     /// it, else within a heartbeat of the worker that does. Returns the status right after the request.
     /// </summary>

@@ -60,7 +60,7 @@ public sealed class RunWorker(RunService service, IRunExecutor executor, RunWork
         for (int slot = 0; slot < slots.Length; slot++)
         {
             if (slots[slot] is { IsCompleted: false }) continue;
-            var run = service.Store.ClaimNext(service.Worker);
+            var run = service.ClaimNext();
             if (run is null) break;
             string? device = executor.GpuCount > 1 ? $"cuda:{slot}" : null;
             slots[slot] = Task.Factory.StartNew(() => service.Execute(run, executor, device, stoppingToken),

@@ -14,9 +14,8 @@ public sealed class RunReferenceResolver(RunStore store)
     /// <summary>The run a reference names, or null.</summary>
     public RunRecord? Find(string reference)
     {
-        if (RunReferences.RunId(reference) is { } id) return store.Find(id);
         using var db = store.CreateContext();
-        return db.Runs.Where(r => r.Name == reference).OrderByDescending(r => r.Id).FirstOrDefault();
+        return RunInputs.Find(db, reference);
     }
 
     /// <summary>Problems with the runs the config names: one that does not exist (and, with <paramref name="mustBeCompleted"/>, one not completed).</summary>

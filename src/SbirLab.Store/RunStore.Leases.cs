@@ -37,7 +37,7 @@ public sealed partial class RunStore
         UPDATE "Runs" SET "Status" = @running, "StartedAt" = COALESCE("StartedAt", @now), "HeartbeatAt" = @now,
             "LeaseExpiresAt" = @lease, "FinishedAt" = NULL, "StopRequested" = FALSE, "Attempts" = "Attempts" + 1,
             "WorkerId" = @worker, "WorkerHost" = @host, "WorkerPid" = @pid, "WorkerProcessStart" = @start
-        WHERE "Id" = (SELECT "Id" FROM "Runs" WHERE "Status" = @queued ORDER BY "QueuedAt", "Id" LIMIT 1 FOR UPDATE SKIP LOCKED)
+        WHERE "Id" = (SELECT "Id" FROM "Runs" WHERE "Id" = ANY(@ready) AND "Status" = @queued ORDER BY "QueuedAt", "Id" LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING "Id"
         """;
 
@@ -60,21 +60,45 @@ public sealed partial class RunStore
         return TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>Claims the oldest queued run for <paramref name="worker"/>; null when the queue is empty. Safe across processes and machines.</summary>
-    public RunRecord? ClaimNext(WorkerIdentity worker)
+    /// <summary>
+    /// Claims the oldest queued run whose input runs have completed (<see cref="RunInputs"/>) for
+    /// <paramref name="worker"/>; null when none may start. Safe across processes and machines. On the way it keeps each
+    /// waiting run's message current ("waiting for #12") and fails the runs whose input failed, telling
+    /// <paramref name="inputFailed"/> (run id, message) of each.
+    /// </summary>
+    public RunRecord? ClaimNext(WorkerIdentity worker, Action<long, string>? inputFailed = null)
     {
-        long? claimed = Provider == StoreProvider.Postgres ? ClaimSkippingLocked(worker) : ClaimByCompareAndSet(worker);
-        if (claimed is not { } id) return null;
         using var db = CreateContext();
-        return db.Runs.AsNoTracking().Single(r => r.Id == id);
+        var ready = ReadyRuns(db, inputFailed);
+        if (ready.Count == 0) return null;
+        long? claimed = Provider == StoreProvider.Postgres ? ClaimSkippingLocked(ready, worker) : ClaimByCompareAndSet(db, ready, worker);
+        return claimed is { } id ? db.Runs.AsNoTracking().Single(r => r.Id == id) : null;
     }
 
-    /// <summary>PostgreSQL: one statement that locks the oldest queued row no other worker has locked, and takes it.</summary>
-    private long? ClaimSkippingLocked(WorkerIdentity worker)
+    /// <summary>The queued runs whose inputs have completed, oldest first; waiting runs' messages kept current, runs of failed inputs failed.</summary>
+    private static List<long> ReadyRuns(StoreDbContext db, Action<long, string>? inputFailed)
+    {
+        var queued = db.Runs.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.QueuedAt).ThenBy(r => r.Id)
+            .Select(r => new { r.Id, r.ConfigJson, r.Message }).ToList();
+        var ready = new List<long>();
+        foreach (var run in queued) // all of them, so a failure reaches the whole chain at once (in order: a child sees its parent fail)
+        {
+            var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, run.ConfigJson));
+            if (state == InputState.Ready) ready.Add(run.Id);
+            else if (state == InputState.Failed && FailQueued(db, run.Id, reason!)) inputFailed?.Invoke(run.Id, reason!);
+            else if (state == InputState.Waiting && reason != run.Message)
+                db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
+        }
+        return ready;
+    }
+
+    /// <summary>PostgreSQL: one statement that locks the oldest ready row no other worker has locked, and takes it.</summary>
+    private long? ClaimSkippingLocked(List<long> ready, WorkerIdentity worker)
     {
         var now = DatabaseNow();
         using var connection = PostgresSetup.OpenConnection(ConnectionString);
         using var command = new NpgsqlCommand(PostgresClaimSql, connection);
+        command.Parameters.AddWithValue("ready", ready.ToArray());
         command.Parameters.AddWithValue("running", RunStatus.Running.Text());
         command.Parameters.AddWithValue("queued", RunStatus.Queued.Text());
         command.Parameters.AddWithValue("now", now);
@@ -86,15 +110,11 @@ public sealed partial class RunStore
         return command.ExecuteScalar() is long id ? id : null;
     }
 
-    /// <summary>SQLite: read the oldest queued id, then take it only if it is still queued (one writer at a time, so one wins).</summary>
-    private long? ClaimByCompareAndSet(WorkerIdentity worker)
+    /// <summary>SQLite: take the first ready run that is still queued (one writer at a time, so one worker wins each).</summary>
+    private long? ClaimByCompareAndSet(StoreDbContext db, List<long> ready, WorkerIdentity worker)
     {
-        using var db = CreateContext();
-        while (true)
+        foreach (long id in ready)
         {
-            long? candidate = db.Runs.Where(r => r.Status == RunStatus.Queued)
-                .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault();
-            if (candidate is not { } id) return null;
             var now = DatabaseNow();
             int claimed = db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
                 .SetProperty(r => r.Status, RunStatus.Running)
@@ -110,6 +130,17 @@ public sealed partial class RunStore
                 .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart));
             if (claimed == 1) return id;
         }
+        return null;
+    }
+
+    private static bool FailQueued(StoreDbContext db, long id, string message)
+    {
+        RunTransitions.Ensure(id, RunStatus.Queued, RunStatus.Failed, "failed for its input");
+        var now = DateTime.UtcNow;
+        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
+            .SetProperty(r => r.Status, RunStatus.Failed)
+            .SetProperty(r => r.Message, message)
+            .SetProperty(r => r.FinishedAt, now)) == 1;
     }
 
     /// <summary>

@@ -86,17 +86,22 @@ public sealed partial class RunStore : IDisposable
         EnsureValid(config);
         EnsureQueueRoom(team: null);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
-        return QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+        using var db = CreateContext();
+        config = RunInputs.Pin(db, config);
+        long id = QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+        var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, ConfigJson.Serialize(config)));
+        if (state == InputState.Waiting) db.Runs.Where(r => r.Id == id).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
+        return id;
     }
 
-    /// <summary>Throws <see cref="LimitExceededException"/> when the queue already holds as many runs as the limit allows.</summary>
-    private void EnsureQueueRoom(string? team)
+    /// <summary>Throws <see cref="LimitExceededException"/> when the queue has no room for <paramref name="runs"/> more runs.</summary>
+    public void EnsureQueueRoom(string? team, int runs = 1)
     {
         int limit = Data.Limits.QueuedRunsFor(team);
         using var db = CreateContext();
         int queued = db.Runs.Count(r => r.Status == RunStatus.Queued);
-        if (queued >= limit)
-            throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}); wait for runs to finish or stop queued ones");
+        if (queued + runs > limit)
+            throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}){(runs > 1 ? $": no room for {runs} more" : "")}; wait for runs to finish or stop queued ones");
     }
 
     /// <summary>The validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists.</summary>
@@ -118,6 +123,7 @@ public sealed partial class RunStore : IDisposable
     {
         EnsureValid(config);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
+        using (var db = CreateContext()) config = RunInputs.Pin(db, config);
         return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);
     }

@@ -45,6 +45,17 @@ public static class ConfigJson
     /// <summary>Reads a stored config without validating it (a stored run keeps what it ran with).</summary>
     public static RunConfig ParseUnvalidated(string json) => Deserialize(ParseNode(json));
 
+    /// <summary>Reads config text and applies overrides without validating (a pipeline validates its runs together).</summary>
+    public static RunConfig ParseUnvalidated(string json, IEnumerable<string>? overrides)
+    {
+        JsonNode root = ParseNode(json);
+        foreach (var assignment in overrides ?? []) ApplyOverride(root, assignment);
+        return Deserialize(root);
+    }
+
+    /// <summary>Reads JSON text with comments as an object; throws <see cref="ConfigException"/> naming the line.</summary>
+    public static JsonObject ParseObject(string json) => ParseNode(json).AsObject();
+
     /// <summary>Applies one <c>section.field=value</c> override; the value is read as JSON when it parses, else as text.</summary>
     public static void ApplyOverride(JsonNode root, string assignment)
     {

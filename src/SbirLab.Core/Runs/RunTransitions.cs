@@ -8,8 +8,8 @@ public static class RunTransitions
 {
     private static readonly Dictionary<RunStatus, RunStatus[]> Allowed = new()
     {
-        // Claimed by a worker, or stopped before it started.
-        [RunStatus.Queued] = [RunStatus.Running, RunStatus.Stopped],
+        // Claimed by a worker, stopped before it started, or failed because a run it takes weights from failed.
+        [RunStatus.Queued] = [RunStatus.Running, RunStatus.Stopped, RunStatus.Failed],
         // How a run ends: by itself, by a stop request, by diverging, or because its worker went away.
         [RunStatus.Running] = [RunStatus.Completed, RunStatus.Failed, RunStatus.Stopped, RunStatus.Diverged, RunStatus.Interrupted],
         // Resumed from the last checkpoint.

@@ -13,6 +13,12 @@ namespace SbirLab.Web.Services;
 /// <summary>A run's evaluation as the report view shows it; <see cref="EmbeddingMapJson"/> is null when the run has no map.</summary>
 public sealed record RunEvaluation(EvaluationFile File, string? EmbeddingMapJson, DateTime? Created);
 
+/// <summary>A run's place in a chain: the runs it takes weights from and the runs that take its weights (those the caller may read).</summary>
+public sealed record RunLinks(IReadOnlyList<RunInput> Inputs, IReadOnlyList<RunRecord> Children)
+{
+    public bool IsEmpty => Inputs.Count == 0 && Children.Count == 0;
+}
+
 /// <summary>One line of a run's provenance table.</summary>
 public sealed record ProvenanceItem(string Label, string Value);
 
@@ -89,6 +95,17 @@ public sealed class RunReader(RunStore store)
 
     /// <summary>The map the engine writes when it evaluates a run (t-SNE and PCA of both domains).</summary>
     private string EngineMapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, SbirLab.Engine.Training.RunEmbeddingMap.FileName);
+
+    /// <summary>The run's parents (inputs) and children in a run chain that the caller may read.</summary>
+    public RunLinks Links(Caller caller, RunRecord run)
+    {
+        Demand(caller, run.Id);
+        using var db = store.CreateContext();
+        bool Readable(long id) => Find(caller, id) is not null;
+        var inputs = RunInputs.Of(db, run.ConfigJson).Where(i => i.Status is null || Readable(i.RunId)).ToList();
+        var children = RunInputs.ChildrenOf(db, run.Id).Where(c => Readable(c.Id)).ToList();
+        return new RunLinks(inputs, children);
+    }
 
     /// <summary>Code commit, seed, device, packages, host and timing of a run.</summary>
     public IReadOnlyList<ProvenanceItem> Provenance(Caller caller, RunRecord run)

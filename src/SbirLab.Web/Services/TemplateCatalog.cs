@@ -4,9 +4,10 @@ using SbirLab.Core.Configs;
 
 namespace SbirLab.Web.Services;
 
-/// <summary>An experiment template: a config file of <c>experiments/</c> (JSON with comments).</summary>
+/// <summary>An experiment template: a config file of <c>experiments/</c> (JSON with comments), or a run chain.</summary>
 /// <param name="Id">Path below the templates folder without ".json", e.g. "fashion-mnist/triplet".</param>
-public sealed record RunTemplate(string Id, string Name, string? Description, string Json);
+/// <param name="Pipeline">For a run chain: its runs (read from their files beside it); null for one run's config.</param>
+public sealed record RunTemplate(string Id, string Name, string? Description, string Json, Pipeline? Pipeline = null);
 
 /// <summary>
 /// The templates a new run can start from: those built into the lab (the repository's <c>experiments/</c>,
@@ -18,10 +19,9 @@ public sealed class TemplateCatalog
 
     public TemplateCatalog(LabSettings settings)
     {
-        var templates = new SortedDictionary<string, RunTemplate>(StringComparer.Ordinal);
-        foreach (var (id, json) in Embedded().Concat(FromFolder(settings.TemplatesFolder)))
-            if (TryRead(id, json) is { } template) templates[id] = template;
-        All = templates.Values.ToList();
+        var texts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, json) in Embedded().Concat(FromFolder(settings.TemplatesFolder))) texts[id] = json;
+        All = texts.Select(t => TryRead(t.Key, t.Value, texts)).OfType<RunTemplate>().ToList();
     }
 
     public IReadOnlyList<RunTemplate> All { get; }
@@ -43,10 +43,22 @@ public sealed class TemplateCatalog
         return ConfigJson.ParseUnvalidated(root.ToJsonString());
     }
 
-    private static RunTemplate? TryRead(string id, string json)
+    /// <summary>
+    /// The pipeline's runs with <paramref name="overrides"/> applied to each, not validated (the page shows what is
+    /// wrong). Throws <see cref="ConfigException"/> for an unknown override field.
+    /// </summary>
+    public Pipeline InstantiatePipeline(RunTemplate template, IEnumerable<string>? overrides = null) =>
+        Pipeline.ParseUnvalidated(template.Json, overrides, name => StepText(template.Id, name, All.ToDictionary(t => t.Id, t => t.Json)));
+
+    private static RunTemplate? TryRead(string id, string json, IReadOnlyDictionary<string, string> texts)
     {
         try
         {
+            if (Pipeline.IsPipeline(json))
+            {
+                var pipeline = Pipeline.ParseUnvalidated(json, readFile: name => StepText(id, name, texts));
+                return new RunTemplate(id, pipeline.Name, pipeline.Description, json, pipeline);
+            }
             var config = ConfigJson.ParseUnvalidated(json);
             return new RunTemplate(id, config.Name, config.Description, json);
         }
@@ -54,6 +66,15 @@ public sealed class TemplateCatalog
         {
             return null; // a broken template file is left out rather than breaking the lab
         }
+    }
+
+    /// <summary>A pipeline's run file, named beside it: the template of the same folder.</summary>
+    private static string? StepText(string pipelineId, string fileName, IReadOnlyDictionary<string, string> texts)
+    {
+        if (fileName != Path.GetFileName(fileName) || !fileName.EndsWith(".json", StringComparison.Ordinal)) return null;
+        int slash = pipelineId.LastIndexOf('/');
+        string id = (slash < 0 ? "" : pipelineId[..(slash + 1)]) + fileName[..^".json".Length];
+        return texts.GetValueOrDefault(id);
     }
 
     private static IEnumerable<(string Id, string Json)> Embedded()

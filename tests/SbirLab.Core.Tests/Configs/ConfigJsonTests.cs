@@ -66,7 +66,7 @@ public class ConfigJsonTests
         var root = RepoPaths.Root;
         var files = Directory.GetFiles(Path.Combine(root, "experiments", "fashion-mnist"), "*.json")
             .Concat(Directory.GetFiles(Path.Combine(root, "experiments", "sbir"), "fm-*.json"));
-        foreach (var file in files)
+        foreach (var file in files.Where(f => !Pipeline.IsPipeline(File.ReadAllText(f))))
             Assert.False(string.IsNullOrWhiteSpace(ConfigJson.Load(file).Name), file);
     }
 

@@ -47,6 +47,7 @@ public class EpochStepsTests
     public void ThePredictionOfEveryFashionMnistTemplateIsWhatItsSamplerDraws()
     {
         var templates = Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments"), "*.json", SearchOption.AllDirectories)
+            .Where(file => !Pipeline.IsPipeline(File.ReadAllText(file))) // a pipeline's runs are files of their own
             .Select(file => (File: file, Config: ConfigJson.ParseUnvalidated(File.ReadAllText(file))))
             .Where(t => t.Config.Data.Dataset != DatasetKind.Folders).ToList();
         Assert.True(templates.Count >= 6, $"{templates.Count} templates");

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SbirLab.Core.Configs;
+
+/// <summary>
+/// A run chain: runs queued together, where a later run names earlier ones (by their <c>name</c>) in its weight
+/// fields (<see cref="RunReferences.WeightFields"/>). Seed 000's recipe is one: pretrain a sketch backbone,
+/// pretrain a photo backbone, then train the two-branch siamese network from both. A pipeline file is a JSON
+/// object with a <c>runs</c> array of run configs (and an optional <c>name</c> and <c>description</c>).
+/// </summary>
+public sealed record Pipeline(string Name, string? Description, IReadOnlyList<RunConfig> Runs)
+{
+    /// <summary>The field that marks a file as a pipeline rather than one run's config.</summary>
+    public const string RunsField = "runs";
+
+    private static readonly string[] TopFields = ["name", "description", RunsField];
+
+    /// <summary>True when <paramref name="json"/> is a pipeline file (an object with a <c>runs</c> array).</summary>
+    public static bool IsPipeline(string json)
+    {
+        try { return ConfigJson.ParseObject(json)[RunsField] is JsonArray; }
+        catch (ConfigException) { return false; }
+    }
+
+    /// <summary>
+    /// Reads a pipeline file, applies <paramref name="overrides"/> to every run, and validates each run and the
+    /// chain's references; throws <see cref="ConfigException"/> with fields named <c>runs[2].loss.margin</c>.
+    /// </summary>
+    public static Pipeline Parse(string json, IEnumerable<string>? overrides = null, HostLimits? limits = null)
+    {
+        var pipeline = ParseUnvalidated(json, overrides);
+        var errors = pipeline.Validate(limits);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return pipeline;
+    }
+
+    /// <summary>
+    /// Reads a pipeline without validating its runs. A run is a config object, or the name of a config file beside
+    /// the pipeline's ("fm-drawn-1-pretrain-sketch.json"), read through <paramref name="readFile"/>, so each step's
+    /// config keeps one home and can still be trained alone.
+    /// </summary>
+    public static Pipeline ParseUnvalidated(string json, IEnumerable<string>? overrides = null, Func<string, string?>? readFile = null)
+    {
+        var root = ConfigJson.ParseObject(json);
+        foreach (var (key, _) in root)
+            if (!TopFields.Contains(key)) throw new ConfigException([new ConfigError(key, "(unknown field)", "a known field: " + string.Join(", ", TopFields))]);
+        if (root[RunsField] is not JsonArray steps || steps.Count == 0)
+            throw new ConfigException([new ConfigError(RunsField, "(missing)", "a non-empty array of run configs")]);
+        var runs = new List<RunConfig>();
+        var errors = new List<ConfigError>();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            try { runs.Add(ConfigJson.ParseUnvalidated(StepText(steps[i], i, readFile), overrides)); }
+            catch (ConfigException e) { errors.AddRange(Prefixed(i, e.Errors)); }
+        }
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return new Pipeline(Text(root, "name") ?? runs[^1].Name, Text(root, "description"), runs);
+    }
+
+    /// <summary>Reads and validates a pipeline file (its runs' files beside it); throws <see cref="ConfigException"/>.</summary>
+    public static Pipeline Load(string path, IEnumerable<string>? overrides = null, HostLimits? limits = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException([new ConfigError("(file)", path, "an existing JSON pipeline file")]);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var pipeline = ParseUnvalidated(File.ReadAllText(path), overrides, name => ReadBeside(folder, name));
+        var errors = pipeline.Validate(limits);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return pipeline;
+    }
+
+    /// <summary>A run's config file in <paramref name="folder"/> (no folder parts: a step file lies beside its pipeline), or null.</summary>
+    public static string? ReadBeside(string folder, string name)
+    {
+        if (name != Path.GetFileName(name)) return null;
+        string path = Path.Combine(folder, name);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    private static string StepText(JsonNode? step, int index, Func<string, string?>? readFile)
+    {
+        if (step is JsonValue value && value.TryGetValue<string>(out var name))
+        {
+            return readFile?.Invoke(name)
+                ?? throw new ConfigException([new ConfigError($"runs[{index}]", name, "a run config, or the name of a config file beside the pipeline's")]);
+        }
+        return step?.ToJsonString() ?? "null";
+    }
+
+    /// <summary>
+    /// Every run's own problems, plus the chain's: run names must be unique within it, and a reference to a run
+    /// of the chain must name an earlier one (a run cannot wait for itself or for a later one).
+    /// </summary>
+    public IReadOnlyList<ConfigError> Validate(HostLimits? limits = null)
+    {
+        var errors = new List<ConfigError>();
+        var earlier = new HashSet<string>(StringComparer.Ordinal);
+        var all = Runs.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < Runs.Count; i++)
+        {
+            var run = Runs[i];
+            errors.AddRange(Prefixed(i, ConfigValidator.Validate(run, limits)));
+            if (!earlier.Add(run.Name))
+                errors.Add(new ConfigError($"runs[{i}].name", run.Name, "a name no other run of the pipeline has"));
+            foreach (var (field, reference) in RunReferences.In(run))
+            {
+                if (all.Contains(reference) && !earlier.Contains(reference) || reference == run.Name)
+                    errors.Add(new ConfigError($"runs[{i}].{field}", reference, "an earlier run of the pipeline (runs start in order), or a run of the store"));
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>The run of the chain that <paramref name="reference"/> names among the first <paramref name="before"/> runs, or -1.</summary>
+    public int StepNamed(string reference, int before)
+    {
+        for (int i = 0; i < before; i++)
+            if (Runs[i].Name == reference) return i;
+        return -1;
+    }
+
+    /// <summary>The pipeline as JSON (what a run chain's template holds).</summary>
+    public string Serialize()
+    {
+        var root = new JsonObject { ["name"] = Name };
+        if (Description is not null) root["description"] = Description;
+        root[RunsField] = new JsonArray(Runs.Select(r => JsonNode.Parse(ConfigJson.Serialize(r))).ToArray());
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static string? Text(JsonObject root, string field) => root[field] switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        var other => throw new ConfigException([new ConfigError(field, other.ToJsonString(), "a text")]),
+    };
+
+    private static IEnumerable<ConfigError> Prefixed(int index, IEnumerable<ConfigError> errors) =>
+        errors.Select(e => e with { Field = $"runs[{index}].{e.Field}" });
+}
