@@ -9,6 +9,7 @@ switch (name)
     case "epoch": EpochBenchmark.Run(rest); break;
     case "epoch-run": EpochBenchmark.RunOurs(rest); break; // the epoch benchmark's child process
     case "store": StoreBenchmark.Run(rest); break;
+    case "store-workers": StoreWorkersBenchmark.Run(rest); break;
     case "evaluation": EvaluationBenchmark.Run(rest); break;
     case "hnsw": HnswBenchmark.Run(rest); break;
     case "cache": CacheBenchmark.Run(rest); break;
@@ -24,5 +25,6 @@ switch (name)
         Console.WriteLine("  search [--queries 200] [--clients 20] [--data DIR]  stroke end → results on the page (Chromium) p50/p95; server queries/s with 20 clients");
         Console.WriteLine("  web-watchers [--watchers 20] [--steps 150] [--repeats 2] [--no-pin] [--out dir]   training slowdown and lab memory with browsers watching");
         Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
+        Console.WriteLine("  store-workers [--points N] [--claims N] [--postgres CONNECTION]   points/s by 1, 2, 4 writers and claim p50/p95 with 4 workers, SQLite and PostgreSQL");
         break;
 }

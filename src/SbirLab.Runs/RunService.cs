@@ -20,7 +20,8 @@ public sealed class RunService : IDisposable
 {
     private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
     private readonly SemaphoreSlim _workSignal = new(0);
-    private readonly Timer _heartbeat;
+    private readonly Thread _heartbeat;
+    private readonly CancellationTokenSource _disposed = new();
     private int _heartbeatBusy;
 
     public RunService(RunStore store, RunEventHub? events = null, TimeSpan? heartbeatInterval = null)
@@ -28,11 +29,16 @@ public sealed class RunService : IDisposable
         Store = store;
         Events = events ?? new RunEventHub();
         HeartbeatInterval = heartbeatInterval ?? TimeSpan.FromMilliseconds(500);
-        _heartbeat = new Timer(_ => Beat(), null, HeartbeatInterval, HeartbeatInterval);
+        // Its own thread, not the thread pool's: on a loaded machine a late heartbeat is a lost lease.
+        _heartbeat = new Thread(BeatLoop) { IsBackground = true, Name = "SbirLab heartbeat" };
+        _heartbeat.Start();
     }
 
     public RunStore Store { get; }
     public RunEventHub Events { get; }
+
+    /// <summary>The worker this process claims runs as (<c>sbirlab worker --worker-id</c>; default host:pid).</summary>
+    public WorkerIdentity Worker { get; init; } = WorkerIdentity.Current;
 
     /// <summary>How often running runs are stamped and stop requests polled (a stop from another process acts within this time plus one step).</summary>
     public TimeSpan HeartbeatInterval { get; }
@@ -100,7 +106,7 @@ public sealed class RunService : IDisposable
     /// telling watchers of each run failed on the way because its input failed.
     /// </summary>
     public RunRecord? ClaimNext() =>
-        Store.ClaimNext(WorkerIdentity.Current, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)));
+        Store.ClaimNext(Worker, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)));
 
     /// <summary>
     /// Stops a run: a queued run at once; a running one within one training step when this process runs
@@ -214,7 +220,7 @@ public sealed class RunService : IDisposable
     public (long RunId, RunOutcome Outcome) RunInForeground(RunConfig config, IRunExecutor executor,
         RunOptions? options = null, ITrainingObserver? extra = null, CancellationToken stop = default)
     {
-        var run = Store.CreateRunning(config, WorkerIdentity.Current, options);
+        var run = Store.CreateRunning(config, Worker, options);
         Events.Publish(new RunStatusChanged(run.Id, RunStatus.Running, null));
         using var stopping = stop.Register(() => Stop(Caller.DataFolderOwner, run.Id)); // Ctrl+C in the foreground is the user's stop
         return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
@@ -248,7 +254,7 @@ public sealed class RunService : IDisposable
         if (device is not null && config.Device == "auto") config = config with { Device = device };
 
         var folder = PrepareFolder(run);
-        var storeObserver = new StoreObserver(Store, id);
+        var storeObserver = new StoreObserver(Store, id, Worker);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
         var wallTime = Store.Data.Limits.WallTimeFor(team: null);
         cancellation.CancelAfter(wallTime); // stopped (resumable) when it trains longer than the host allows
@@ -275,6 +281,8 @@ public sealed class RunService : IDisposable
             _active.TryRemove(id, out _);
             _workSignal.Release();
         }
+        if (active.LeaseLost)
+            return LeaseLost(id, outcome);
         if (outcome.Status == RunStatus.Stopped && medianStop?.Verdict is { } verdict)
             outcome = outcome with { Message = verdict + ": " + outcome.Message };
         else if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser && workerStopping.IsCancellationRequested)
@@ -301,27 +309,43 @@ public sealed class RunService : IDisposable
         return null;
     }
 
+    /// <summary>A run this worker lost: its points so far are kept, its end is left to the process that holds it now.</summary>
+    private RunOutcome LeaseLost(long runId, RunOutcome outcome)
+    {
+        try { Store.Writer.Flush(); }
+        catch (TimeoutException) { /* the writer retries */ }
+        return outcome with { Status = RunStatus.Interrupted, Message = $"worker {Worker.Id} lost its lease on run {runId}; stopped training it" };
+    }
+
     private RunOutcome End(long runId, RunOutcome outcome)
     {
         try { Store.Writer.Flush(); }
         catch (TimeoutException) { /* the status below still records the end; points are retried by the writer */ }
         Store.RegisterArtifacts(runId);
-        Store.Finish(runId, outcome.Status, outcome.Message, outcome.Steps > 0 || outcome.LastCheckpoint is not null ? outcome : null);
+        Store.Finish(runId, outcome.Status, outcome.Message, outcome.Steps > 0 || outcome.LastCheckpoint is not null ? outcome : null, Worker);
         Events.Publish(new RunStatusChanged(runId, outcome.Status, outcome.Message));
         return outcome;
     }
 
-    /// <summary>Stamps this process's runs and cancels those someone asked to stop from elsewhere.</summary>
+    private void BeatLoop()
+    {
+        while (!_disposed.Token.WaitHandle.WaitOne(HeartbeatInterval)) Beat();
+    }
+
+    /// <summary>Renews the leases of this process's runs, cancels those someone asked to stop from elsewhere and those it lost.</summary>
     private void Beat()
     {
         if (_active.IsEmpty || Interlocked.Exchange(ref _heartbeatBusy, 1) == 1) return;
         try
         {
             var progress = _active.Select(kv => kv.Value.Observer.Progress).ToList();
-            foreach (var id in Store.Heartbeat(progress))
+            var reply = Store.Heartbeat(Worker, progress);
+            foreach (var id in reply.StopRequested)
                 if (_active.TryGetValue(id, out var run)) run.Cancel(byUser: true);
+            foreach (var id in reply.Lost)
+                if (_active.TryGetValue(id, out var run)) run.LoseLease();
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
             // A busy or briefly unavailable database: the next beat tries again.
         }
@@ -346,7 +370,9 @@ public sealed class RunService : IDisposable
 
     public void Dispose()
     {
-        _heartbeat.Dispose();
+        _disposed.Cancel();
+        _heartbeat.Join(TimeSpan.FromSeconds(5));
+        _disposed.Dispose();
         _workSignal.Dispose();
     }
 
@@ -355,6 +381,15 @@ public sealed class RunService : IDisposable
     {
         public StoreObserver Observer => observer;
         public bool StoppedByUser { get; private set; }
+
+        /// <summary>Another process took the run (its lease ran out): stop training it; its end is no longer this worker's to record.</summary>
+        public bool LeaseLost { get; private set; }
+
+        public void LoseLease()
+        {
+            LeaseLost = true;
+            Cancel(byUser: false);
+        }
 
         public void Cancel(bool byUser)
         {

@@ -15,6 +15,9 @@ public sealed record RunWorkerOptions
 
     /// <summary>How often the queue is checked for runs queued by other processes.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The worker's name in the store (<c>--worker-id</c>); null: host:pid.</summary>
+    public string? WorkerId { get; init; }
 }
 
 /// <summary>

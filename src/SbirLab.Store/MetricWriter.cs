@@ -1,23 +1,21 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Store;
 
 /// <summary>
 /// Writes metric points and log lines in batches on a background thread, so the training thread only
-/// appends to a queue and never waits on SQLite. A batch is committed when <see cref="BatchSize"/>
+/// appends to a queue and never waits on the database (SQLite: prepared inserts in one transaction; PostgreSQL:
+/// binary COPY, see <see cref="IBatchSink"/>). A batch is committed when <see cref="BatchSize"/>
 /// items are waiting or every <see cref="Interval"/>, whichever comes first; <see cref="Flush"/> waits
 /// until everything added before it is on disk (used at checkpoints and at the end of a run).
 /// </summary>
 public sealed class MetricWriter : IDisposable
 {
-    private const string InsertMetricSql =
-        "INSERT INTO MetricPoints (RunId, Kind, Step, Epoch, Name, Value) VALUES ($run, $kind, $step, $epoch, $name, $value)";
-    private const string InsertLogSql = "INSERT INTO LogLines (RunId, Time, Text) VALUES ($run, $time, $text)";
     private const int MaxItemsPerTransaction = 50_000;
 
-    private readonly string _connectionString;
+    private readonly StoreConnection _connection;
     private readonly ConcurrentQueue<PendingWrite> _queue = new();
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly object _progress = new();
@@ -27,10 +25,10 @@ public sealed class MetricWriter : IDisposable
     private long _committed;
     private volatile bool _stopping;
 
-    public MetricWriter(string connectionString, int batchSize = 1000, TimeSpan? interval = null)
+    public MetricWriter(StoreConnection connection, int batchSize = 1000, TimeSpan? interval = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        _connectionString = connectionString;
+        _connection = connection;
         BatchSize = batchSize;
         Interval = interval ?? TimeSpan.FromMilliseconds(250);
         _thread = new Thread(WriteLoop) { IsBackground = true, Name = "SbirLab metric writer" };
@@ -94,30 +92,44 @@ public sealed class MetricWriter : IDisposable
 
     private void WriteLoop()
     {
-        using var connection = SqliteSetup.OpenConnection(_connectionString);
-        using var commands = new Commands(connection);
-        while (true)
+        IBatchSink? sink = null;
+        try
         {
-            _wake.Wait(Interval);
-            _wake.Reset();
-            bool stopping = _stopping;
-            WritePending(connection, commands);
-            if (stopping && _queue.IsEmpty && _retry.Count == 0) break;
+            while (true)
+            {
+                _wake.Wait(Interval);
+                _wake.Reset();
+                bool stopping = _stopping;
+                sink = WritePending(sink);
+                if (stopping && _queue.IsEmpty && _retry.Count == 0) break;
+            }
+        }
+        finally
+        {
+            sink?.Dispose();
         }
     }
 
-    private void WritePending(SqliteConnection connection, Commands commands)
+    /// <summary>Commits what waits; returns the sink to use next (null after a failure: the connection is opened again).</summary>
+    private IBatchSink? WritePending(IBatchSink? sink)
     {
         while (true)
         {
             var batch = _retry.Count > 0 ? _retry : Drain();
             _retry = [];
-            if (batch.Count == 0) return;
-            if (!TryCommit(connection, commands, batch))
+            if (batch.Count == 0) return sink;
+            try
             {
+                sink ??= IBatchSink.Open(_connection);
+                Dropped += sink.Commit(batch);
+            }
+            catch (Exception e) when (e is DbException or TimeoutException or IOException or InvalidOperationException)
+            {
+                LastError = e;
+                sink?.Dispose();
                 _retry = batch;
                 Thread.Sleep(100);
-                return;
+                return null;
             }
             MarkCommitted(batch.Count);
         }
@@ -130,102 +142,12 @@ public sealed class MetricWriter : IDisposable
         return batch;
     }
 
-    private bool TryCommit(SqliteConnection connection, Commands commands, List<PendingWrite> batch)
-    {
-        try
-        {
-            using var transaction = connection.BeginTransaction();
-            commands.Enlist(transaction);
-            foreach (var item in batch) commands.Write(item);
-            transaction.Commit();
-            return true;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: find and drop the refused rows
-        {
-            LastError = e;
-            Dropped += CommitRowByRow(connection, commands, batch);
-            return true;
-        }
-        catch (SqliteException e)
-        {
-            LastError = e;
-            return false;
-        }
-    }
-
-    private static int CommitRowByRow(SqliteConnection connection, Commands commands, List<PendingWrite> batch)
-    {
-        int dropped = 0;
-        using var transaction = connection.BeginTransaction();
-        commands.Enlist(transaction);
-        foreach (var item in batch)
-        {
-            try { commands.Write(item); }
-            catch (SqliteException e) when (e.SqliteErrorCode == 19) { dropped++; }
-        }
-        transaction.Commit();
-        return dropped;
-    }
-
     private void MarkCommitted(int count)
     {
         lock (_progress)
         {
             Interlocked.Add(ref _committed, count);
             Monitor.PulseAll(_progress);
-        }
-    }
-
-    private readonly record struct PendingWrite(
-        long RunId, bool IsLog, MetricKind Kind, long Step, int Epoch, string Text, double Value, DateTime Time);
-
-    /// <summary>The two prepared inserts, reused for every row.</summary>
-    private sealed class Commands : IDisposable
-    {
-        private readonly SqliteCommand _metric;
-        private readonly SqliteCommand _log;
-
-        public Commands(SqliteConnection connection)
-        {
-            _metric = connection.CreateCommand();
-            _metric.CommandText = InsertMetricSql;
-            foreach (var name in new[] { "$run", "$kind", "$step", "$epoch", "$name", "$value" })
-                _metric.Parameters.Add(new SqliteParameter { ParameterName = name });
-            _log = connection.CreateCommand();
-            _log.CommandText = InsertLogSql;
-            foreach (var name in new[] { "$run", "$time", "$text" })
-                _log.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        public void Enlist(SqliteTransaction transaction)
-        {
-            _metric.Transaction = transaction;
-            _log.Transaction = transaction;
-        }
-
-        public void Write(in PendingWrite item)
-        {
-            if (item.IsLog)
-            {
-                _log.Parameters[0].Value = item.RunId;
-                _log.Parameters[1].Value = item.Time;
-                _log.Parameters[2].Value = item.Text;
-                _log.ExecuteNonQuery();
-                return;
-            }
-            _metric.Parameters[0].Value = item.RunId;
-            _metric.Parameters[1].Value = (int)item.Kind;
-            _metric.Parameters[2].Value = item.Step;
-            _metric.Parameters[3].Value = item.Epoch;
-            _metric.Parameters[4].Value = item.Text;
-            _metric.Parameters[5].Value = double.IsNaN(item.Value) ? DBNull.Value : item.Value;
-            _metric.ExecuteNonQuery();
-        }
-
-        public void Dispose()
-        {
-            _metric.Dispose();
-            _log.Dispose();
         }
     }
 }

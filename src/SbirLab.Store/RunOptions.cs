@@ -24,13 +24,29 @@ public sealed record RunQuery(
     int? Limit = null,
     Accounts.Caller? ReadableBy = null);
 
-/// <summary>The process that claims runs: its host, process id and process start time tell later whether it is still alive.</summary>
+/// <summary>
+/// The process that claims runs. <see cref="Id"/> names it among the workers of one store (<c>sbirlab worker
+/// --worker-id</c>, default host:pid): its claims are leases that only it renews; host and process id say where it ran.
+/// </summary>
 public sealed record WorkerIdentity(string Host, int Pid, DateTime ProcessStart)
 {
     /// <summary>This process.</summary>
     public static WorkerIdentity Current { get; } = CreateCurrent();
 
-    public override string ToString() => $"{Host}:{Pid}";
+    /// <summary>The worker's name in the store (at most 200 characters).</summary>
+    public string Id { get; init; } = $"{Host}:{Pid}";
+
+    /// <summary>This process under another name (<c>--worker-id</c>).</summary>
+    /// <exception cref="ArgumentException">The name is empty or longer than 200 characters.</exception>
+    public WorkerIdentity Named(string? id)
+    {
+        if (id is null) return this;
+        string trimmed = id.Trim();
+        if (trimmed.Length is 0 or > 200) throw new ArgumentException($"--worker-id '{id}': 1 to 200 characters");
+        return this with { Id = trimmed };
+    }
+
+    public override string ToString() => Id == $"{Host}:{Pid}" ? Id : $"{Id} ({Host}:{Pid})";
 
     private static WorkerIdentity CreateCurrent()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
@@ -8,26 +7,34 @@ using SbirLab.Store.Entities;
 namespace SbirLab.Store;
 
 /// <summary>
-/// The run store: one SQLite database (WAL) in the data folder plus the runs' files beside it.
+/// The run store: one database (the data folder's SQLite file in WAL mode, or a PostgreSQL server that workers on
+/// several machines share, see <see cref="StoreConnection"/>) plus the runs' files in the data folder.
 /// Every front end (web lab, command line, worker) goes through this class, so status changes follow
 /// one set of rules. Each call uses its own short-lived context; metric points and log lines go
-/// through <see cref="Writer"/> in batches.
+/// through <see cref="Writer"/> in batches. The queue's claims and their leases are in RunStore.Leases.cs.
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed partial class RunStore : IDisposable
 {
     private readonly Lazy<MetricWriter> _writer;
     private readonly DbContextOptions<StoreDbContext> _options;
 
-    private RunStore(DataFolder data)
+    private RunStore(DataFolder data, StoreConnection connection)
     {
         Data = data;
-        ConnectionString = SqliteSetup.ConnectionString(data.DatabasePath);
-        _options = SqliteSetup.ContextOptions(ConnectionString);
-        _writer = new Lazy<MetricWriter>(() => new MetricWriter(ConnectionString));
+        Connection = connection;
+        _options = connection.Provider == StoreProvider.Sqlite
+            ? SqliteSetup.ContextOptions(connection.ConnectionString)
+            : PostgresSetup.ContextOptions(connection.ConnectionString);
+        _writer = new Lazy<MetricWriter>(() => new MetricWriter(connection));
     }
 
     public DataFolder Data { get; }
-    public string ConnectionString { get; }
+
+    /// <summary>The database: the data folder's SQLite file, or a PostgreSQL server that several machines share.</summary>
+    public StoreConnection Connection { get; }
+
+    public StoreProvider Provider => Connection.Provider;
+    public string ConnectionString => Connection.ConnectionString;
 
     /// <summary>The batch writer for metric points and log lines (started on first use).</summary>
     public MetricWriter Writer => _writer.Value;
@@ -42,21 +49,22 @@ public sealed class RunStore : IDisposable
         return this;
     }
 
-    /// <summary>Runs still marked running whose worker has given no heartbeat for this long are taken as gone.</summary>
-    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Opens (creating when needed) the store in <paramref name="data"/> and applies pending migrations.</summary>
-    public static RunStore Open(DataFolder data)
+    /// <summary>
+    /// Opens (creating when needed) the store of <paramref name="data"/> and applies pending migrations: the database
+    /// <paramref name="connection"/> names, or the data folder's SQLite file when null. Run files stay in the data folder.
+    /// </summary>
+    public static RunStore Open(DataFolder data, StoreConnection? connection = null)
     {
         data.Create();
         // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
         CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
-        bool existed = DatabaseIdentity.DatabaseExists(data);
-        var store = new RunStore(data);
+        var store = new RunStore(data, connection ?? StoreConnection.Sqlite(data));
         using var db = store.CreateContext();
+        bool existed = DatabaseIdentity.DatabaseExists(data, store.Connection, db);
         db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
-        store.Identity = DatabaseIdentity.Establish(data, db, existed);
+        if (store.Provider == StoreProvider.Sqlite) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        store.Identity = DatabaseIdentity.Establish(data, store.Connection, db, existed);
+        store.MeasureClock(db);
         return store;
     }
 
@@ -123,7 +131,7 @@ public sealed class RunStore : IDisposable
     private RunRecord Insert(string configJson, string name, int seed, RunOptions? options, WorkerIdentity? runningOn)
     {
         using var db = CreateContext();
-        var now = DateTime.UtcNow;
+        var now = DatabaseNow(); // the database's clock: the queue is served in one order whichever machine queued
         var run = new RunRecord
         {
             Name = name,
@@ -141,8 +149,10 @@ public sealed class RunStore : IDisposable
         if (runningOn is not null)
         {
             run.Status = RunStatus.Running;
-            run.StartedAt = run.HeartbeatAt = now;
+            run.StartedAt = run.HeartbeatAt = DatabaseNow();
+            run.LeaseExpiresAt = run.HeartbeatAt + LeaseDuration;
             run.Attempts = 1;
+            run.WorkerId = runningOn.Id;
             (run.WorkerHost, run.WorkerPid, run.WorkerProcessStart) = (runningOn.Host, runningOn.Pid, runningOn.ProcessStart);
         }
         db.Runs.Add(run);
@@ -150,56 +160,6 @@ public sealed class RunStore : IDisposable
         run.Folder = DataFolder.RelativeRunPath(run.Id);
         db.SaveChanges();
         return run;
-    }
-
-    /// <summary>
-    /// Claims the oldest queued run whose input runs have completed (<see cref="RunInputs"/>) for
-    /// <paramref name="worker"/>; null when none may start. Safe across processes. On the way it keeps each waiting
-    /// run's message current ("waiting for #12") and fails the runs whose input failed, telling
-    /// <paramref name="inputFailed"/> (run id, message) of each.
-    /// </summary>
-    public RunRecord? ClaimNext(WorkerIdentity worker, Action<long, string>? inputFailed = null)
-    {
-        using var db = CreateContext();
-        var queued = db.Runs.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.QueuedAt).ThenBy(r => r.Id)
-            .Select(r => new { r.Id, r.ConfigJson, r.Message }).ToList();
-        var ready = new List<long>();
-        foreach (var run in queued) // all of them, so a failure reaches the whole chain at once (in order: a child sees its parent fail)
-        {
-            var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, run.ConfigJson));
-            if (state == InputState.Ready) ready.Add(run.Id);
-            else if (state == InputState.Failed && FailQueued(db, run.Id, reason!)) inputFailed?.Invoke(run.Id, reason!);
-            else if (state == InputState.Waiting && reason != run.Message)
-                db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
-        }
-        foreach (long id in ready)
-            if (TryClaim(db, id, worker)) return db.Runs.AsNoTracking().Single(r => r.Id == id);
-        return null;
-    }
-
-    private static bool TryClaim(StoreDbContext db, long id, WorkerIdentity worker)
-    {
-        var now = DateTime.UtcNow;
-        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
-            .SetProperty(r => r.Status, RunStatus.Running)
-            .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
-            .SetProperty(r => r.HeartbeatAt, now)
-            .SetProperty(r => r.FinishedAt, (DateTime?)null)
-            .SetProperty(r => r.StopRequested, false)
-            .SetProperty(r => r.Attempts, r => r.Attempts + 1)
-            .SetProperty(r => r.WorkerHost, worker.Host)
-            .SetProperty(r => r.WorkerPid, worker.Pid)
-            .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart)) == 1;
-    }
-
-    private static bool FailQueued(StoreDbContext db, long id, string message)
-    {
-        RunTransitions.Ensure(id, RunStatus.Queued, RunStatus.Failed, "failed for its input");
-        var now = DateTime.UtcNow;
-        return db.Runs.Where(r => r.Id == id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s
-            .SetProperty(r => r.Status, RunStatus.Failed)
-            .SetProperty(r => r.Message, message)
-            .SetProperty(r => r.FinishedAt, now)) == 1;
     }
 
     /// <summary>Puts a stopped or interrupted run back in the queue; it will resume from its last checkpoint.</summary>
@@ -210,7 +170,7 @@ public sealed class RunStore : IDisposable
         var run = db.Runs.Find(runId) ?? throw NotFound(runId);
         RunTransitions.Ensure(runId, run.Status, RunStatus.Queued, "resumed");
         run.Status = RunStatus.Queued;
-        run.QueuedAt = DateTime.UtcNow;
+        run.QueuedAt = DatabaseNow();
         run.StopRequested = false;
         run.Message = run.CheckpointStep is { } step ? $"queued to resume from step {step}" : "queued to restart (no checkpoint yet)";
         db.SaveChanges();
@@ -241,16 +201,18 @@ public sealed class RunStore : IDisposable
 
     // ---- a running run ----------------------------------------------------------------------
 
-    /// <summary>Records where training (re)starts and on which device.</summary>
-    public void MarkStarted(long runId, RunStart start)
+    /// <summary>Records where training (re)starts and on which device (only while <paramref name="holder"/>, when given, holds the run).</summary>
+    /// <exception cref="LeaseLostException">Another worker holds the run now.</exception>
+    public void MarkStarted(long runId, RunStart start, WorkerIdentity? holder = null)
     {
         using var db = CreateContext();
-        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+        int changed = Held(db.Runs.Where(r => r.Id == runId), holder).ExecuteUpdate(s => s
             .SetProperty(r => r.Device, start.Device)
             .SetProperty(r => r.TotalSteps, start.TotalSteps)
             .SetProperty(r => r.Epochs, start.Epochs)
             .SetProperty(r => r.Steps, start.StartStep)
             .SetProperty(r => r.Message, start.StartStep > 0 ? $"resumed at step {start.StartStep}" : null));
+        if (changed == 0 && holder is not null) throw new LeaseLostException(runId, holder);
     }
 
     /// <summary>Records where and with what the run runs: code commit and dirty tree, package versions, host.</summary>
@@ -270,24 +232,28 @@ public sealed class RunStore : IDisposable
     /// after <paramref name="startStep"/>, epoch points of epochs at or after <paramref name="startEpoch"/>,
     /// and evaluations of those epochs, so that nothing is counted twice.
     /// </summary>
-    public int DeleteMetricsFrom(long runId, long startStep, int startEpoch)
+    /// <exception cref="LeaseLostException"><paramref name="holder"/> (when given) no longer holds the run: nothing is deleted.</exception>
+    public int DeleteMetricsFrom(long runId, long startStep, int startEpoch, WorkerIdentity? holder = null)
     {
         using var db = CreateContext();
+        if (holder is not null && !Held(db.Runs.Where(r => r.Id == runId), holder).Any()) throw new LeaseLostException(runId, holder);
         int steps = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == MetricKind.Step && p.Step >= startStep).ExecuteDelete();
         int epochs = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == MetricKind.Epoch && p.Epoch >= startEpoch).ExecuteDelete();
         db.Evaluations.Where(e => e.RunId == runId && e.Epoch >= startEpoch).ExecuteDelete();
         return steps + epochs;
     }
 
-    /// <summary>Records the checkpoint a resume would start from, and lists the file as an artifact.</summary>
-    public void RecordCheckpoint(long runId, CheckpointInfo checkpoint)
+    /// <summary>Records the checkpoint a resume would start from, and lists the file as an artifact (only while <paramref name="holder"/>, when given, holds the run).</summary>
+    /// <exception cref="LeaseLostException">Another worker holds the run now.</exception>
+    public void RecordCheckpoint(long runId, CheckpointInfo checkpoint, WorkerIdentity? holder = null)
     {
         using var db = CreateContext();
-        db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
+        int changed = Held(db.Runs.Where(r => r.Id == runId), holder).ExecuteUpdate(s => s
             .SetProperty(r => r.CheckpointPath, Data.Relative(checkpoint.Path))
             .SetProperty(r => r.CheckpointEpoch, checkpoint.Epoch)
             .SetProperty(r => r.CheckpointBatch, checkpoint.BatchInEpoch)
             .SetProperty(r => r.CheckpointStep, checkpoint.Step));
+        if (changed == 0 && holder is not null) throw new LeaseLostException(runId, holder);
         UpsertArtifact(db, runId, "checkpoint", checkpoint.Path);
     }
 
@@ -298,36 +264,21 @@ public sealed class RunStore : IDisposable
             : null;
 
     /// <summary>
-    /// The worker's heartbeat: stamps its running runs, writes their progress, and returns the ids among
-    /// them that someone asked to stop.
+    /// Records how a run ended. Only a run that is running changes, and when <paramref name="worker"/> is given only while
+    /// that worker holds it, so a late report cannot undo a delete, a restart, or another worker's claim after a lost lease.
     /// </summary>
-    public IReadOnlyList<long> Heartbeat(IReadOnlyCollection<RunProgress> runs)
-    {
-        if (runs.Count == 0) return [];
-        using var db = CreateContext();
-        var now = DateTime.UtcNow;
-        foreach (var progress in runs)
-        {
-            db.Runs.Where(r => r.Id == progress.RunId && r.Status == RunStatus.Running).ExecuteUpdate(s => s
-                .SetProperty(r => r.HeartbeatAt, now)
-                .SetProperty(r => r.Steps, progress.Steps)
-                .SetProperty(r => r.EpochsCompleted, progress.EpochsCompleted));
-        }
-        var ids = runs.Select(r => r.RunId).ToList();
-        return db.Runs.Where(r => ids.Contains(r.Id) && r.StopRequested).Select(r => r.Id).ToList();
-    }
-
-    /// <summary>Records how a run ended. Only a run that is running changes, so a late report cannot undo a delete or a restart.</summary>
-    public void Finish(long runId, RunStatus status, string message, RunOutcome? outcome = null)
+    public void Finish(long runId, RunStatus status, string message, RunOutcome? outcome = null, WorkerIdentity? worker = null)
     {
         using var db = CreateContext();
         var run = db.Runs.Find(runId);
         if (run is null || run.Status != RunStatus.Running) return;
+        if (worker is not null && run.WorkerId is { } holder && holder != worker.Id) return;
         RunTransitions.Ensure(runId, run.Status, status, "ended as " + status.Text());
         run.Status = status;
         run.Message = message;
         run.FinishedAt = DateTime.UtcNow;
         run.HeartbeatAt = run.FinishedAt;
+        run.LeaseExpiresAt = null;
         run.StopRequested = false;
         if (outcome is not null)
         {
@@ -336,49 +287,6 @@ public sealed class RunStore : IDisposable
         }
         db.SaveChanges();
         if (outcome?.LastCheckpoint is { } checkpoint) RecordCheckpoint(runId, checkpoint);
-    }
-
-    /// <summary>
-    /// Marks <c>interrupted</c> every run still <c>running</c> whose worker is gone: on this host, a worker
-    /// process that no longer exists (or is another process with a reused id); elsewhere, a heartbeat older
-    /// than <see cref="StaleAfter"/>. Returns the runs marked.
-    /// </summary>
-    public IReadOnlyList<long> RecoverOrphans()
-    {
-        using var db = CreateContext();
-        var now = DateTime.UtcNow;
-        var orphans = db.Runs.Where(r => r.Status == RunStatus.Running).AsEnumerable()
-            .Where(r => IsOrphan(r, now)).ToList();
-        foreach (var run in orphans)
-        {
-            run.Status = RunStatus.Interrupted;
-            run.Message = $"worker {run.WorkerHost}:{run.WorkerPid} is gone (last heartbeat {run.HeartbeatAt:u}); resume continues from "
-                + (run.CheckpointStep is { } step ? $"step {step}" : "the start");
-            run.FinishedAt = now;
-        }
-        db.SaveChanges();
-        return orphans.Select(r => r.Id).ToList();
-    }
-
-    private bool IsOrphan(RunRecord run, DateTime now)
-    {
-        if (run.WorkerHost == Environment.MachineName && run.WorkerPid is { } pid)
-            return !ProcessAlive(pid, run.WorkerProcessStart);
-        return run.HeartbeatAt is not { } beat || now - beat > StaleAfter;
-    }
-
-    private static bool ProcessAlive(int pid, DateTime? startedAt)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (process.HasExited) return false;
-            return startedAt is not { } expected || Math.Abs((process.StartTime.ToUniversalTime() - expected).TotalSeconds) < 2;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 
     // ---- evaluations, artifacts, tags, notes --------------------------------------------------

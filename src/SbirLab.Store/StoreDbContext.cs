@@ -56,6 +56,7 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
             e.HasOne(x => x.ParentRun).WithMany().HasForeignKey(x => x.ParentRunId).OnDelete(DeleteBehavior.SetNull);
             e.HasOne(x => x.Team).WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.TeamId);
+            e.Property(x => x.WorkerId).HasMaxLength(200);
             e.HasMany(x => x.Tags).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.Notes).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });

@@ -9,9 +9,11 @@ namespace SbirLab.Store;
 /// are written at once, after the pending points, so the database never holds a checkpoint whose
 /// metrics are missing. The trainer reports an epoch's figures before it saves the epoch's
 /// checkpoint, so a process killed in between resumes from the previous epoch instead of skipping an
-/// epoch's figures. On start it deletes whatever an earlier attempt stored past the restart point.
+/// epoch's figures. On start it deletes whatever an earlier attempt stored past the restart point. Given the worker that
+/// holds the run, the start and the checkpoints are recorded only while it still holds it (<see cref="LeaseLostException"/>
+/// otherwise, which ends the training).
 /// </summary>
-public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserver
+public sealed class StoreObserver(RunStore store, long runId, WorkerIdentity? holder = null) : ITrainingObserver
 {
     private long _lastStep = -1;
     private int _epochsCompleted;
@@ -28,8 +30,8 @@ public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserve
     public void OnStart(RunStart start)
     {
         store.Writer.Flush();
-        store.DeleteMetricsFrom(runId, start.StartStep, start.StartEpoch);
-        store.MarkStarted(runId, start);
+        store.DeleteMetricsFrom(runId, start.StartStep, start.StartEpoch, holder);
+        store.MarkStarted(runId, start, holder);
         Interlocked.Exchange(ref _lastStep, start.StartStep - 1);
         Volatile.Write(ref _epochsCompleted, start.StartEpoch);
     }
@@ -53,7 +55,7 @@ public sealed class StoreObserver(RunStore store, long runId) : ITrainingObserve
     public void OnCheckpoint(CheckpointInfo checkpoint)
     {
         store.Writer.Flush();
-        store.RecordCheckpoint(runId, checkpoint);
+        store.RecordCheckpoint(runId, checkpoint, holder);
     }
 
     public void OnEvaluation(string evalJsonPath)

@@ -130,9 +130,9 @@ public static class LabApp
     {
         services.AddMudServices();
         services.AddSingleton(settings);
-        services.AddSingleton(_ => RunStore.Open(settings.Data).WithAccess(new AccessPolicy(settings.MembersReadAllTeams)));
+        services.AddSingleton(_ => RunStore.Open(settings.Data, settings.Connection).WithAccess(new AccessPolicy(settings.MembersReadAllTeams)));
         services.AddSingleton<IRunExecutor, EngineRunExecutor>();
-        services.AddSbirLabRuns(settings.Data, settings.RunWorker ? new RunWorkerOptions() : null);
+        services.AddSbirLabRuns(settings.Data, settings.RunWorker ? new RunWorkerOptions() : null, settings.Connection);
         services.AddSingleton<TemplateCatalog>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LiveRunFeeds>();
@@ -155,6 +155,7 @@ public static class LabApp
         var settings = app.Services.GetRequiredService<LabSettings>();
         foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
         output.WriteLine($"data folder: {settings.Data.Root}");
+        output.WriteLine($"store: {settings.Connection.Describe()}");
         NetworkHygiene.WarnIfExposed(app.Urls, output);
         foreach (var warning in app.Services.GetRequiredService<RunStore>().Identity.StartWarnings) output.WriteLine("WARNING: " + warning);
         output.Flush();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using SbirLab.Core.Runs;
@@ -5,14 +6,22 @@ using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 
-public sealed class MetricWriterTests : IDisposable
+public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
 {
-    private readonly TempStore _temp = new();
-    private RunStore Store => _temp.Store;
+    private readonly Lazy<TempStore> _temp = new(() => new TempStore(provider: provider));
 
-    public void Dispose() => _temp.Dispose();
+    /// <summary>The store, created on first use inside a test so that a PostgreSQL case without a server is skipped.</summary>
+    private TempStore Temp => _temp.Value;
 
-    [Fact]
+    private void DisposeStore()
+    {
+        if (_temp.IsValueCreated) _temp.Value.Dispose();
+    }
+    private RunStore Store => Temp.Store;
+
+    public void Dispose() => DisposeStore();
+
+    [SkippableFact]
     public void Every_point_is_committed_exactly_once_and_nan_and_infinity_survive()
     {
         long a = Store.Queue(TempStore.Config("a")), b = Store.Queue(TempStore.Config("b"));
@@ -34,7 +43,7 @@ public sealed class MetricWriterTests : IDisposable
         Assert.True(double.IsNaN(Store.LatestMetrics(a, MetricKind.Epoch)["nan"]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_small_batch_is_committed_within_the_interval_without_a_flush()
     {
         long id = Store.Queue(TempStore.Config());
@@ -46,14 +55,16 @@ public sealed class MetricWriterTests : IDisposable
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_reader_holding_a_snapshot_does_not_block_the_writer()
     {
         long id = Store.Queue(TempStore.Config());
         Store.Writer.AddMetric(id, MetricKind.Step, 0, 0, "loss", 1);
         Store.Writer.Flush();
-        using var reader = SqliteSetup.OpenConnection(Store.ConnectionString);
-        using var snapshot = reader.BeginTransaction(deferred: true);
+        using var reader = OpenConnection();
+        // SQLite: a deferred transaction's first read starts its snapshot (WAL); PostgreSQL: a repeatable-read snapshot
+        using var snapshot = provider == StoreProvider.Sqlite ? ((SqliteConnection)reader).BeginTransaction(deferred: true)
+            : reader.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         Assert.Equal(1, Count(reader, snapshot, id)); // the read starts the snapshot and keeps it open
 
         for (int step = 1; step <= 1_000; step++) Store.Writer.AddMetric(id, MetricKind.Step, step, 0, "loss", 1);
@@ -65,7 +76,7 @@ public sealed class MetricWriterTests : IDisposable
         Assert.Equal(1_001, CountPoints(id));
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_reader_polling_while_a_run_writes_sees_steady_progress_and_never_stalls_it()
     {
         long id = Store.Queue(TempStore.Config());
@@ -76,7 +87,7 @@ public sealed class MetricWriterTests : IDisposable
         var steps = new List<long>();
         var reader = new Thread(() =>
         {
-            using var store = _temp.OpenAnother();
+            using var store = Temp.OpenAnother();
             long lastId = 0;
             while (true)
             {
@@ -121,16 +132,25 @@ public sealed class MetricWriterTests : IDisposable
 
     private long CountPoints(long runId)
     {
-        using var connection = SqliteSetup.OpenConnection(Store.ConnectionString);
+        using var connection = OpenConnection();
         return Count(connection, null, runId);
     }
 
-    private static long Count(SqliteConnection connection, SqliteTransaction? transaction, long runId)
+    private DbConnection OpenConnection() => provider == StoreProvider.Sqlite
+        ? SqliteSetup.OpenConnection(Store.ConnectionString)
+        : PostgresSetup.OpenConnection(Store.ConnectionString);
+
+    private static long Count(DbConnection connection, DbTransaction? transaction, long runId)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT COUNT(*) FROM MetricPoints WHERE RunId = $run";
-        command.Parameters.AddWithValue("$run", runId);
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT COUNT(*) FROM \"MetricPoints\" WHERE \"RunId\" = " + runId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>The suite on the data folder's SQLite file.</summary>
+public sealed class SqliteMetricWriterTests() : MetricWriterTests(StoreProvider.Sqlite);
+
+/// <summary>The suite on PostgreSQL (skipped without a server; see <see cref="TestPostgres"/>).</summary>
+public sealed class PostgresMetricWriterTests() : MetricWriterTests(StoreProvider.Postgres);

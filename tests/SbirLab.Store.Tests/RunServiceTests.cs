@@ -5,27 +5,36 @@ using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 
-public sealed class RunServiceTests : IDisposable
+public abstract class RunServiceTests(StoreProvider provider) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly TempStore _temp = new();
-    private readonly RunService _service;
+    private readonly Lazy<TempStore> _temp = new(() => new TempStore(provider: provider));
 
-    public RunServiceTests() => _service = new RunService(_temp.Store, heartbeatInterval: TimeSpan.FromMilliseconds(100));
+    /// <summary>The store, created on first use inside a test so that a PostgreSQL case without a server is skipped.</summary>
+    private TempStore Temp => _temp.Value;
 
-    private RunStore Store => _temp.Store;
+    private void DisposeStore()
+    {
+        if (_temp.IsValueCreated) _temp.Value.Dispose();
+    }
+
+    private RunService? _serviceCreated;
+
+    private RunService Service => _serviceCreated ??= new RunService(Temp.Store, heartbeatInterval: TimeSpan.FromMilliseconds(100));
+
+    private RunStore Store => Temp.Store;
 
     public void Dispose()
     {
-        _service.Dispose();
-        _temp.Dispose();
+        _serviceCreated?.Dispose();
+        DisposeStore();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_worker_serves_the_queue_first_in_first_out_one_run_at_a_time()
     {
         var executor = new ScriptedExecutor(epochs: 1, stepsPerEpoch: 3) { StepTime = TimeSpan.FromMilliseconds(5) };
-        long[] ids = [_service.Queue(Caller.DataFolderOwner, TempStore.Config("a")), _service.Queue(Caller.DataFolderOwner, TempStore.Config("b")), _service.Queue(Caller.DataFolderOwner, TempStore.Config("c"))];
+        long[] ids = [Service.Queue(Caller.DataFolderOwner, TempStore.Config("a")), Service.Queue(Caller.DataFolderOwner, TempStore.Config("b")), Service.Queue(Caller.DataFolderOwner, TempStore.Config("c"))];
 
         await RunUntilIdle(executor);
 
@@ -36,28 +45,28 @@ public sealed class RunServiceTests : IDisposable
         for (int i = 1; i < runs.Count; i++) Assert.True(runs[i - 1].FinishedAt <= runs[i].StartedAt);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_slots_train_two_runs_at_once()
     {
         using var both = new Barrier(2);
         var executor = new ScriptedExecutor(1, 2) { AfterStep = (_, step) => { if (step == 0) both.SignalAndWait(Patience); } };
-        _service.Queue(Caller.DataFolderOwner, TempStore.Config("a"));
-        _service.Queue(Caller.DataFolderOwner, TempStore.Config("b"));
+        Service.Queue(Caller.DataFolderOwner, TempStore.Config("a"));
+        Service.Queue(Caller.DataFolderOwner, TempStore.Config("b"));
 
         await RunUntilIdle(executor, concurrency: 2);
 
         Assert.Equal(2, executor.PeakConcurrency);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Stop_ends_the_run_within_one_step_and_resume_continues_with_every_step_once()
     {
         long id = 0;
         var executor = new ScriptedExecutor(epochs: 3, stepsPerEpoch: 4)
         {
-            AfterStep = (_, step) => { if (step == 5) _service.Stop(Caller.DataFolderOwner, id); }, // mid epoch 1
+            AfterStep = (_, step) => { if (step == 5) Service.Stop(Caller.DataFolderOwner, id); }, // mid epoch 1
         };
-        id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
+        id = Service.Queue(Caller.DataFolderOwner, TempStore.Config());
 
         await RunUntilIdle(executor);
 
@@ -67,7 +76,7 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(6, stopped.Steps);
         Assert.Equal(Enumerable.Range(0, 6).Select(s => (long)s), Steps(id));
 
-        _service.Resume(Caller.DataFolderOwner, id);
+        Service.Resume(Caller.DataFolderOwner, id);
         await RunUntilIdle(executor);
 
         var done = Store.Find(id)!;
@@ -79,12 +88,12 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal([0, 1, 2], Store.Metrics(id, MetricKind.Epoch, "loss").Select(p => p.Epoch));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_stop_asked_for_by_another_process_acts_within_a_heartbeat()
     {
-        using var otherProcess = _temp.OpenAnother();
+        using var otherProcess = Temp.OpenAnother();
         var executor = new ScriptedExecutor(1, 1_000) { StepTime = TimeSpan.FromMilliseconds(10) };
-        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
+        long id = Service.Queue(Caller.DataFolderOwner, TempStore.Config());
         var worker = Task.Run(() => RunUntilIdle(executor));
         await WaitFor(() => Store.Find(id)!.Steps >= 5);
 
@@ -98,13 +107,13 @@ public sealed class RunServiceTests : IDisposable
         Assert.True(run.Steps < 1_000);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_broken_config_fails_its_run_with_a_clear_message_and_the_worker_goes_on()
     {
         var executor = new ScriptedExecutor(1, 2);
         long unreadable = Store.QueueJson("{ \"model\": { \"backbone\": ", "cut-off", 1);
         long invalid = Store.QueueJson("""{ "name": "bad", "model": { "backbone": "vgg19" } }""", "bad", 1);
-        long good = _service.Queue(Caller.DataFolderOwner, TempStore.Config("good"));
+        long good = Service.Queue(Caller.DataFolderOwner, TempStore.Config("good"));
 
         await RunUntilIdle(executor);
 
@@ -118,16 +127,16 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(["good"], executor.Starts.Select(s => s.Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Paths_outside_the_data_folders_roots_are_refused_at_queue_and_at_start()
     {
         var executor = new ScriptedExecutor(1, 2);
         var outside = new Core.Configs.RunConfig { Name = "leak", Model = new Core.Configs.ModelConfig { PretrainedSketch = "/etc/passwd" } };
-        var refused = Assert.Throws<Core.Configs.ConfigException>(() => _service.Queue(Caller.DataFolderOwner, outside));
-        Assert.Contains(_temp.Data.WeightsRoot, refused.Message);
+        var refused = Assert.Throws<Core.Configs.ConfigException>(() => Service.Queue(Caller.DataFolderOwner, outside));
+        Assert.Contains(Temp.Data.WeightsRoot, refused.Message);
         long recordedEarlier = Store.QueueJson("""{ "name": "old", "model": { "pretrainedSketch": "/etc/passwd" } }""", "old", 1);
-        File.WriteAllText(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), "weights");
-        long inside = _service.Queue(Caller.DataFolderOwner, outside with { Name = "inside", Model = outside.Model with { PretrainedSketch = "weights/w.safetensors" } });
+        File.WriteAllText(Path.Combine(Temp.Data.WeightsRoot, "w.safetensors"), "weights");
+        long inside = Service.Queue(Caller.DataFolderOwner, outside with { Name = "inside", Model = outside.Model with { PretrainedSketch = "weights/w.safetensors" } });
 
         await RunUntilIdle(executor);
 
@@ -136,14 +145,14 @@ public sealed class RunServiceTests : IDisposable
         Assert.StartsWith("config rejected: model.pretrainedSketch = \"/etc/passwd\": a path inside the lab's weight and run roots", old.Message);
         Assert.Equal(RunStatus.Completed, Store.Find(inside)!.Status);
         // The engine is handed the checked real path, not the relative one.
-        Assert.Equal(Path.Combine(_temp.Data.WeightsRoot, "w.safetensors"), Assert.Single(executor.Configs).Model.PretrainedSketch);
+        Assert.Equal(Path.Combine(Temp.Data.WeightsRoot, "w.safetensors"), Assert.Single(executor.Configs).Model.PretrainedSketch);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_failing_trainer_fails_the_run_and_keeps_the_error_in_its_log()
     {
         var executor = new ScriptedExecutor(1, 5) { AfterStep = (_, step) => { if (step == 2) throw new InvalidOperationException("out of memory"); } };
-        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
+        long id = Service.Queue(Caller.DataFolderOwner, TempStore.Config());
 
         await RunUntilIdle(executor);
 
@@ -153,12 +162,12 @@ public sealed class RunServiceTests : IDisposable
         Assert.Contains(Store.Log(id), l => l.Text.StartsWith("error: System.InvalidOperationException: out of memory", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Shutting_the_worker_down_leaves_the_run_interrupted_and_resumable()
     {
         var executor = new ScriptedExecutor(1, 1_000) { StepTime = TimeSpan.FromMilliseconds(5) };
-        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
-        using var worker = new RunWorker(_service, executor, new RunWorkerOptions());
+        long id = Service.Queue(Caller.DataFolderOwner, TempStore.Config());
+        using var worker = new RunWorker(Service, executor, new RunWorkerOptions());
         await worker.StartAsync(CancellationToken.None);
         await WaitFor(() => Store.Find(id)!.Steps >= 3);
 
@@ -168,20 +177,20 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(RunStatus.Interrupted, run.Status);
         Assert.StartsWith("worker shut down: stopped at step", run.Message);
         Assert.Equal(run.Steps, run.CheckpointStep);
-        _service.Resume(Caller.DataFolderOwner, id);
+        Service.Resume(Caller.DataFolderOwner, id);
         Assert.Equal(RunStatus.Queued, Store.Find(id)!.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Subscribers_see_every_step_and_the_status_changes_of_a_local_run()
     {
         var executor = new ScriptedExecutor(2, 5);
-        long id = _service.Queue(Caller.DataFolderOwner, TempStore.Config());
+        long id = Service.Queue(Caller.DataFolderOwner, TempStore.Config());
         using var cancel = new CancellationTokenSource(Patience);
         var events = new List<RunEvent>();
         var listening = Task.Run(async () =>
         {
-            await foreach (var e in _service.Subscribe(id, cancellationToken: cancel.Token))
+            await foreach (var e in Service.Subscribe(id, cancellationToken: cancel.Token))
             {
                 events.Add(e);
                 if (e is RunStatusChanged { Status: RunStatus.Completed }) break;
@@ -199,17 +208,17 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(RunStatus.Completed, statuses[^1]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Subscribers_follow_a_run_trained_by_another_process_through_the_store()
     {
-        using var otherProcess = _temp.OpenAnother();
+        using var otherProcess = Temp.OpenAnother();
         long id = otherProcess.Queue(TempStore.Config());
         otherProcess.ClaimNext(new WorkerIdentity("gpu-box", 99, DateTime.UtcNow));
         using var cancel = new CancellationTokenSource(Patience);
         var events = new List<RunEvent>();
         var listening = Task.Run(async () =>
         {
-            await foreach (var e in _service.Subscribe(id, TimeSpan.FromMilliseconds(50), cancel.Token))
+            await foreach (var e in Service.Subscribe(id, TimeSpan.FromMilliseconds(50), cancel.Token))
             {
                 events.Add(e);
                 if (e is RunStatusChanged { Status: RunStatus.Completed }) break;
@@ -231,11 +240,11 @@ public sealed class RunServiceTests : IDisposable
         Assert.Contains(events, e => e is RunLogEvent { Line: "epoch 1/1" });
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_foreground_run_is_recorded_like_a_queued_one()
     {
         var executor = new ScriptedExecutor(1, 3);
-        var (id, outcome) = _service.RunInForeground(TempStore.Config("here"), executor, new RunOptions(Experiment: "cli"));
+        var (id, outcome) = Service.RunInForeground(TempStore.Config("here"), executor, new RunOptions(Experiment: "cli"));
 
         Assert.Equal(RunStatus.Completed, outcome.Status);
         var run = Store.Find(id)!;
@@ -247,15 +256,15 @@ public sealed class RunServiceTests : IDisposable
         Assert.Contains(Store.Artifacts(id), a => a.Kind == "checkpoint" && a.Path == $"runs/{id}/checkpoints/epoch-001.safetensors");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Clone_returns_the_stored_config_and_delete_refuses_a_run_in_training()
     {
         var config = TempStore.Config("orig", seed: 5) with { Loss = new Core.Configs.LossConfig { Embedding = Core.Configs.EmbeddingLossKind.Triplet, Margin = 0.3 } };
-        long id = _service.Queue(Caller.DataFolderOwner, config);
-        Assert.Equal(Core.Configs.ConfigJson.Serialize(config), Core.Configs.ConfigJson.Serialize(_service.Clone(Caller.DataFolderOwner, id)));
-        long child = _service.Queue(Caller.DataFolderOwner, _service.Clone(Caller.DataFolderOwner, id) with { Seed = 6 }, parentRunId: id);
+        long id = Service.Queue(Caller.DataFolderOwner, config);
+        Assert.Equal(Core.Configs.ConfigJson.Serialize(config), Core.Configs.ConfigJson.Serialize(Service.Clone(Caller.DataFolderOwner, id)));
+        long child = Service.Queue(Caller.DataFolderOwner, Service.Clone(Caller.DataFolderOwner, id) with { Seed = 6 }, parentRunId: id);
         Assert.Equal(id, Store.Find(child)!.ParentRunId);
-        _service.Delete(Caller.DataFolderOwner, child);
+        Service.Delete(Caller.DataFolderOwner, child);
         Assert.Null(Store.Find(child));
     }
 
@@ -263,7 +272,7 @@ public sealed class RunServiceTests : IDisposable
 
     private async Task RunUntilIdle(IRunExecutor executor, int concurrency = 1)
     {
-        using var worker = new RunWorker(_service, executor, new RunWorkerOptions { ExitWhenIdle = true, MaxConcurrentRuns = concurrency });
+        using var worker = new RunWorker(Service, executor, new RunWorkerOptions { ExitWhenIdle = true, MaxConcurrentRuns = concurrency });
         await worker.StartAsync(CancellationToken.None);
         await worker.ExecuteTask!.WaitAsync(Patience);
     }
@@ -278,3 +287,9 @@ public sealed class RunServiceTests : IDisposable
         }
     }
 }
+
+/// <summary>The suite on the data folder's SQLite file.</summary>
+public sealed class SqliteRunServiceTests() : RunServiceTests(StoreProvider.Sqlite);
+
+/// <summary>The suite on PostgreSQL (skipped without a server; see <see cref="TestPostgres"/>).</summary>
+public sealed class PostgresRunServiceTests() : RunServiceTests(StoreProvider.Postgres);

@@ -5,24 +5,34 @@ using SbirLab.Store.Entities;
 
 namespace SbirLab.Store.Tests;
 
-public sealed class RunStoreTests : IDisposable
+public abstract class RunStoreTests(StoreProvider provider) : IDisposable
 {
-    private readonly TempStore _temp = new();
-    private RunStore Store => _temp.Store;
+    private readonly Lazy<TempStore> _temp = new(() => new TempStore(provider: provider));
 
-    public void Dispose() => _temp.Dispose();
+    /// <summary>The store, created on first use inside a test so that a PostgreSQL case without a server is skipped.</summary>
+    private TempStore Temp => _temp.Value;
 
-    [Fact]
-    public void Opening_applies_the_migration_in_wal_mode_and_can_be_repeated()
+    private void DisposeStore()
+    {
+        if (_temp.IsValueCreated) _temp.Value.Dispose();
+    }
+    private RunStore Store => Temp.Store;
+
+    public void Dispose() => DisposeStore();
+
+    [SkippableFact]
+    public void Opening_applies_the_migrations_in_wal_mode_and_can_be_repeated()
     {
         using var db = Store.CreateContext();
         Assert.Empty(db.Database.GetPendingMigrations());
-        Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
-        using var again = _temp.OpenAnother();
+        Assert.NotEmpty(db.Database.GetAppliedMigrations());
+        if (provider == StoreProvider.Sqlite) Assert.Equal("wal", db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").AsEnumerable().Single());
+        else Assert.True(db.Database.IsNpgsql());
+        using var again = Temp.OpenAnother();
         Assert.Empty(again.List());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Queue_records_the_exact_config_experiment_and_tags()
     {
         var config = TempStore.Config("margin-0.3", seed: 7) with { Tags = ["triplet"] };
@@ -36,7 +46,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal($"runs/{id}", run.Folder);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Queue_is_served_oldest_first()
     {
         long[] ids = [Store.Queue(TempStore.Config("a")), Store.Queue(TempStore.Config("b")), Store.Queue(TempStore.Config("c"))];
@@ -45,14 +55,14 @@ public sealed class RunStoreTests : IDisposable
         Assert.Null(Store.ClaimNext(WorkerIdentity.Current));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Workers_claiming_at_once_never_take_the_same_run()
     {
         var ids = Enumerable.Range(0, 24).Select(i => Store.Queue(TempStore.Config($"r{i}"))).ToHashSet();
         var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
         {
-            using var store = _temp.OpenAnother();
+            using var store = Temp.OpenAnother();
             while (store.ClaimNext(WorkerIdentity.Current) is { } run) claimed.Add(run.Id);
         })).ToArray();
         await Task.WhenAll(workers);
@@ -60,7 +70,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.True(ids.SetEquals(claimed));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Stopping_a_queued_run_is_immediate_and_a_running_run_gets_the_flag()
     {
         long queued = Store.Queue(TempStore.Config("q"));
@@ -70,46 +80,95 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(RunStatus.Stopped, Store.RequestStop(running));
         Assert.True(Store.Find(queued)!.StopRequested);
         Assert.Equal("stopped before it started", Store.Find(running)!.Message);
-        Assert.Equal([queued], Store.Heartbeat([new RunProgress(queued, 3, 0)]));
+        Assert.Equal([queued], Store.Heartbeat(WorkerIdentity.Current, [new RunProgress(queued, 3, 0)]).StopRequested);
         Assert.Equal(3, Store.Find(queued)!.Steps);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Only_stopped_or_interrupted_runs_go_back_in_the_queue()
     {
         long id = Store.Queue(TempStore.Config());
         Assert.Throws<InvalidOperationException>(() => Store.Requeue(id));
         Store.ClaimNext(WorkerIdentity.Current);
-        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(_temp.Root, "runs", $"{id}", "checkpoints", "last.safetensors"), 1, 2, 12));
+        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(Temp.Root, "runs", $"{id}", "checkpoints", "last.safetensors"), 1, 2, 12));
         Store.Finish(id, RunStatus.Stopped, "stopped at step 12");
         Store.Requeue(id);
         var run = Store.Find(id)!;
         Assert.Equal(RunStatus.Queued, run.Status);
         Assert.Equal("queued to resume from step 12", run.Message);
         Assert.Equal($"runs/{id}/checkpoints/last.safetensors", run.CheckpointPath);
-        Assert.Equal(new CheckpointInfo(Path.Combine(_temp.Root, run.CheckpointPath!), 1, 2, 12), Store.LastCheckpoint(run));
+        Assert.Equal(new CheckpointInfo(Path.Combine(Temp.Root, run.CheckpointPath!), 1, 2, 12), Store.LastCheckpoint(run));
     }
 
-    [Fact]
-    public void Recovery_marks_interrupted_exactly_the_runs_whose_worker_is_gone()
+    [SkippableFact]
+    public void Recovery_marks_interrupted_exactly_the_runs_whose_lease_ran_out_whatever_host_and_process()
     {
-        var dead = FinishedProcessIdentity();
-        var alive = WorkerIdentity.Current;
-        var remote = new WorkerIdentity("other-host", 4242, DateTime.UtcNow);
-        long deadRun = Claim(dead), aliveRun = Claim(alive), staleRemote = Claim(remote), freshRemote = Claim(remote);
+        var here = WorkerIdentity.Current; // alive, on this host: only its lease counts
+        var remote = new WorkerIdentity("other-host", 4242, DateTime.UtcNow).Named("gpu-box-1");
+        long expiredHere = Claim(here), expiredRemote = Claim(remote), freshRemote = Claim(remote), freshHere = Claim(here);
         using (var db = Store.CreateContext())
-            db.Runs.Where(r => r.Id == staleRemote).ExecuteUpdate(s => s.SetProperty(r => r.HeartbeatAt, DateTime.UtcNow.AddMinutes(-5)));
+            db.Runs.Where(r => r.Id == expiredHere || r.Id == expiredRemote).ExecuteUpdate(s => s
+                .SetProperty(r => r.LeaseExpiresAt, Store.DatabaseNow().AddSeconds(-1))
+                .SetProperty(r => r.HeartbeatAt, new DateTime(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc)));
 
-        var recovered = Store.RecoverOrphans();
+        var recovered = Temp.OpenAnother().RecoverOrphans(); // any process may notice, the lab as well as a worker
 
-        Assert.Equal([deadRun, staleRemote], recovered.Order());
-        Assert.Equal(RunStatus.Interrupted, Store.Find(deadRun)!.Status);
-        Assert.Contains("is gone", Store.Find(deadRun)!.Message);
-        Assert.Equal(RunStatus.Running, Store.Find(aliveRun)!.Status);
+        Assert.Equal([expiredHere, expiredRemote], recovered.Order());
+        var remoteRun = Store.Find(expiredRemote)!;
+        Assert.Equal(RunStatus.Interrupted, remoteRun.Status);
+        Assert.Equal("worker gpu-box-1 on host other-host stopped renewing at 2026-12-01 12:00:00Z; resume continues from the start", remoteRun.Message);
+        Assert.Equal(RunStatus.Interrupted, Store.Find(expiredHere)!.Status);
         Assert.Equal(RunStatus.Running, Store.Find(freshRemote)!.Status);
+        Assert.Equal(RunStatus.Running, Store.Find(freshHere)!.Status);
+        Assert.Empty(Store.RecoverOrphans()); // once
     }
 
-    [Fact]
+    [SkippableFact]
+    public void A_lease_not_renewed_expires_the_run_and_another_worker_resumes_it_from_its_checkpoint()
+    {
+        var first = new WorkerIdentity("host-a", 100, DateTime.UtcNow).Named("worker-a");
+        var second = new WorkerIdentity("host-b", 200, DateTime.UtcNow).Named("worker-b");
+        var lease = TimeSpan.FromSeconds(3);
+        Store.LeaseDuration = lease;
+        using var lab = Temp.OpenAnother();
+        lab.LeaseDuration = lease;
+        Assert.Empty(lab.RecoverOrphans()); // the queries are compiled before the clock matters
+        long id = Store.Queue(TempStore.Config());
+        var claimed = Store.ClaimNext(first)!;
+        Store.RecordCheckpoint(id, new CheckpointInfo(Path.Combine(Temp.Data.RunFolder(id).Checkpoints, "last.safetensors"), 1, 0, 20), first);
+
+        for (int beat = 0; beat < 2; beat++) // renewed past its first lease; checked right after each renewal
+        {
+            Thread.Sleep(2_000);
+            Assert.Empty(Store.Heartbeat(first, [new RunProgress(id, 21 + beat, 1)]).Lost);
+            Assert.Empty(lab.RecoverOrphans());
+        }
+        var renewed = Store.Find(id)!;
+        Assert.Equal(("worker-a", "host-a", 100, 22L), (renewed.WorkerId, renewed.WorkerHost, renewed.WorkerPid, renewed.Steps));
+        Assert.True(renewed.HeartbeatAt - claimed.HeartbeatAt >= TimeSpan.FromSeconds(4), "held longer than one lease");
+        Assert.Equal(renewed.HeartbeatAt + lease, renewed.LeaseExpiresAt);
+
+        Thread.Sleep(lease + TimeSpan.FromMilliseconds(500)); // worker-a stops renewing
+        Assert.Equal([id], lab.RecoverOrphans());
+        var interrupted = Store.Find(id)!;
+        Assert.Equal(RunStatus.Interrupted, interrupted.Status);
+        Assert.StartsWith("worker worker-a on host host-a stopped renewing at ", interrupted.Message);
+        Assert.EndsWith("; resume continues from step 20", interrupted.Message);
+
+        lab.Requeue(id);
+        var resumed = lab.ClaimNext(second)!;
+        Assert.Equal((id, "worker-b", 2), (resumed.Id, resumed.WorkerId, resumed.Attempts));
+        Assert.Equal(20, lab.LastCheckpoint(resumed)!.Step);
+        Assert.Equal([id], Store.Heartbeat(first, [new RunProgress(id, 30, 1)]).Lost); // worker-a learns it lost the run
+        Assert.Throws<LeaseLostException>(() => Store.RecordCheckpoint(id, new CheckpointInfo("late.safetensors", 2, 0, 30), first));
+        Store.Finish(id, RunStatus.Completed, "late report from worker-a", worker: first);
+        var held = Store.Find(id)!;
+        Assert.Equal((RunStatus.Running, 22L, 20L), (held.Status, held.Steps, held.CheckpointStep)); // worker-a's late writes changed nothing
+        lab.Finish(id, RunStatus.Completed, "done", worker: second);
+        Assert.Equal(RunStatus.Completed, Store.Find(id)!.Status);
+    }
+
+    [SkippableFact]
     public void A_restart_deletes_only_what_lies_past_the_restart_point()
     {
         long id = Store.Queue(TempStore.Config());
@@ -126,7 +185,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal([0], Store.Metrics(id, MetricKind.Epoch).Select(p => p.Epoch));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Deleting_a_run_removes_its_rows_and_folder_but_not_other_runs()
     {
         long keep = Store.Queue(TempStore.Config("keep"));
@@ -136,7 +195,7 @@ public sealed class RunStoreTests : IDisposable
         Store.Writer.AddLog(gone, "hello", DateTime.UtcNow);
         Store.Writer.Flush();
         Store.AddNote(gone, "note");
-        var folder = _temp.Data.RunFolder(gone).Create();
+        var folder = Temp.Data.RunFolder(gone).Create();
 
         Store.Delete(gone);
 
@@ -148,7 +207,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Null(Store.Find(child)!.ParentRunId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void A_running_run_cannot_be_deleted()
     {
         long id = Store.Queue(TempStore.Config());
@@ -156,7 +215,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => Store.Delete(id));
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_data_folder_comes_from_the_option_else_the_environment_else_dot_data()
     {
         string? saved = Environment.GetEnvironmentVariable(DataFolder.EnvironmentVariable);
@@ -179,14 +238,10 @@ public sealed class RunStoreTests : IDisposable
         Store.Queue(TempStore.Config());
         return Store.ClaimNext(worker)!.Id;
     }
-
-    /// <summary>The identity of a process that has already exited.</summary>
-    private static WorkerIdentity FinishedProcessIdentity()
-    {
-        using var process = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
-        var started = process.StartTime.ToUniversalTime();
-        process.Kill();
-        process.WaitForExit();
-        return new WorkerIdentity(Environment.MachineName, process.Id, started);
-    }
 }
+
+/// <summary>The suite on the data folder's SQLite file.</summary>
+public sealed class SqliteRunStoreTests() : RunStoreTests(StoreProvider.Sqlite);
+
+/// <summary>The suite on PostgreSQL (skipped without a server; see <see cref="TestPostgres"/>).</summary>
+public sealed class PostgresRunStoreTests() : RunStoreTests(StoreProvider.Postgres);

@@ -9,6 +9,7 @@ namespace SbirLab.Store.Tests;
 /// The worker as a separate process (the built <c>sbirlab.dll</c> run with <c>dotnet</c>), training a
 /// real tiny FashionMNIST run with the engine, against the store's SQLite file.
 /// </summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const int Epochs = 4;
@@ -59,7 +60,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
             WaitFor(() => _temp.Store.Find(id)!.Status != RunStatus.Running, restarted);
             var interrupted = _temp.Store.Find(id)!;
             Assert.Equal(RunStatus.Interrupted, interrupted.Status);
-            Assert.Contains("is gone", interrupted.Message);
+            Assert.Contains("stopped renewing at", interrupted.Message);
             Assert.Equal(checkpoint, interrupted.CheckpointStep); // the end of the last whole epoch
 
             _temp.Store.Requeue(id); // what `sbirlab runs resume` and the web lab's resume button do
@@ -117,6 +118,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(_temp.Root);
+        start.Environment[RunStore.LeaseVariable] = "5"; // a killed worker's run is noticed five seconds after its last heartbeat
         var process = Process.Start(start)!;
         _started.Add(process);
         process.OutputDataReceived += (_, _) => { };
@@ -145,7 +147,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     /// <summary>The built command line: src/SbirLab.Cli/bin/&lt;configuration&gt;/net10.0/sbirlab.dll beside this test's build.</summary>
-    private static string CliPath()
+    internal static string CliPath()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/SbirLab.Store.Tests/bin/<configuration>/<tfm>/
         string tfm = testBin.Name, configuration = testBin.Parent!.Name;

@@ -63,7 +63,13 @@ public sealed class RunRecord
     /// <summary>Machine that ran the run.</summary>
     public string? Host { get; set; }
 
-    // Worker that holds the run while it is running
+    // Worker that holds the run while it is running: a lease it renews with each heartbeat
+    /// <summary>The worker's name (<c>--worker-id</c>, else host:pid), unique among the workers of one store.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>Until when the worker's claim holds; a run still running past it is taken as orphaned by any process.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
     public string? WorkerHost { get; set; }
     public int? WorkerPid { get; set; }
     public DateTime? WorkerProcessStart { get; set; }

@@ -392,6 +392,9 @@ namespace SbirLab.Store.Migrations
                     b.Property<string>("Host")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Message")
                         .HasColumnType("TEXT");
 
@@ -435,6 +438,10 @@ namespace SbirLab.Store.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("WorkerHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("WorkerPid")

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Core.Configs;
 
@@ -15,8 +15,8 @@ public static class ActionFailures
         or UnauthorizedAccessException // the caller may not (AccessDeniedException)
         || IsStoreFailure(e);
 
-    /// <summary>The database could not be written or read: locked past the busy timeout, full, read-only, gone.</summary>
-    public static bool IsStoreFailure(Exception e) => e is DbUpdateException or SqliteException or TimeoutException or IOException
+    /// <summary>The database could not be written or read: locked past the busy timeout, full, read-only, gone, unreachable (SQLite's and Npgsql's errors are both DbExceptions).</summary>
+    public static bool IsStoreFailure(Exception e) => e is DbUpdateException or DbException or TimeoutException or IOException
         || e.InnerException is { } inner && IsStoreFailure(inner);
 
     /// <summary>What to show for <paramref name="e"/>.</summary>

@@ -158,7 +158,9 @@ internal static class RunsCommand
         Fact("code", run.CodeCommit is null ? null : run.CodeCommit + (run.CodeDirty == true ? " (dirty tree)" : ""));
         Fact("packages", run.PackageVersions);
         Fact("host", run.Host);
-        Fact("worker", run.Status == RunStatus.Running ? $"{run.WorkerHost}:{run.WorkerPid}, heartbeat {run.HeartbeatAt:u}" : null);
+        Fact("worker", run.WorkerId is null && run.WorkerHost is null ? null
+            : $"{run.WorkerId ?? $"{run.WorkerHost}:{run.WorkerPid}"} on {run.WorkerHost} (pid {run.WorkerPid})"
+              + (run.Status == RunStatus.Running ? $", heartbeat {run.HeartbeatAt:u}, lease until {run.LeaseExpiresAt:u}" : ""));
         Fact("parent", run.ParentRunId?.ToString(CultureInfo.InvariantCulture));
         Fact("folder", store.Data.Absolute(run.Folder));
         AnsiConsole.Write(facts);

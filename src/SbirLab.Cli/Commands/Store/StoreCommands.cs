@@ -17,9 +17,16 @@ public static class StoreCommands
         Recursive = true,
     };
 
-    /// <summary><c>queue</c>, <c>sweep</c>, <c>worker</c>, <c>runs</c>, <c>sweeps</c>, <c>users</c> and <c>teams</c>.</summary>
+    /// <summary>The global <c>--store &lt;connection&gt;</c> option: a PostgreSQL store instead of the data folder's SQLite file.</summary>
+    public static readonly Option<string?> StoreOption = new("--store")
+    {
+        Description = $"PostgreSQL store: an Npgsql connection string or postgresql:// URL. Default: ${StoreConnection.EnvironmentVariable}, else the data folder's SQLite file.",
+        Recursive = true,
+    };
+
+    /// <summary><c>queue</c>, <c>sweep</c>, <c>worker</c>, <c>runs</c>, <c>sweeps</c>, <c>users</c>, <c>teams</c> and <c>store</c>.</summary>
     public static IEnumerable<Command> Create() =>
-        [QueueCommand.Create(), SweepCommands.Start(), WorkerCommand.Create(), RunsCommand.Create(), SweepCommands.Manage(), AccountCommands.Users(), AccountCommands.Teams()];
+        [QueueCommand.Create(), SweepCommands.Start(), WorkerCommand.Create(), RunsCommand.Create(), SweepCommands.Manage(), AccountCommands.Users(), AccountCommands.Teams(), StoreAdminCommand.Create()];
 
     /// <summary>The data folder for a parsed command line: <c>--data</c> (by name, whoever declared it), else the environment, else ./data.</summary>
     public static DataFolder Data(ParseResult result)
@@ -30,10 +37,21 @@ public static class StoreCommands
         return DataFolder.Resolve(option);
     }
 
-    /// <summary>Opens the store of the parsed command line's data folder (creating and migrating it when needed).</summary>
+    /// <summary>The database for a parsed command line: <c>--store</c>, else <c>SBIRLAB_STORE</c>, else the data folder's SQLite file.</summary>
+    /// <exception cref="ArgumentException">The value is no PostgreSQL connection string or URL (the message says which part is wrong).</exception>
+    public static StoreConnection Connection(ParseResult result, DataFolder data)
+    {
+        string? option;
+        try { option = result.GetValue<string?>(StoreOption.Name); }
+        catch (ArgumentException) { option = null; } // no --store declared on this command line
+        return StoreConnection.Resolve(option, data);
+    }
+
+    /// <summary>Opens the store of the parsed command line (creating and migrating it when needed).</summary>
     internal static RunStore OpenStore(ParseResult result)
     {
-        var store = RunStore.Open(Data(result));
+        var data = Data(result);
+        var store = RunStore.Open(data, Connection(result, data));
         foreach (var warning in store.Identity.StartWarnings) Console.Error.WriteLine("warning: " + warning);
         return store;
     }

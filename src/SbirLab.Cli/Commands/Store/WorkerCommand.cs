@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace SbirLab.Cli.Commands.Store;
 
 /// <summary>
-/// <c>sbirlab worker [--concurrency N] [--exit-when-idle]</c>: the hosted training service without the
+/// <c>sbirlab worker [--concurrency N] [--exit-when-idle] [--worker-id W] [--lease SECONDS]</c>: the hosted training service without the
 /// web lab, for a headless GPU box. Ctrl+C (SIGTERM) stops the runs at the next step with a checkpoint
 /// and leaves them interrupted, ready to resume.
 /// </summary>
@@ -22,24 +22,43 @@ internal static class WorkerCommand
     {
         var concurrency = new Option<int?>("--concurrency") { Description = "Runs trained at once (default: one per GPU, one on CPU)." };
         var exitWhenIdle = new Option<bool>("--exit-when-idle") { Description = "Leave when the queue is empty instead of waiting for more runs." };
-        var command = new Command("worker", "Train queued runs, first in first out, until stopped.") { concurrency, exitWhenIdle };
+        var workerId = new Option<string?>("--worker-id") { Description = "This worker's name in the store, unique among its workers (default: host:pid)." };
+        var lease = new Option<double?>("--lease") { Description = $"Seconds a claim holds without a heartbeat (default: ${RunStore.LeaseVariable}, else 30); a run whose worker stops renewing is marked interrupted by any process." };
+        var command = new Command("worker", "Train queued runs, first in first out, until stopped.") { concurrency, exitWhenIdle, workerId, lease };
         command.SetAction(async (result, token) =>
         {
-            var options = new RunWorkerOptions { MaxConcurrentRuns = result.GetValue(concurrency), ExitWhenIdle = result.GetValue(exitWhenIdle) };
+            var options = new RunWorkerOptions
+            {
+                MaxConcurrentRuns = result.GetValue(concurrency),
+                ExitWhenIdle = result.GetValue(exitWhenIdle),
+                WorkerId = result.GetValue(workerId),
+            };
+            if (result.GetValue(lease) is { } seconds && seconds is < 0.2 or > 3600) return CliOutput.Error($"--lease {seconds}: seconds, 0.2 to 3600");
+            StoreConnection connection;
             var data = StoreCommands.Data(result);
-            using var host = BuildHost(data, options);
-            AnsiConsole.MarkupLine($"worker {Markup.Escape(WorkerIdentity.Current.ToString())} on {Markup.Escape(data.Root)}");
+            try
+            {
+                connection = StoreCommands.Connection(result, data);
+                _ = WorkerIdentity.Current.Named(options.WorkerId);
+            }
+            catch (ArgumentException e)
+            {
+                return CliOutput.Error(e.Message);
+            }
+            using var host = BuildHost(data, connection, options);
+            if (result.GetValue(lease) is { } leaseSeconds) host.Services.GetRequiredService<RunStore>().LeaseDuration = TimeSpan.FromSeconds(leaseSeconds);
+            AnsiConsole.MarkupLine($"worker {Markup.Escape(host.Services.GetRequiredService<RunService>().Worker.ToString())} on {Markup.Escape(data.Root)}, store {Markup.Escape(connection.Describe())}");
             await host.RunAsync(token);
             return 0;
         });
         return command;
     }
 
-    private static IHost BuildHost(DataFolder data, RunWorkerOptions options)
+    private static IHost BuildHost(DataFolder data, StoreConnection connection, RunWorkerOptions options)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Services.AddSbirLabRuns(data, options);
+        builder.Services.AddSbirLabRuns(data, options, connection);
         builder.Services.AddSingleton<IRunExecutor, EngineRunExecutor>();
         builder.Services.AddHostedService<WorkerConsole>();
         return builder.Build();
