@@ -403,6 +403,51 @@ public sealed partial class RunStore : IDisposable
         return points.OrderBy(p => p.Kind).ThenBy(p => p.Name).ThenBy(p => p.Step).ThenBy(p => p.Id).ToList();
     }
 
+    /// <summary>
+    /// One metric of a run as two arrays in x order, read without entities (the charts' fast path): x is the step
+    /// for step metrics and the 1-based epoch number for epoch metrics; a NaN value reads as NaN. Where an
+    /// earlier attempt left a point at the same x, the newer one counts (as <see cref="DeleteMetricsFrom"/> intends).
+    /// </summary>
+    public (double[] X, double[] Y) Series(long runId, MetricKind kind, string name)
+    {
+        using var db = CreateContext();
+        var points = db.MetricPoints.AsNoTracking().Where(p => p.RunId == runId && p.Kind == kind && p.Name == name);
+        var rows = (kind == MetricKind.Step
+                ? points.OrderBy(p => p.Step).ThenBy(p => p.Id).Select(p => new { Key = p.Step, p.Value })
+                : points.OrderBy(p => p.Epoch).ThenBy(p => p.Id).Select(p => new { Key = (long)p.Epoch + 1, p.Value }))
+            .AsEnumerable();
+        var (x, y) = (new List<double>(), new List<double>());
+        foreach (var row in rows)
+        {
+            double value = row.Value ?? double.NaN;
+            if (x.Count > 0 && x[^1] == row.Key) y[^1] = value;
+            else
+            {
+                x.Add(row.Key);
+                y.Add(value);
+            }
+        }
+        return ([.. x], [.. y]);
+    }
+
+    /// <summary>
+    /// The metric names a run logged of one kind, in name order: one index seek per name (the next name after the
+    /// last found), never a scan of the run's points.
+    /// </summary>
+    public IReadOnlyList<string> MetricNames(long runId, MetricKind kind)
+    {
+        using var db = CreateContext();
+        var names = new List<string>();
+        for (string after = ""; ;)
+        {
+            string? next = db.MetricPoints.Where(p => p.RunId == runId && p.Kind == kind && string.Compare(p.Name, after) > 0)
+                .OrderBy(p => p.Name).Select(p => p.Name).FirstOrDefault();
+            if (next is null) return names;
+            names.Add(next);
+            after = next;
+        }
+    }
+
     /// <summary>The last value of every metric name of a kind (the final loss, the last epoch's mAP, ...).</summary>
     public IReadOnlyDictionary<string, double> LatestMetrics(long runId, MetricKind kind)
     {
