@@ -1,3 +1,4 @@
+using SbirLab.Core.Curves;
 using SbirLab.Engine.Reports;
 
 namespace SbirLab.Web.Services;
@@ -8,12 +9,13 @@ namespace SbirLab.Web.Services;
 public sealed record ChartLine(string Name, double[] X, double[] Y, string Color, bool Faint = false, bool Dashed = false,
     string? Group = null, bool ShowInLegend = true, string Mode = "lines");
 
-/// <summary>Turns metric series into chart lines: a faint raw curve with its smoothed curve on top, thinned for the browser.</summary>
+/// <summary>
+/// Turns metric series into chart lines: a faint raw curve with its smoothed curve on top, down-sampled on the
+/// server for the chart's window by the lab's one down-sampler (<see cref="CurveDownsampler"/>, min / max per pixel
+/// bucket), so a line costs the browser about two points per pixel whatever the length of the run.
+/// </summary>
 public static class ChartLines
 {
-    /// <summary>Points sent to the browser per line at most; longer series are thinned (see <see cref="Thin"/>).</summary>
-    public const int MaxPoints = 1500;
-
     public static readonly string[] Palette =
         ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
 
@@ -21,33 +23,26 @@ public static class ChartLines
 
     /// <summary>
     /// The raw series (faint) and, with <paramref name="smoothing"/> &gt; 0, its exponential moving average (the
-    /// engine's TensorBoard-style <see cref="ExponentialSmoothing"/>) drawn over it.
+    /// engine's TensorBoard-style <see cref="ExponentialSmoothing"/>, over every point, before down-sampling) drawn over it.
     /// </summary>
-    public static IEnumerable<ChartLine> Smoothed(string name, double[] x, double[] y, string color, double smoothing, bool dashed = false)
+    public static List<ChartLine> Smoothed(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> y, string color, double smoothing,
+        CurveWindow window, bool dashed = false)
     {
-        if (x.Length == 0) yield break;
-        if (smoothing <= 0)
-        {
-            yield return Thin(new ChartLine(name, x, y, color, Dashed: dashed, Group: name));
-            yield break;
-        }
-        yield return Thin(new ChartLine(name + " (raw)", x, y, color, Faint: true, Dashed: dashed, Group: name, ShowInLegend: false));
-        yield return Thin(new ChartLine(name, x, ExponentialSmoothing.Ema(y, smoothing), color, Dashed: dashed, Group: name));
+        if (x.Length == 0) return [];
+        if (smoothing <= 0) return [Line(new ChartLine(name, [], [], color, Dashed: dashed, Group: name), x, y, window)];
+        var smoothed = ExponentialSmoothing.Ema(y.ToArray(), smoothing);
+        return
+        [
+            Line(new ChartLine(name + " (raw)", [], [], color, Faint: true, Dashed: dashed, Group: name, ShowInLegend: false), x, y, window),
+            Line(new ChartLine(name, [], [], color, Dashed: dashed, Group: name), x, smoothed, window),
+        ];
     }
 
-    /// <summary>
-    /// Keeps at most <see cref="MaxPoints"/> points: every s-th point, s the smallest power of two that fits.
-    /// As a series grows the kept points only gain new ones at the end (until s doubles), so a live chart can
-    /// send just the new points. A thinned series ends at the last multiple of s (at most s − 1 steps behind).
-    /// </summary>
-    public static ChartLine Thin(ChartLine line)
+    /// <summary><paramref name="style"/> with the points of (x, y) to draw in <paramref name="window"/>.</summary>
+    public static ChartLine Line(ChartLine style, ReadOnlySpan<double> x, ReadOnlySpan<double> y, CurveWindow window)
     {
-        int n = line.X.Length;
-        if (n <= MaxPoints) return line;
-        int stride = 2;
-        while ((n + stride - 1) / stride > MaxPoints) stride *= 2;
-        var keep = Enumerable.Range(0, (n + stride - 1) / stride).Select(i => i * stride).ToArray();
-        return line with { X = keep.Select(i => line.X[i]).ToArray(), Y = keep.Select(i => line.Y[i]).ToArray() };
+        var (kx, ky) = CurveDownsampler.Downsample(x, y, window);
+        return style with { X = kx, Y = ky };
     }
 }
 

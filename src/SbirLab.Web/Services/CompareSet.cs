@@ -1,11 +1,16 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Curves;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
 namespace SbirLab.Web.Services;
 
-/// <summary>One run of the compare view: what it ran with, its curves and its final evaluation.</summary>
-public sealed record CompareRun(long Id, string Name, RunConfig Config, MetricHistory History, RunEvaluation? Evaluation, RunRecord Record)
+/// <summary>
+/// One run of the compare view: what it ran with, its epoch curves (<see cref="History"/> holds only those: step
+/// curves are read through the reader's shared cache when drawn), the names of its step metrics and its final evaluation.
+/// </summary>
+public sealed record CompareRun(long Id, string Name, RunConfig Config, MetricHistory History, RunEvaluation? Evaluation, RunRecord Record,
+    IReadOnlyList<string> StepNames)
 {
     public string Label => $"#{Id} {Name}";
 }
@@ -22,11 +27,14 @@ public sealed record MetricChoice(string Key, string Kind, string Name)
     }
 }
 
-/// <summary>Loads the runs to compare and builds the overlaid curves.</summary>
+/// <summary>Loads the runs to compare and builds the overlaid curves, down-sampled for the chart's window.</summary>
 public sealed class CompareLoader(RunReader reader)
 {
     public const int MinRuns = 2;
     public const int MaxRuns = RunTableState.MaxCompare;
+
+    /// <summary>Runs the picker offers besides the picked ones (the newest).</summary>
+    public const int PickerRuns = 200;
 
     /// <summary>Ids from the query string ("3,5,8"): distinct, existing and readable by the caller, at most <see cref="MaxRuns"/>.</summary>
     public IReadOnlyList<CompareRun> Load(Caller caller, IEnumerable<long> ids)
@@ -35,7 +43,8 @@ public sealed class CompareLoader(RunReader reader)
         foreach (var id in ids.Distinct().Take(MaxRuns))
         {
             if (reader.Find(caller, id) is not { } record) continue; // unknown, or not the caller's to read
-            runs.Add(new CompareRun(id, record.Name, ConfigJson.ParseUnvalidated(record.ConfigJson), reader.History(caller, id), reader.Evaluation(caller, id), record));
+            runs.Add(new CompareRun(id, record.Name, ConfigJson.ParseUnvalidated(record.ConfigJson), reader.History(caller, id, MetricKind.Epoch),
+                reader.Evaluation(caller, id), record, reader.MetricNames(caller, id, MetricKind.Step)));
         }
         return runs;
     }
@@ -47,26 +56,32 @@ public sealed class CompareLoader(RunReader reader)
     /// <summary>Every metric any of the runs logged, epoch metrics first.</summary>
     public static IReadOnlyList<MetricChoice> Choices(IReadOnlyList<CompareRun> runs) =>
         runs.SelectMany(r => r.History.EpochNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(n => new MetricChoice("epoch:" + n, "epoch", n))
-            .Concat(runs.SelectMany(r => r.History.StepNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(n => new MetricChoice("step:" + n, "step", n)))
+            .Concat(runs.SelectMany(r => r.StepNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(n => new MetricChoice("step:" + n, "step", n)))
             .ToList();
 
-    /// <summary>The metric overlaid for every run in its own colour; step metrics smoothed over their faint raw curve.</summary>
-    public static IReadOnlyList<ChartLine> Overlay(IReadOnlyList<CompareRun> runs, MetricChoice metric, double smoothing)
+    /// <summary>
+    /// The metric overlaid for every run in its own colour, for the chart's window; step metrics smoothed (over every
+    /// point) over their faint raw curve. Step curves come from the reader's shared cache, all runs at once.
+    /// </summary>
+    public async Task<IReadOnlyList<ChartLine>> OverlayAsync(Caller caller, IReadOnlyList<CompareRun> runs, MetricChoice metric, double smoothing, CurveWindow window)
+    {
+        if (metric.Kind == "epoch") return EpochOverlay(runs, metric);
+        var curves = await Task.WhenAll(runs.Select(r => r.StepNames.Contains(metric.Name)
+            ? reader.CurveAsync(caller, r.Record, MetricKind.Step, metric.Name)
+            : Task.FromResult<(double[] X, double[] Y)>(([], []))));
+        var lines = new List<ChartLine>();
+        for (int i = 0; i < runs.Count; i++)
+            lines.AddRange(ChartLines.Smoothed(runs[i].Label, curves[i].X, curves[i].Y, ChartLines.ColorOf(i), smoothing, window));
+        return lines;
+    }
+
+    private static List<ChartLine> EpochOverlay(IReadOnlyList<CompareRun> runs, MetricChoice metric)
     {
         var lines = new List<ChartLine>();
         for (int i = 0; i < runs.Count; i++)
         {
-            string color = ChartLines.ColorOf(i);
-            if (metric.Kind == "epoch")
-            {
-                var (x, y) = runs[i].History.Epochs(metric.Name);
-                if (x.Length > 0) lines.Add(new ChartLine(runs[i].Label, x, y, color, Mode: "lines+markers"));
-            }
-            else
-            {
-                var (x, y) = runs[i].History.Steps(metric.Name);
-                lines.AddRange(ChartLines.Smoothed(runs[i].Label, x, y, color, smoothing));
-            }
+            var (x, y) = runs[i].History.Epochs(metric.Name);
+            if (x.Length > 0) lines.Add(new ChartLine(runs[i].Label, x, y, ChartLines.ColorOf(i), Mode: "lines+markers"));
         }
         return lines;
     }

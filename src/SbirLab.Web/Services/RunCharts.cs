@@ -1,4 +1,12 @@
+using SbirLab.Core.Curves;
+
 namespace SbirLab.Web.Services;
+
+/// <summary>The windows (x-range and width) of a run page's three step charts: each zooms on its own.</summary>
+public sealed record RunChartWindows(CurveWindow Loss, CurveWindow Accuracy, CurveWindow LearningRate)
+{
+    public static RunChartWindows Whole { get; } = new(CurveWindow.Whole, CurveWindow.Whole, CurveWindow.Whole);
+}
 
 /// <summary>The four charts of a run page, built from its <see cref="MetricHistory"/>.</summary>
 public sealed record RunChartSet(
@@ -16,31 +24,31 @@ public static class RunChartLines
     /// <summary>Retrieval figures drawn per epoch.</summary>
     public static readonly string[] RetrievalFigures = ["map", "map_at_r", "p@1", "p@10"];
 
-    public static RunChartSet Build(MetricHistory history, double smoothing) => new(
-        Loss(history, smoothing),
-        Accuracy(history, smoothing),
-        Retrieval(history),
-        LearningRate(history));
+    public static RunChartSet Build(MetricHistory history, double smoothing, RunChartWindows? windows = null)
+    {
+        windows ??= RunChartWindows.Whole;
+        return new(Loss(history, smoothing, windows.Loss), Accuracy(history, smoothing, windows.Accuracy),
+            Retrieval(history), LearningRate(history, windows.LearningRate));
+    }
 
-    public static IReadOnlyList<ChartLine> Loss(MetricHistory history, double smoothing)
+    public static IReadOnlyList<ChartLine> Loss(MetricHistory history, double smoothing, CurveWindow window)
     {
         var lines = new List<ChartLine>();
-        var total = history.Steps("loss");
+        var total = history.StepCurve("loss");
         int color = 0;
         foreach (var part in LossParts)
         {
-            var (x, y) = history.Steps(part);
-            if (x.Length == 0) continue;
-            if (part != "loss" && y.SequenceEqual(total.Y)) continue; // the only term: same curve as the total
-            lines.AddRange(ChartLines.Smoothed(part, x, y, ChartLines.ColorOf(color++), smoothing));
+            if (history.StepCurve(part) is not { Count: > 0 } curve) continue;
+            if (part != "loss" && total is not null && curve.Y.SequenceEqual(total.Y)) continue; // the only term: same curve as the total
+            lines.AddRange(ChartLines.Smoothed(part, curve.X, curve.Y, ChartLines.ColorOf(color++), smoothing, window));
         }
         return lines;
     }
 
-    public static IReadOnlyList<ChartLine> Accuracy(MetricHistory history, double smoothing)
+    public static IReadOnlyList<ChartLine> Accuracy(MetricHistory history, double smoothing, CurveWindow window)
     {
-        var (x, y) = history.Steps("accuracy");
-        var lines = ChartLines.Smoothed("accuracy (step)", x, y, ChartLines.ColorOf(0), smoothing).ToList();
+        var curve = history.StepCurve("accuracy");
+        var lines = curve is null ? [] : ChartLines.Smoothed("accuracy (step)", curve.X, curve.Y, ChartLines.ColorOf(0), smoothing, window);
         var (ex, ey) = history.Epochs("accuracy");
         if (ex.Length > 0)
         {
@@ -56,10 +64,9 @@ public static class RunChartLines
             .Select(s => new ChartLine(FinalMetrics.Title(s.name), s.series.X, s.series.Y, ChartLines.ColorOf(s.i), Mode: "lines+markers"))
             .ToList();
 
-    public static IReadOnlyList<ChartLine> LearningRate(MetricHistory history)
-    {
-        var (x, y) = history.Steps("lr");
-        return x.Length == 0 ? [] : [ChartLines.Thin(new ChartLine("learning rate", x, y, ChartLines.ColorOf(4)))];
-    }
+    public static IReadOnlyList<ChartLine> LearningRate(MetricHistory history, CurveWindow window) =>
+        history.StepCurve("lr") is { Count: > 0 } curve
+            ? [ChartLines.Line(new ChartLine("learning rate", [], [], ChartLines.ColorOf(4)), curve.X, curve.Y, window)]
+            : [];
 
 }

@@ -30,10 +30,23 @@ public sealed record ProvenanceItem(string Label, string Value);
 /// does not hold). It only reads: every change goes through <see cref="SbirLab.Runs.RunService"/>.
 /// Every read names its caller and returns only what the caller may read (<see cref="AccessPolicy"/>): a run the
 /// caller may not read is one that does not exist (null, or <see cref="KeyNotFoundException"/>).
-/// The runs table's best and last mAP come from one query over the store's context for all runs.
+/// The runs table reads a page at a time (<see cref="Page"/>: sorted, filtered and paged in the database); the charts
+/// read whole curves through one shared, bounded <see cref="CurveCache"/>.
 /// </summary>
 public sealed class RunReader(RunStore store)
 {
+    private readonly CurveCache _curves = new(store);
+
+    /// <summary>The bytes of curves held for the charts (bounded by <see cref="CurveCache.DefaultBytes"/>).</summary>
+    public long CurveBytes => _curves.Bytes;
+
+    /// <summary>One page of the runs table, of the runs the caller may read.</summary>
+    public RunRowPage Page(Caller caller, RunPageQuery query)
+    {
+        var page = store.Page(query with { ReadableBy = caller });
+        return new RunRowPage(page.Rows.Select(r => ToRow(caller, r.Run, (r.BestMap, r.LastMap))).ToList(), page.Total);
+    }
+
     public IReadOnlyList<RunRow> List(Caller caller)
     {
         var runs = store.List(new RunQuery(ReadableBy: caller));
@@ -56,11 +69,41 @@ public sealed class RunReader(RunStore store)
         return store.Config(runId);
     }
 
-    public MetricHistory History(Caller caller, long runId)
+    /// <summary>The run's curves (of one kind when given).</summary>
+    public MetricHistory History(Caller caller, long runId, MetricKind? kind = null) => Fill(caller, runId, new MetricHistory(), kind);
+
+    /// <summary>
+    /// Merges the run's curves from the store into <paramref name="history"/> (filling what a live stream skipped): epoch
+    /// points as rows (few, and their end steps count), step curves through the store's series reads (fast at 100,000 steps).
+    /// </summary>
+    public MetricHistory Fill(Caller caller, long runId, MetricHistory history, MetricKind? kind = null)
     {
-        var history = new MetricHistory();
-        history.Merge(Metrics(caller, runId));
+        Demand(caller, runId);
+        if (kind is null or MetricKind.Epoch) history.Merge(store.Metrics(runId, MetricKind.Epoch));
+        if (kind is null or MetricKind.Step)
+            foreach (var name in store.MetricNames(runId, MetricKind.Step))
+            {
+                var (x, y) = store.Series(runId, MetricKind.Step, name);
+                history.MergeSeries(MetricKind.Step, name, x, y);
+            }
         return history;
+    }
+
+    /// <summary>The names of the metrics the run logged of one kind.</summary>
+    public IReadOnlyList<string> MetricNames(Caller caller, long runId, MetricKind kind)
+    {
+        Demand(caller, runId);
+        return store.MetricNames(runId, kind);
+    }
+
+    /// <summary>
+    /// One whole curve of <paramref name="run"/> (a record this reader returned), from the shared cache. The caller's
+    /// right to read the run is checked on the record, without a query, so a zoom over 50 runs costs no round trips.
+    /// </summary>
+    public Task<(double[] X, double[] Y)> CurveAsync(Caller caller, RunRecord run, MetricKind kind, string name)
+    {
+        store.Access.Demand(caller, RunAction.Read, run);
+        return _curves.GetAsync(run, kind, name);
     }
 
     /// <summary>The run's metric points (of one kind when given).</summary>

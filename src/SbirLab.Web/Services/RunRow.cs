@@ -41,6 +41,9 @@ public sealed record RunRow(
     public string SearchText => string.Join(' ', [Id.ToString(CultureInfo.InvariantCulture), Name, Template ?? "", Status.Text(), KeyParameters, .. Tags]);
 }
 
+/// <summary>One page of the runs table and how many runs pass its filter in all.</summary>
+public sealed record RunRowPage(IReadOnlyList<RunRow> Rows, int Total);
+
 /// <summary>The parameters that tell runs apart at a glance, in one short line.</summary>
 public static class KeyParameters
 {

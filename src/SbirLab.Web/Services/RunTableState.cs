@@ -1,40 +1,58 @@
 using SbirLab.Core.Runs;
-using SbirLab.Engine.Training;
+using SbirLab.Store;
 
 namespace SbirLab.Web.Services;
 
-/// <summary>Columns the runs table sorts by.</summary>
-public enum RunSortColumn
-{
-    Id,
-    Name,
-    Template,
-    Status,
-    Progress,
-    BestMap,
-    LastMap,
-}
-
 /// <summary>
-/// The runs table's view state: search text, status filter, sort and selection. Pure, so the filtering
-/// and sorting rules are tested without a browser.
+/// The runs table's view state: search text, status filter, sort, page and selection. The store does the
+/// searching, sorting and paging (<see cref="RunStore.Page"/>); this only says what to ask for.
 /// </summary>
 public sealed class RunTableState
 {
     /// <summary>Runs the compare view takes at once.</summary>
-    public const int MaxCompare = 8;
+    public const int MaxCompare = 50;
 
-    public string Search { get; set; } = "";
+    /// <summary>Page sizes the table offers.</summary>
+    public static readonly int[] PageSizes = [25, 50, 100];
+
+    private string _search = "";
+
+    /// <summary>Search terms; a new search starts again at the first page.</summary>
+    public string Search
+    {
+        get => _search;
+        set
+        {
+            if (value == _search) return;
+            _search = value;
+            Page = 0;
+        }
+    }
+
     public HashSet<RunStatus> Statuses { get; } = [];
     public RunSortColumn Sort { get; private set; } = RunSortColumn.Id;
     public bool Descending { get; private set; } = true;
     public HashSet<long> Selected { get; } = [];
 
-    /// <summary>Sorts by a column; a second click on the same column reverses the order.</summary>
+    /// <summary>The page shown, from 0.</summary>
+    public int Page { get; set; }
+
+    public int PageSize { get; set; } = PageSizes[0];
+
+    /// <summary>Sorts by a column, from the first page; a second click on the same column reverses the order.</summary>
     public void SortBy(RunSortColumn column)
     {
         if (Sort == column) Descending = !Descending;
         else (Sort, Descending) = (column, column is RunSortColumn.BestMap or RunSortColumn.LastMap or RunSortColumn.Id);
+        Page = 0;
+    }
+
+    /// <summary>Keeps only the chosen statuses (none: all), from the first page.</summary>
+    public void Filter(IEnumerable<RunStatus> statuses)
+    {
+        Statuses.Clear();
+        Statuses.UnionWith(statuses);
+        Page = 0;
     }
 
     public void Toggle(long runId, bool selected)
@@ -45,34 +63,9 @@ public sealed class RunTableState
 
     public bool CanCompare => Selected.Count is >= 2 and <= MaxCompare;
 
-    /// <summary>The rows that pass the search and the filter, in the chosen order; drops selected runs that are gone.</summary>
-    public IReadOnlyList<RunRow> Apply(IReadOnlyList<RunRow> rows)
-    {
-        Selected.IntersectWith(rows.Select(r => r.Id));
-        var terms = Search.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var visible = rows.Where(r => Statuses.Count == 0 || Statuses.Contains(r.Status))
-            .Where(r => terms.All(t => r.SearchText.Contains(t, StringComparison.OrdinalIgnoreCase)));
-        return Order(visible).ToList();
-    }
+    /// <summary>The page count for <paramref name="total"/> matching runs (at least 1).</summary>
+    public int PageCount(int total) => Math.Max(1, (total + PageSize - 1) / PageSize);
 
-    private IEnumerable<RunRow> Order(IEnumerable<RunRow> rows)
-    {
-        // Runs without a value (no mAP yet) go last in either direction.
-        IOrderedEnumerable<RunRow> ordered = Sort switch
-        {
-            RunSortColumn.Name => By(rows, r => r.Name, StringComparer.OrdinalIgnoreCase),
-            RunSortColumn.Template => By(rows, r => r.Template ?? "", StringComparer.OrdinalIgnoreCase),
-            RunSortColumn.Status => By(rows, r => r.Status.Text(), StringComparer.Ordinal),
-            RunSortColumn.Progress => By(rows, r => r.Progress, Comparer<double>.Default),
-            RunSortColumn.BestMap => rows.OrderBy(r => r.BestMap is null).ThenBy(r => r.BestMap ?? 0, Direction),
-            RunSortColumn.LastMap => rows.OrderBy(r => r.LastMap is null).ThenBy(r => r.LastMap ?? 0, Direction),
-            _ => By(rows, r => r.Id, Comparer<long>.Default),
-        };
-        return ordered.ThenByDescending(r => r.Id);
-    }
-
-    private IComparer<double> Direction => Descending ? Comparer<double>.Create((a, b) => b.CompareTo(a)) : Comparer<double>.Default;
-
-    private IOrderedEnumerable<RunRow> By<TKey>(IEnumerable<RunRow> rows, Func<RunRow, TKey> key, IComparer<TKey> comparer) =>
-        Descending ? rows.OrderByDescending(key, comparer) : rows.OrderBy(key, comparer);
+    /// <summary>The store query for the current view.</summary>
+    public RunPageQuery Query() => new(Page, PageSize, Sort, Descending, Search, Statuses.ToList());
 }

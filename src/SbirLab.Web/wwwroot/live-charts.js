@@ -16,18 +16,58 @@ function chain(element, work) {
     return element._chartQueue;
 }
 
-/** Draws (or redraws) a chart whole. */
-export function draw(id, traces, layout, config) {
+/**
+ * Draws (or redraws) a chart whole. With a .NET owner (a chart that refines), a zoom, pan or reset reports the
+ * new x-range and the plot's width in pixels to it (Relayout), which answers with the points of that range.
+ * `refined` counts the refinements drawn; it lands on the element (data-refined) once the chart shows them.
+ */
+export function draw(id, traces, layout, config, owner, refined) {
     const element = document.getElementById(id);
     if (!element) return Promise.resolve();
-    return chain(element, () => Plotly.react(element, traces, layout, config));
+    return chain(element, async () => {
+        await Plotly.react(element, traces, layout, config);
+        if (owner && !element._relayoutHooked) {
+            element._relayoutHooked = true;
+            element.on('plotly_relayout', change => report(element, owner, change));
+        }
+        element.dataset.refined = String(refined || 0);
+    });
 }
 
-/** Appends new points to several charts: [{ id, x: [[...]], y: [[...]], indices: [...] }]. */
+/** The x-range a relayout event names: [from, to], [null, null] for a reset, or undefined when x did not change. */
+function xRange(change) {
+    if (change['xaxis.autorange']) return [null, null];
+    if (Array.isArray(change['xaxis.range'])) return change['xaxis.range'];
+    if ('xaxis.range[0]' in change && 'xaxis.range[1]' in change) return [change['xaxis.range[0]'], change['xaxis.range[1]']];
+    return undefined;
+}
+
+function report(element, owner, change) {
+    const range = xRange(change);
+    if (!range) return;
+    const width = Math.max(1, Math.round((element._fullLayout && element._fullLayout._size && element._fullLayout._size.w) || 1000));
+    const [from, to] = range.map(v => (v === null || v === undefined) ? null : Number(v));
+    owner.invokeMethodAsync('Relayout', from, to, width).catch(error => console.error(error));
+}
+
+/**
+ * Changes the ends of several charts' traces: [{ id, x: [[...]], y: [[...]], indices: [...], keep: [...] }]: each
+ * trace is cut back to its `keep` points (the last bucket of a down-sampled curve), then gets the new points.
+ */
 export function extend(extensions) {
     for (const e of extensions) {
         const element = document.getElementById(e.id);
-        if (element) chain(element, () => Plotly.extendTraces(element, { x: e.x, y: e.y }, e.indices));
+        if (!element) continue;
+        chain(element, () => {
+            e.indices.forEach((trace, i) => {
+                const data = element.data && element.data[trace];
+                if (data && e.keep && e.keep[i] < data.x.length) {
+                    data.x = data.x.slice(0, e.keep[i]);
+                    data.y = data.y.slice(0, e.keep[i]);
+                }
+            });
+            return Plotly.extendTraces(element, { x: e.x, y: e.y }, e.indices);
+        });
     }
 }
 

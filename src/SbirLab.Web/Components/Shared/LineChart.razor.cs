@@ -1,24 +1,35 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using SbirLab.Core.Curves;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Components.Shared;
 
-/// <summary>Points to append to the traces of one chart in the browser (Plotly.extendTraces).</summary>
-public sealed record ChartExtension(string Id, double[][] X, object?[][] Y, int[] Indices);
+/// <summary>
+/// Points to append to the traces of one chart in the browser (Plotly.extendTraces), after cutting each trace back
+/// to <see cref="Keep"/> points (the last bucket of a down-sampled live curve changes as it fills).
+/// </summary>
+public sealed record ChartExtension(string Id, double[][] X, object?[][] Y, int[] Indices, int[] Keep);
 
 /// <summary>
 /// A line chart drawn by plotly.js (the Plotly.Blazor package's copy) through the lab's small chart module.
 /// Given new lines (by parameters with a new <see cref="Version"/>, or by a live owner through <see cref="Accept"/>)
 /// it works out whether every line only grew: then only the new points go to the browser, else the chart is
 /// drawn whole. Live charts thus cost a few numbers per update, whatever the length of the curves.
+/// With <see cref="Refine"/> set, a zoom or pan in the browser reports the new x-range and the plot's width in
+/// pixels; the chart then draws the lines <see cref="Refine"/> gives for that window (the server down-samples the
+/// range at full resolution), and <see cref="Window"/> tells the owner which window to build later lines for.
 /// </summary>
 public partial class LineChart : IDisposable
 {
+    /// <summary>Points a live update may take back from the end of a line (its last bucket) and still only append.</summary>
+    public const int MaxReplacedPoints = 16;
+
     private static int _counter;
     private readonly string _id = "chart-" + Interlocked.Increment(ref _counter);
-    private readonly List<(string Name, int Count, double LastX, double LastY)> _sent = [];
+    private readonly List<ChartLine> _sent = [];
+    private DotNetObjectReference<LineChart>? _self;
     private IReadOnlyList<ChartLine> _lines = [];
     private long _drawnVersion = -1;
     private bool _drawn;
@@ -37,6 +48,33 @@ public partial class LineChart : IDisposable
 
     /// <summary>Change it to redraw (the owner bumps it when its data changed).</summary>
     [Parameter] public long Version { get; set; }
+
+    /// <summary>The lines for a window the browser zoomed or panned to; null: the chart does not refine (it keeps what it drew).</summary>
+    [Parameter] public Func<CurveWindow, Task<IReadOnlyList<ChartLine>>>? Refine { get; set; }
+
+    /// <summary>The window shown now: the whole curve until the browser reports a zoom.</summary>
+    public CurveWindow Window { get; private set; } = CurveWindow.Whole;
+
+    /// <summary>Refinements drawn so far (the tests and the benchmark wait on data-refined).</summary>
+    public int Refinements { get; private set; }
+
+    /// <summary>
+    /// A zoom, pan or reset in the browser (plotly_relayout): null ends mean the whole curve. The window is checked
+    /// (a browser's numbers are input), the lines for it are built and drawn whole.
+    /// </summary>
+    [JSInvokable]
+    public async Task Relayout(double? from, double? to, int width)
+    {
+        if (Refine is null || _disposed) return;
+        var window = CurveWindow.Checked(from, to, Math.Clamp(width, 1, CurveWindow.MaxWidth));
+        if (window == Window) return;
+        Window = window;
+        var lines = await Refine(window);
+        if (Window != window) return; // a newer zoom came meanwhile
+        _lines = lines;
+        Refinements++;
+        await Draw();
+    }
 
     /// <summary>Points drawn, summed over the lines that are not faint (the tests read it as data-points).</summary>
     public int PointCount => _lines.Where(l => !l.Faint).Sum(l => l.X.Length);
@@ -93,7 +131,9 @@ public partial class LineChart : IDisposable
         _drawn = true;
         Remember(_lines);
         var (traces, layout) = (_lines.Select(Trace).ToArray(), Layout());
-        return Send(module => module.InvokeVoidAsync("draw", _id, traces, layout, Config));
+        if (Refine is not null) _self ??= DotNetObjectReference.Create(this);
+        int refined = Refinements;
+        return Send(module => module.InvokeVoidAsync("draw", _id, traces, layout, Config, _self, refined));
     }
 
     private async Task Send(Func<IJSObjectReference, ValueTask> call)
@@ -106,37 +146,43 @@ public partial class LineChart : IDisposable
         }
     }
 
-    public static object Payload(ChartExtension e) => new { id = e.Id, x = e.X, y = e.Y, indices = e.Indices };
+    public static object Payload(ChartExtension e) => new { id = e.Id, x = e.X, y = e.Y, indices = e.Indices, keep = e.Keep };
 
     private void Remember(IReadOnlyList<ChartLine> lines)
     {
         _sent.Clear();
-        foreach (var line in lines)
-            _sent.Add((line.Name, line.X.Length, line.X.Length > 0 ? line.X[^1] : double.NaN, line.Y.Length > 0 ? line.Y[^1] : double.NaN));
+        _sent.AddRange(lines);
     }
 
     /// <summary>
-    /// The points each line gained since the last send, or null when a line changed otherwise (a new line,
-    /// a shorter line, another smoothing, a re-thinned series): then the chart is drawn whole.
+    /// What each line changed since the last send, as points cut from its end and points appended, or null when a
+    /// line changed otherwise (a new line, another smoothing, a new bucket width, more than
+    /// <see cref="MaxReplacedPoints"/> points replaced): then the chart is drawn whole.
     /// </summary>
     private ChartExtension? Extension(IReadOnlyList<ChartLine> lines)
     {
         if (lines.Count != _sent.Count || lines.Count == 0) return null;
-        var x = new List<double[]>();
-        var y = new List<object?[]>();
-        var indices = new List<int>();
+        var (x, y, indices, keep) = (new List<double[]>(), new List<object?[]>(), new List<int>(), new List<int>());
         for (int i = 0; i < lines.Count; i++)
         {
-            var (name, count, lastX, lastY) = _sent[i];
-            var line = lines[i];
-            if (line.Name != name || line.X.Length < count) return null;
-            if (count > 0 && !(line.X[count - 1].Equals(lastX) && line.Y[count - 1].Equals(lastY))) return null;
-            if (line.X.Length == count) continue;
-            x.Add(line.X[count..]);
-            y.Add(Values(line.Y[count..]));
+            var (sent, line) = (_sent[i], lines[i]);
+            if (line.Name != sent.Name) return null;
+            int common = CommonPrefix(sent, line);
+            if (common == sent.X.Length && common == line.X.Length) continue;
+            if (sent.X.Length - common > MaxReplacedPoints) return null;
+            x.Add(line.X[common..]);
+            y.Add(Values(line.Y[common..]));
             indices.Add(i);
+            keep.Add(common);
         }
-        return new ChartExtension(_id, [.. x], [.. y], [.. indices]);
+        return new ChartExtension(_id, [.. x], [.. y], [.. indices], [.. keep]);
+    }
+
+    private static int CommonPrefix(ChartLine a, ChartLine b)
+    {
+        int n = Math.Min(a.X.Length, b.X.Length), i = 0;
+        while (i < n && a.X[i].Equals(b.X[i]) && a.Y[i].Equals(b.Y[i])) i++;
+        return i;
     }
 
     private static object?[] Values(double[] values) => values.Select(v => double.IsFinite(v) ? (object?)v : null).ToArray();
@@ -185,7 +231,11 @@ public partial class LineChart : IDisposable
         hoverinfo = line.Faint ? "skip" : "all",
     };
 
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        _self?.Dispose();
+    }
 
     /// <summary>For messages: the chart's id and title.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_id} {Title}");
