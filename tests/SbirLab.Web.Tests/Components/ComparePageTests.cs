@@ -49,6 +49,6 @@ public sealed class ComparePageTests : ComponentTest
     {
         long a = Lab.CompletedRun(Lab.Triplet(), [0.5]);
         var cut = Open($"{a}");
-        Assert.Contains("Pick two to eight runs", cut.Markup);
+        Assert.Contains("Pick 2 to 50 runs", cut.Markup);
     }
 }

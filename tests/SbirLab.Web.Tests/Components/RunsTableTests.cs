@@ -1,5 +1,7 @@
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
+using SbirLab.Store.Accounts;
+using RunsPage = SbirLab.Web.Components.Pages.Runs;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Services;
 
@@ -32,7 +34,7 @@ public sealed class RunsTableTests : ComponentTest
         var cut = RenderTable(new RunTableState());
 
         var rows = cut.FindAll("tr.run-row");
-        Assert.Equal(["3", "2", "1"], rows.Select(r => r.GetAttribute("data-run-id")));
+        Assert.Equal(["1", "2", "3"], rows.Select(r => r.GetAttribute("data-run-id"))); // the page as the store ordered it
         var running = cut.Find("tr.run-row[data-run-id='2']");
         Assert.Contains("25 / 100 steps", running.TextContent);
         Assert.Contains("ETA 1 min 35 s", running.TextContent);
@@ -41,22 +43,51 @@ public sealed class RunsTableTests : ComponentTest
         Assert.Contains("t3", cut.Find("tr.run-row[data-run-id='3']").TextContent);
     }
 
-    [Fact]
-    public void Searching_filters_the_rows()
+    /// <summary>Runs queued in the lab's store: "run-1" … "run-N", every third tagged "third".</summary>
+    private void Queue(int count)
     {
-        var cut = RenderTable(new RunTableState());
-        cut.Find(".runs-search input").Input("smooth");
-        cut.WaitForAssertion(() => Assert.Equal(["3"], cut.FindAll("tr.run-row").Select(r => r.GetAttribute("data-run-id"))));
-        cut.Find(".runs-search input").Input("nothing-like-this");
-        cut.WaitForAssertion(() => Assert.Contains("No run matches", cut.Markup));
+        for (int i = 1; i <= count; i++)
+            Lab.Service.Queue(Caller.DataFolderOwner, Lab.Triplet() with { Name = $"run-{i}", Tags = i % 3 == 0 ? ["third"] : [] });
+    }
+
+    /// <summary>A new query shape (a search, another sort) is compiled by EF Core once, slowly on a loaded machine.</summary>
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(15);
+
+    private static string[] Ids(IRenderedComponent<RunsPage> cut) => [.. cut.FindAll("tr.run-row").Select(r => r.GetAttribute("data-run-id") ?? "")];
+
+    [Fact]
+    public void The_runs_page_shows_one_page_of_the_store_and_moves_between_pages()
+    {
+        Queue(30);
+        var cut = Context.Render<RunsPage>();
+
+        Assert.Equal(Enumerable.Range(6, 25).Reverse().Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Ids(cut));
+        Assert.Equal("1–25 of 30", cut.Find(".runs-range").TextContent);
+        cut.Find(".runs-pages button[aria-label='Next page']").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["5", "4", "3", "2", "1"], Ids(cut)), Slow);
+        Assert.Equal("26–30 of 30", cut.Find(".runs-range").TextContent);
     }
 
     [Fact]
-    public void Clicking_a_header_sorts_by_it()
+    public void Searching_asks_the_store_for_the_matching_runs()
     {
-        var cut = RenderTable(new RunTableState());
-        cut.Find("[data-sort='BestMap']").Click();
-        Assert.Equal(["3", "1", "2"], cut.FindAll("tr.run-row").Select(r => r.GetAttribute("data-run-id")));
+        Queue(12);
+        var cut = Context.Render<RunsPage>();
+        cut.Find(".runs-search input").Input("third");
+        cut.WaitForAssertion(() => Assert.Equal(["12", "9", "6", "3"], Ids(cut)), Slow);
+        cut.Find(".runs-search input").Input("nothing-like-this");
+        cut.WaitForAssertion(() => Assert.Contains("No run matches", cut.Markup), Slow);
+    }
+
+    [Fact]
+    public void Clicking_a_header_sorts_the_whole_store_by_it()
+    {
+        Queue(30);
+        var cut = Context.Render<RunsPage>();
+        cut.Find("[data-sort='Name']").Click(); // ascending by name: run-1, run-10 … run-19, run-2, run-20 …
+        cut.WaitForAssertion(() => Assert.Equal(["1", "10", "11"], Ids(cut)[..3]), Slow);
+        cut.Find("[data-sort='Name']").Click();
+        cut.WaitForAssertion(() => Assert.Equal(["9", "8", "7"], Ids(cut)[..3]), Slow);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SbirLab.Core.Curves;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Services;
@@ -19,41 +20,30 @@ public sealed class ChartLinesTests
     [Fact]
     public void Short_series_pass_whole()
     {
-        var line = Series(ChartLines.MaxPoints);
-        Assert.Same(line, ChartLines.Thin(line));
+        var line = Series(2 * CurveWindow.DefaultWidth);
+        var drawn = Assert.Single(ChartLines.Smoothed(line.Name, line.X, line.Y, "#000", 0, CurveWindow.Whole));
+        Assert.Equal(line.X, drawn.X);
     }
 
     [Fact]
-    public void Long_series_keep_every_power_of_two_th_point_within_the_limit()
+    public void Long_series_are_down_sampled_to_about_two_points_a_pixel_keeping_both_ends()
     {
-        // 4,000 points: stride 2 gives 2,000 (> 1,500), stride 4 gives 1,000.
-        var thin = ChartLines.Thin(Series(4000));
-        Assert.Equal(1000, thin.X.Length);
-        Assert.Equal([0.0, 4, 8], thin.X[..3]);
-        Assert.Equal(3996, thin.X[^1]);
-        Assert.Equal(1.0 / 3997, thin.Y[^1]);
-    }
-
-    [Fact]
-    public void A_growing_series_keeps_its_thinned_points_and_only_gains_new_ones_until_the_stride_doubles()
-    {
-        var before = ChartLines.Thin(Series(3001)).X;   // stride 4 (3,001 / 2 > 1,500)
-        var after = ChartLines.Thin(Series(3400)).X;    // still stride 4
-        Assert.Equal(before, after[..before.Length]);
-        Assert.True(after.Length > before.Length);
-        var doubled = ChartLines.Thin(Series(6100)).X;  // stride 8 from 6,001 points on
-        Assert.Equal(8, doubled[1]);
+        var line = Series(100_000);
+        var drawn = Assert.Single(ChartLines.Smoothed(line.Name, line.X, line.Y, "#000", 0, CurveWindow.Whole));
+        Assert.InRange(drawn.X.Length, CurveWindow.DefaultWidth / 2, 2 * CurveWindow.DefaultWidth + 2);
+        Assert.Equal((0, 99_999), (drawn.X[0], drawn.X[^1]));
+        Assert.Equal(1.0, drawn.Y[0]); // the first bucket's max
     }
 
     [Fact]
     public void Smoothing_draws_the_raw_curve_faint_behind_its_moving_average()
     {
-        var lines = ChartLines.Smoothed("loss", [0, 1, 2], [0, 2, 2], "#111", 0.5).ToList();
+        var lines = ChartLines.Smoothed("loss", [0, 1, 2], [0, 2, 2], "#111", 0.5, CurveWindow.Whole);
         Assert.Equal(2, lines.Count);
         Assert.True(lines[0].Faint);
         Assert.False(lines[0].ShowInLegend);
         // Debiased EMA with w = 0.5 over [0, 2, 2]: 0, 1/0.75, 1.5/0.875.
         Assert.Equal([0, 4.0 / 3, 12.0 / 7], lines[1].Y, (a, b) => Math.Abs(a - b) < 1e-12);
-        Assert.Single(ChartLines.Smoothed("loss", [0, 1], [1, 2], "#111", 0));
+        Assert.Single(ChartLines.Smoothed("loss", [0, 1], [1, 2], "#111", 0, CurveWindow.Whole));
     }
 }

@@ -1,3 +1,4 @@
+using SbirLab.Core.Curves;
 using SbirLab.Engine.Training;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Services;
@@ -89,20 +90,28 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void Compare_loader_skips_missing_runs_and_overlays_one_line_per_run()
+    public async Task Compare_loader_skips_missing_runs_and_overlays_one_line_per_run()
     {
         long a = _lab.CompletedRun(_lab.Triplet("loss.margin=0.2"), [0.5, 0.6]);
         long b = _lab.CompletedRun(_lab.Triplet("loss.margin=0.3"), [0.4, 0.7]);
         var runs = new CompareLoader(_lab.Reader).Load(Caller.DataFolderOwner, CompareLoader.ParseIds($"{a}, 999, {b},{a}"));
 
         Assert.Equal([a, b], runs.Select(r => r.Id));
-        var overlay = CompareLoader.Overlay(runs, MetricChoice.Parse("epoch:map"), 0);
+        var loader = new CompareLoader(_lab.Reader);
+        var overlay = await loader.OverlayAsync(Caller.DataFolderOwner, runs, MetricChoice.Parse("epoch:map"), 0, CurveWindow.Whole);
         Assert.Equal(2, overlay.Count);
         Assert.Equal([0.4, 0.7], overlay[1].Y);
         // Step metrics: each run's raw curve (faint) and its smoothed curve.
-        var steps = CompareLoader.Overlay(runs, MetricChoice.Parse("step:loss"), 0.5);
+        var steps = await loader.OverlayAsync(Caller.DataFolderOwner, runs, MetricChoice.Parse("step:loss"), 0.5, CurveWindow.Whole);
         Assert.Equal(4, steps.Count);
         Assert.Equal(2, steps.Count(l => l.Faint));
+        Assert.Equal(Enumerable.Range(0, 20).Select(s => (double)s), steps[0].X);   // 20 steps: fewer than 2 a pixel, drawn whole
+        Assert.Equal(1.0 / 20, steps[0].Y[^1]);
+        // A zoom on steps 4-11 at 2 pixels: buckets of 4 (steps 4-7, 8-11); the loss falls, so each bucket's max is its
+        // first step and its min its last; plus the neighbours 3 and 12.
+        var zoomed = await loader.OverlayAsync(Caller.DataFolderOwner, runs, MetricChoice.Parse("step:loss"), 0, new CurveWindow(4, 11, 2));
+        Assert.Equal([3.0, 4, 7, 8, 11, 12], zoomed[0].X);
+        Assert.Equal(["loss"], runs[0].StepNames); // the step curves stay in the store until drawn
         Assert.Contains(CompareLoader.Choices(runs), c => c.Key == "epoch:map");
     }
 

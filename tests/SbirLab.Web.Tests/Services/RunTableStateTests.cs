@@ -1,69 +1,64 @@
 using SbirLab.Core.Runs;
-using SbirLab.Engine.Training;
+using SbirLab.Store;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Services;
 
+/// <summary>What the runs table asks the store for (the store's searching, sorting and paging: Store.Tests' RunPageTests).</summary>
 public sealed class RunTableStateTests
 {
-    private static RunRow Row(long id, string name, RunStatus status, double? best, string[]? tags = null, string parameters = "convnet") =>
-        new(id, name, "fashion-mnist/triplet", status, null, 5, 10, 0, 2, 1, DateTime.UtcNow, null, null, parameters, best, best, tags ?? [], null);
-
-    private static readonly RunRow[] Rows =
-    [
-        Row(1, "baseline", RunStatus.Completed, 0.58),
-        Row(2, "triplet-a", RunStatus.Running, null, ["sweep"]),
-        Row(3, "triplet-b", RunStatus.Completed, 0.79, ["sweep"], "convnet · 1·triplet α 0.2"),
-        Row(4, "smooth-ap", RunStatus.Failed, 0.81),
-    ];
-
     [Fact]
-    public void Search_terms_must_all_match_name_parameters_or_tags()
+    public void Sorting_by_a_column_starts_on_the_first_page_and_a_second_click_reverses_it()
     {
-        var state = new RunTableState { Search = "sweep triplet" };
-        Assert.Equal([3, 2], state.Apply(Rows).Select(r => r.Id));
-        state.Search = "α 0.2";
-        Assert.Equal([3], state.Apply(Rows).Select(r => r.Id));
-    }
-
-    [Fact]
-    public void The_status_filter_keeps_the_chosen_states()
-    {
-        var state = new RunTableState();
-        state.Statuses.UnionWith([RunStatus.Completed, RunStatus.Failed]);
-        Assert.Equal([4, 3, 1], state.Apply(Rows).Select(r => r.Id));
-    }
-
-    [Fact]
-    public void Sorting_by_best_map_puts_the_best_first_and_runs_without_one_last_both_ways()
-    {
-        var state = new RunTableState();
-        state.SortBy(RunSortColumn.BestMap);
-        Assert.Equal([4, 3, 1, 2], state.Apply(Rows).Select(r => r.Id));
-        state.SortBy(RunSortColumn.BestMap);
-        Assert.Equal([1, 3, 4, 2], state.Apply(Rows).Select(r => r.Id));
-    }
-
-    [Fact]
-    public void Sorting_by_name_starts_ascending()
-    {
-        var state = new RunTableState();
+        var state = new RunTableState { Page = 3 };
         state.SortBy(RunSortColumn.Name);
-        Assert.Equal(["baseline", "smooth-ap", "triplet-a", "triplet-b"], state.Apply(Rows).Select(r => r.Name));
+        Assert.Equal((RunSortColumn.Name, false, 0), (state.Sort, state.Descending, state.Page));
+        state.SortBy(RunSortColumn.Name);
+        Assert.True(state.Descending);
+        state.SortBy(RunSortColumn.BestMap); // scores start best first
+        Assert.True(state.Descending);
     }
 
     [Fact]
-    public void Compare_needs_two_to_eight_selected_runs_and_forgets_deleted_ones()
+    public void A_new_search_or_filter_starts_on_the_first_page()
+    {
+        var state = new RunTableState { Page = 2 };
+        state.Search = "triplet";
+        Assert.Equal(0, state.Page);
+        state.Page = 2;
+        state.Search = "triplet"; // the same search keeps the page
+        Assert.Equal(2, state.Page);
+        state.Filter([RunStatus.Completed]);
+        Assert.Equal(0, state.Page);
+    }
+
+    [Fact]
+    public void The_query_names_the_page_sort_and_filter_and_the_page_count_covers_every_run()
+    {
+        var state = new RunTableState { PageSize = 50 };
+        state.Filter([RunStatus.Failed]);
+        state.Search = "margin";
+        state.Page = 1;
+        var query = state.Query();
+        Assert.Equal((1, 50, RunSortColumn.Id, true, "margin"), (query.Page, query.PageSize, query.Sort, query.Descending, query.Search));
+        Assert.Equal([RunStatus.Failed], query.Statuses);
+        Assert.Equal((1, 1, 2, 40), (state.PageCount(0), state.PageCount(50), state.PageCount(51), state.PageCount(2000)));
+    }
+
+    [Fact]
+    public void Compare_needs_two_to_fifty_selected_runs()
     {
         var state = new RunTableState();
         state.Toggle(1, true);
         Assert.False(state.CanCompare);
-        state.Toggle(9, true); // a run that is gone
-        state.Apply(Rows);
-        Assert.False(state.CanCompare);
         state.Toggle(3, true);
         Assert.True(state.CanCompare);
-        for (long id = 10; id < 17; id++) state.Toggle(id, true);
-        Assert.False(state.CanCompare); // nine selected
+        for (long id = 10; id < 58; id++) state.Toggle(id, true);
+        Assert.Equal(50, state.Selected.Count);
+        Assert.True(state.CanCompare);
+        state.Toggle(99, true);
+        Assert.False(state.CanCompare); // 51 selected
+        state.Toggle(99, false);
+        Assert.True(state.CanCompare);
     }
 }
