@@ -15,6 +15,7 @@ switch (name)
     case "cache": CacheBenchmark.Run(rest); break;
     case "search": SketchSearchBenchmark.Run(rest); break;
     case "web-watchers": WebWatchersBenchmark.Run(rest); break;
+    case "charts": ChartsBenchmark.Run(rest); break;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project benchmarks/SbirLab.Benchmarks -- <benchmark> [options]");
         Console.WriteLine("  train-step [--steps N] [--loss ce|triplet]   seed-004 ConvNet step time vs PyTorch (python3-torch)");
@@ -24,6 +25,7 @@ switch (name)
         Console.WriteLine("  cache                                        images/s of epoch 2 (memory-mapped cache) vs epoch 1 (decode)");
         Console.WriteLine("  search [--queries 200] [--clients 20] [--data DIR]  stroke end → results on the page (Chromium) p50/p95; server queries/s with 20 clients");
         Console.WriteLine("  web-watchers [--watchers 20] [--steps 150] [--repeats 2] [--no-pin] [--out dir]   training slowdown and lab memory with browsers watching");
+        Console.WriteLine("  charts [--runs 2000] [--long 50] [--steps 100000] [--repeats 5] [--data DIR]   runs page render, compare of the long runs, zoom refined (Chromium); lab memory");
         Console.WriteLine("  store [--points N] [--steps N] [--repeats N]   metric points written per second; training slowdown from logging every step");
         Console.WriteLine("  store-workers [--points N] [--claims N] [--postgres CONNECTION]   points/s by 1, 2, 4 writers and claim p50/p95 with 4 workers, SQLite and PostgreSQL");
         break;

@@ -231,13 +231,20 @@ public static partial class SketchSearchBenchmark
     }
 
     /// <summary>The web lab as its own process: the web project's build output of the benchmark's configuration.</summary>
-    private sealed partial class LabProcess : IDisposable
+    internal sealed partial class LabProcess : IDisposable
     {
         private readonly Process _process;
 
         private LabProcess(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
 
         public string BaseUrl { get; }
+
+        /// <summary>The lab's resident memory now (VmRSS), in MiB.</summary>
+        public double ResidentMib()
+        {
+            _process.Refresh();
+            return _process.WorkingSet64 / (1024.0 * 1024);
+        }
 
         public static async Task<LabProcess> StartAsync(string data)
         {

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using SbirLab.Core.Configs;
+using SbirLab.Core.Runs;
+using SbirLab.Store;
+using SbirLab.Store.Entities;
+
+namespace SbirLab.Benchmarks;
+
+/// <summary>
+/// Charts that stay fast at scale. Generates a store of N runs (2,000), L of them (50) with S logged steps (100,000) of
+/// loss and learning rate, written through the store's metric writer as a worker writes them; starts the lab on it
+/// (its own process, no worker) and measures in Chromium: the runs page's first render (navigation to the first
+/// page of rows drawn, the first visit of the lab process and later visits), a compare of the L long runs with their
+/// step loss overlaid (first with the curves read from the store, then again), a zoom refined (Plotly relayout to the
+/// refined traces drawn) on the compare chart and on one run's page, and the lab's resident memory before and after.
+/// Figures, not a test: the goals are first render &lt; 1 s, zoom refined &lt; 300 ms, memory bounded.
+/// </summary>
+public static class ChartsBenchmark
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    public static void Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task RunAsync(string[] args)
+    {
+        int runs = Arg(args, "--runs", 2000), longRuns = Arg(args, "--long", 50), steps = Arg(args, "--steps", 100_000);
+        int repeats = Arg(args, "--repeats", 5);
+        string data = ArgText(args, "--data", Path.Combine(Path.GetTempPath(), $"sbirlab-charts-bench-{runs}-{longRuns}-{steps}"));
+        Console.WriteLine($"charts: {runs} runs, {longRuns} of them with {steps} steps (loss and lr), {Environment.ProcessorCount} CPUs, load average {LoadAverage()}");
+        long[] longIds = Generate(data, runs, longRuns, steps);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        using var lab = await SketchSearchBenchmark.LabProcess.StartAsync(data);
+        await Task.Delay(2000); // the lab's start-up work (migrations check, templates) settles
+        double startMib = lab.ResidentMib();
+        Console.WriteLine($"lab {lab.BaseUrl}: resident {startMib:F0} MiB after start");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        });
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(180_000);
+        await SignIn(page, lab.BaseUrl, data);
+
+        var runsPage = new List<double>();
+        for (int i = 0; i <= repeats; i++) runsPage.Add(await RunsPageRender(page, lab.BaseUrl));
+        Print("runs page first render (first visit)", [runsPage[0]]);
+        Print("runs page first render (later visits)", runsPage[1..]);
+        var sorted = new List<double>();
+        for (int i = 0; i < repeats; i++) sorted.Add(await SortByBestMap(page));
+        Print("runs table sorted by best mAP (2nd click onwards alternate direction)", sorted);
+        double afterRunsMib = lab.ResidentMib();
+
+        string compareUrl = lab.BaseUrl + "compare?metric=step:loss&runs=" + string.Join(',', longIds);
+        var compare = new List<double>();
+        for (int i = 0; i <= repeats; i++) compare.Add(await CompareRender(page, compareUrl, 2 * longIds.Length));
+        Print($"compare of {longIds.Length} runs, step loss overlaid (first: curves read from the store)", [compare[0]]);
+        Print($"compare of {longIds.Length} runs (curves cached)", compare[1..]);
+        var compareZooms = await Zooms(page, ".chart-box[data-chart$='(per step)'] div[id^='chart-']", steps, repeats);
+        Print($"zoom refined, compare of {longIds.Length} runs ({2 * longIds.Length} traces)", compareZooms);
+        double afterCompareMib = lab.ResidentMib();
+
+        await page.GotoAsync(lab.BaseUrl + $"runs/{longIds[0]}");
+        await page.Locator(".chart-box[data-chart^='Loss (raw'] div[id^='chart-'][data-refined]").WaitForAsync();
+        var runZooms = await Zooms(page, ".chart-box[data-chart^='Loss (raw'] div[id^='chart-']", steps, repeats);
+        Print($"zoom refined, run page of a {steps}-step run", runZooms);
+        await page.GotoAsync(lab.BaseUrl + "runs");
+        await Task.Delay(3000);
+        double endMib = lab.ResidentMib();
+        Console.WriteLine($"lab resident memory: {startMib:F0} MiB after start, {afterRunsMib:F0} after the runs pages, {afterCompareMib:F0} after the compares and zooms, {endMib:F0} at the end");
+        Console.WriteLine($"load average at the end {LoadAverage()} (the machine is shared: other work ran meanwhile)");
+    }
+
+    /// <summary>
+    /// The store: reused when a previous run of the benchmark made it (same counts), else generated. Returns the ids of
+    /// the long runs. Runs are queued through the store (validated configs), then marked completed in one update; the
+    /// metric points go through the store's batch writer, as a worker writes them.
+    /// </summary>
+    private static long[] Generate(string data, int runs, int longRuns, int steps)
+    {
+        string done = Path.Combine(data, "charts-bench-ready.txt");
+        var plain = new DataFolder(data);
+        var folder = new DataFolder(data) { Limits = HostLimits.FromEnvironment(plain.Roots) with { MaxQueuedRuns = runs + 1 } };
+        using var store = RunStore.Open(folder);
+        if (File.Exists(done))
+        {
+            Console.WriteLine($"store: reusing {data}");
+            return [.. File.ReadAllLines(done).Select(l => long.Parse(l, CultureInfo.InvariantCulture))];
+        }
+        var clock = Stopwatch.StartNew();
+        var random = new Random(2026);
+        var ids = new List<long>(runs);
+        for (int i = 0; i < runs; i++)
+        {
+            var config = new RunConfig { Name = $"bench-{i:D4}", Seed = i } with { Loss = new LossConfig { Embedding = EmbeddingLossKind.Triplet, Margin = Math.Round(0.05 + 0.45 * random.NextDouble(), 3) } };
+            ids.Add(store.Queue(config, new RunOptions(Experiment: $"template-{i % 7}", Tags: [$"group-{i % 13}"])));
+        }
+        using (var db = store.CreateContext())
+            db.Runs.ExecuteUpdate(s => s.SetProperty(r => r.Status, RunStatus.Completed).SetProperty(r => r.Steps, 1000L)
+                .SetProperty(r => r.TotalSteps, 1000L).SetProperty(r => r.Epochs, 10).SetProperty(r => r.EpochsCompleted, 10)
+                .SetProperty(r => r.StartedAt, DateTime.UtcNow).SetProperty(r => r.FinishedAt, DateTime.UtcNow));
+        Console.WriteLine($"store: {runs} runs queued and completed in {clock.Elapsed.TotalSeconds:F1} s");
+        foreach (var id in ids)
+        {
+            double top = 0.3 + 0.6 * random.NextDouble();
+            for (int epoch = 0; epoch < 10; epoch++)
+                store.Writer.AddMetric(id, MetricKind.Epoch, 100 * (epoch + 1), epoch, "map", top * (1 - Math.Exp(-(epoch + 1) / 3.0)));
+        }
+        var longIds = ids.Take(longRuns).ToArray();
+        using (var db = store.CreateContext())
+            db.Runs.Where(r => longIds.Contains(r.Id)).ExecuteUpdate(s => s.SetProperty(r => r.Steps, (long)steps).SetProperty(r => r.TotalSteps, (long)steps));
+        long written = 0;
+        foreach (var id in longIds)
+        {
+            for (int step = 0; step < steps; step++)
+            {
+                double loss = Math.Exp(-step / (steps / 5.0)) + 0.05 * random.NextDouble() + (random.Next(20_000) == 0 ? 3 : 0);
+                store.Writer.AddMetric(id, MetricKind.Step, step, step * 10 / steps, "loss", loss);
+                store.Writer.AddMetric(id, MetricKind.Step, step, step * 10 / steps, "lr", 0.001 * 0.5 * (1 + Math.Cos(Math.PI * step / steps)));
+            }
+            written += 2L * steps;
+            if (written % (10L * steps) == 0) Console.WriteLine($"store: {written:N0} step points written, {written / clock.Elapsed.TotalSeconds:N0}/s");
+        }
+        store.Writer.Flush(TimeSpan.FromMinutes(30));
+        Console.WriteLine($"store: generated in {clock.Elapsed.TotalSeconds:F0} s, {new FileInfo(folder.DatabasePath).Length / (1024.0 * 1024):F0} MiB");
+        File.WriteAllLines(done, longIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        return longIds;
+    }
+
+    private static async Task SignIn(IPage page, string baseUrl, string data)
+    {
+        string password = File.ReadAllLines(Path.Combine(data, Store.Accounts.AccountService.AdminPasswordFile))[1];
+        await page.GotoAsync(baseUrl + "login");
+        await page.Locator(".login-name").FillAsync("admin");
+        await page.Locator(".login-password").FillAsync(password);
+        await page.Locator(".login-submit").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+    }
+
+    /// <summary>Milliseconds from navigation start to the runs table's first page of rows in the page (the browser's clock).</summary>
+    private static async Task<double> RunsPageRender(IPage page, string baseUrl)
+    {
+        await page.GotoAsync(baseUrl + "runs", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        return await page.EvaluateAsync<double>("""
+            () => new Promise(resolve => {
+                const done = () => document.querySelectorAll('tr.run-row').length >= 25;
+                if (done()) return resolve(performance.now());
+                new MutationObserver((_, o) => { if (done()) { o.disconnect(); resolve(performance.now()); } })
+                    .observe(document, { childList: true, subtree: true });
+            })
+            """);
+    }
+
+    /// <summary>Milliseconds from a click on the best-mAP header to the re-sorted first page drawn.</summary>
+    private static async Task<double> SortByBestMap(IPage page)
+    {
+        string first = await page.Locator("tr.run-row").First.GetAttributeAsync("data-run-id") ?? "";
+        return await page.EvaluateAsync<double>("""
+            first => new Promise(resolve => {
+                const start = performance.now();
+                const row = () => document.querySelector('tr.run-row');
+                new MutationObserver((_, o) => { if (row() && row().dataset.runId !== first) { o.disconnect(); resolve(performance.now() - start); } })
+                    .observe(document.querySelector('.runs-table'), { childList: true, subtree: true, attributes: true });
+                document.querySelector("[data-sort='BestMap']").click();
+            })
+            """, first);
+    }
+
+    /// <summary>Milliseconds from navigation start to the compare chart holding every run's traces.</summary>
+    private static async Task<double> CompareRender(IPage page, string url, int traces)
+    {
+        await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        return await page.EvaluateAsync<double>("""
+            traces => new Promise(resolve => {
+                const tick = () => {
+                    const chart = document.querySelector(".chart-box[data-chart$='(per step)'] div[id^='chart-']");
+                    if (chart && chart.data && chart.data.length >= traces && chart.dataset.refined !== undefined) resolve(performance.now());
+                    else requestAnimationFrame(tick);
+                };
+                tick();
+            })
+            """, traces);
+    }
+
+    /// <summary>Zooms to several ranges of ~1 % of the run (a mouse zoom: Plotly relayout) and times each until its refined traces are drawn.</summary>
+    private static async Task<List<double>> Zooms(IPage page, string chart, int steps, int repeats)
+    {
+        var times = new List<double>();
+        var random = new Random(5);
+        for (int i = 0; i < repeats; i++)
+        {
+            double from = Math.Round(random.NextDouble() * 0.9 * steps), to = from + steps / 100.0;
+            times.Add(await page.Locator(chart).EvaluateAsync<double>("""
+                (e, range) => new Promise(resolve => {
+                    const before = e.dataset.refined, start = performance.now();
+                    new MutationObserver((_, o) => { if (e.dataset.refined !== before) { o.disconnect(); resolve(performance.now() - start); } })
+                        .observe(e, { attributes: true, attributeFilter: ['data-refined'] });
+                    Plotly.relayout(e, { 'xaxis.range': range });
+                })
+                """, new[] { from, to }));
+        }
+        return times;
+    }
+
+    private static void Print(string what, IReadOnlyList<double> ms)
+    {
+        var sorted = ms.Order().ToArray();
+        string median = sorted.Length == 0 ? "-" : sorted[sorted.Length / 2].ToString("F0", CultureInfo.InvariantCulture);
+        Console.WriteLine($"{what}: median {median} ms, all [{string.Join(", ", ms.Select(m => m.ToString("F0", CultureInfo.InvariantCulture)))}] ms");
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string ArgText(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
