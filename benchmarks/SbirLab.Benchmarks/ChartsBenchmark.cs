@@ -124,7 +124,7 @@ public static class ChartsBenchmark
                 store.Writer.AddMetric(id, MetricKind.Step, step, step * 10 / steps, "lr", 0.001 * 0.5 * (1 + Math.Cos(Math.PI * step / steps)));
             }
             written += 2L * steps;
-            if (written % (10L * steps) == 0) Console.WriteLine($"store: {written:N0} step points written, {written / clock.Elapsed.TotalSeconds:N0}/s");
+            if (written % (10L * steps) == 0) Console.WriteLine($"store: {written:N0} step points handed to the writer");
         }
         store.Writer.Flush(TimeSpan.FromMinutes(30));
         Console.WriteLine($"store: generated in {clock.Elapsed.TotalSeconds:F0} s, {new FileInfo(folder.DatabasePath).Length / (1024.0 * 1024):F0} MiB");

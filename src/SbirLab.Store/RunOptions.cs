@@ -14,7 +14,7 @@ public sealed record RunOptions(
     long? TeamId = null);
 
 /// <summary>
-/// Filters for <see cref="RunStore.List"/>; null fields match everything. <see cref="ReadableBy"/> keeps only the runs
+/// Filters for <see cref="RunStore.List"/>; null fields match everything (<see cref="Ids"/>: only those runs). <see cref="ReadableBy"/> keeps only the runs
 /// that caller may read (<see cref="Accounts.AccessPolicy"/>): every front end that serves people sets it.
 /// </summary>
 public sealed record RunQuery(
@@ -22,7 +22,8 @@ public sealed record RunQuery(
     string? Experiment = null,
     string? Tag = null,
     int? Limit = null,
-    Accounts.Caller? ReadableBy = null);
+    Accounts.Caller? ReadableBy = null,
+    IReadOnlyCollection<long>? Ids = null);
 
 /// <summary>
 /// The process that claims runs. <see cref="Id"/> names it among the workers of one store (<c>sbirlab worker

@@ -388,6 +388,7 @@ public sealed partial class RunStore : IDisposable
         if (query?.Status is { } status) runs = runs.Where(r => r.Status == status);
         if (query?.Experiment is { } experiment) runs = runs.Where(r => r.Experiment != null && r.Experiment.Name == experiment);
         if (query?.Tag is { } tag) runs = runs.Where(r => r.Tags.Any(t => t.Name == tag));
+        if (query?.Ids is { } ids) runs = runs.Where(r => ids.Contains(r.Id));
         runs = runs.OrderByDescending(r => r.Id);
         if (query?.Limit is { } limit) runs = runs.Take(limit);
         return runs.ToList();

@@ -6,8 +6,8 @@ namespace SbirLab.Core.Curves;
 /// </summary>
 public sealed record CurveWindow(double? From, double? To, int Width)
 {
-    /// <summary>Plot width assumed before a chart has reported its own (a wide chart on a desktop screen).</summary>
-    public const int DefaultWidth = 1000;
+    /// <summary>Plot width assumed before a chart has reported its own (the lab's charts are 400 to 700 pixels wide on a desktop screen).</summary>
+    public const int DefaultWidth = 600;
 
     /// <summary>Widths a request may name; more buckets than pixels of a 4K screen buy nothing.</summary>
     public const int MaxWidth = 4096;

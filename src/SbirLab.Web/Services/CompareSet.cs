@@ -39,13 +39,12 @@ public sealed class CompareLoader(RunReader reader)
     /// <summary>Ids from the query string ("3,5,8"): distinct, existing and readable by the caller, at most <see cref="MaxRuns"/>.</summary>
     public IReadOnlyList<CompareRun> Load(Caller caller, IEnumerable<long> ids)
     {
+        // One query for the records (unknown runs, and runs not the caller's to read, are left out), then each run's own rows.
+        var records = reader.FindMany(caller, [.. ids.Distinct().Take(MaxRuns)]);
         var runs = new List<CompareRun>();
-        foreach (var id in ids.Distinct().Take(MaxRuns))
-        {
-            if (reader.Find(caller, id) is not { } record) continue; // unknown, or not the caller's to read
-            runs.Add(new CompareRun(id, record.Name, ConfigJson.ParseUnvalidated(record.ConfigJson), reader.History(caller, id, MetricKind.Epoch),
-                reader.Evaluation(caller, id), record, reader.MetricNames(caller, id, MetricKind.Step)));
-        }
+        foreach (var record in records)
+            runs.Add(new CompareRun(record.Id, record.Name, ConfigJson.ParseUnvalidated(record.ConfigJson), reader.History(caller, record, MetricKind.Epoch),
+                reader.Evaluation(caller, record), record, reader.MetricNames(caller, record, MetricKind.Step)));
         return runs;
     }
 

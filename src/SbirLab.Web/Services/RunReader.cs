@@ -60,6 +60,13 @@ public sealed class RunReader(RunStore store)
     public RunRecord? Find(Caller caller, long runId) =>
         store.Find(runId) is { } run && store.Access.Allows(caller, RunAction.Read, run) ? run : null;
 
+    /// <summary>The runs of <paramref name="ids"/> that the caller may read (with team and tags), in one query, in the order given.</summary>
+    public IReadOnlyList<RunRecord> FindMany(Caller caller, IReadOnlyCollection<long> ids)
+    {
+        var found = store.List(new RunQuery(ReadableBy: caller, Ids: ids)).ToDictionary(r => r.Id);
+        return [.. ids.Where(found.ContainsKey).Select(id => found[id])];
+    }
+
     /// <summary>Whether the caller may do <paramref name="action"/> with the run (what the pages show buttons for; the services check again).</summary>
     public bool Allows(Caller caller, RunAction action, RunRecord run) => store.Access.Allows(caller, action, run);
 
@@ -79,6 +86,18 @@ public sealed class RunReader(RunStore store)
     public MetricHistory Fill(Caller caller, long runId, MetricHistory history, MetricKind? kind = null)
     {
         Demand(caller, runId);
+        return Fill(history, runId, kind);
+    }
+
+    /// <summary>The curves of <paramref name="run"/> (a record this reader returned; the caller's right is checked on it, without a query).</summary>
+    public MetricHistory History(Caller caller, RunRecord run, MetricKind? kind = null)
+    {
+        store.Access.Demand(caller, RunAction.Read, run);
+        return Fill(new MetricHistory(), run.Id, kind);
+    }
+
+    private MetricHistory Fill(MetricHistory history, long runId, MetricKind? kind)
+    {
         if (kind is null or MetricKind.Epoch) history.Merge(store.Metrics(runId, MetricKind.Epoch));
         if (kind is null or MetricKind.Step)
             foreach (var name in store.MetricNames(runId, MetricKind.Step))
@@ -94,6 +113,13 @@ public sealed class RunReader(RunStore store)
     {
         Demand(caller, runId);
         return store.MetricNames(runId, kind);
+    }
+
+    /// <summary>The names of the metrics <paramref name="run"/> (a record this reader returned) logged of one kind.</summary>
+    public IReadOnlyList<string> MetricNames(Caller caller, RunRecord run, MetricKind kind)
+    {
+        store.Access.Demand(caller, RunAction.Read, run);
+        return store.MetricNames(run.Id, kind);
     }
 
     /// <summary>
@@ -127,6 +153,18 @@ public sealed class RunReader(RunStore store)
     public RunEvaluation? Evaluation(Caller caller, long runId)
     {
         Demand(caller, runId);
+        return Evaluation(runId);
+    }
+
+    /// <summary>The latest evaluation of <paramref name="run"/> (a record this reader returned), checked on the record.</summary>
+    public RunEvaluation? Evaluation(Caller caller, RunRecord run)
+    {
+        store.Access.Demand(caller, RunAction.Read, run);
+        return Evaluation(run.Id);
+    }
+
+    private RunEvaluation? Evaluation(long runId)
+    {
         var record = store.Evaluations(runId).LastOrDefault();
         string? madeMap = File.Exists(MapPath(runId)) ? File.ReadAllText(MapPath(runId))
             : File.Exists(EngineMapPath(runId)) ? File.ReadAllText(EngineMapPath(runId)) : null;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Curves;
 using SbirLab.Core.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
@@ -92,7 +93,7 @@ public sealed class ChartsAtScaleBrowserTests : IAsyncLifetime
 
         var whole = await Traces(chart);
         var raw = whole[0]; // the faint raw curve, then its smoothed curve
-        Assert.InRange(raw.X.Length, 500, 2 * 1000 + 2);       // ~2 points a pixel of the default width, not 50,000
+        Assert.InRange(raw.X.Length, CurveWindow.DefaultWidth / 2, 2 * CurveWindow.DefaultWidth + 2); // ~2 points a pixel of the default width, not 50,000
         Assert.Equal((0.0, Steps - 1.0), (raw.X[0], raw.X[^1]));
         Assert.Equal(SpikeStep, raw.X[Array.IndexOf(raw.Y, raw.Y.Max())]); // the one-step spike survives
         Assert.Equal(5, raw.Y.Max());
@@ -107,12 +108,13 @@ public sealed class ChartsAtScaleBrowserTests : IAsyncLifetime
         Assert.Equal(29_999, zoomed[0].X[0]); // the neighbours carry the line to the edges
         Assert.Equal(30_401, zoomed[0].X[^1]);
         Assert.Equal(401, zoomed[1].X.Count(x => x is >= 30_000 and <= 30_400)); // the smoothed curve too
+        await Browser.ScreenshotAsync(page, "run-50000-steps-zoomed", fullPage: false);
 
         // Back to the whole run (a double click): down-sampled again.
         await chart.EvaluateAsync("e => Plotly.relayout(e, { 'xaxis.autorange': true })");
         await Expect(chart).ToHaveAttributeAsync("data-refined", "2");
-        Assert.InRange((await Traces(chart))[0].X.Length, 500, 2002);
-        await Browser.ScreenshotAsync(page, "run-50000-steps-zoomed", fullPage: false);
+        Assert.InRange((await Traces(chart))[0].X.Length, CurveWindow.DefaultWidth / 2, 2 * CurveWindow.DefaultWidth + 2);
+        await Browser.ScreenshotAsync(page, "run-50000-steps", fullPage: false);
     }
 
     /// <summary>The traces the chart holds in the browser (what Plotly draws), as x and y arrays.</summary>
