@@ -31,6 +31,7 @@ public static class ChartsBenchmark
         string data = ArgText(args, "--data", Path.Combine(Path.GetTempPath(), $"sbirlab-charts-bench-{runs}-{longRuns}-{steps}"));
         Console.WriteLine($"charts: {runs} runs, {longRuns} of them with {steps} steps (loss and lr), {Environment.ProcessorCount} CPUs, load average {LoadAverage()}");
         long[] longIds = Generate(data, runs, longRuns, steps);
+        StoreQueries(data, repeats);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         using var lab = await SketchSearchBenchmark.LabProcess.StartAsync(data);
@@ -130,6 +131,35 @@ public static class ChartsBenchmark
         Console.WriteLine($"store: generated in {clock.Elapsed.TotalSeconds:F0} s, {new FileInfo(folder.DatabasePath).Length / (1024.0 * 1024):F0} MiB");
         File.WriteAllLines(done, longIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         return longIds;
+    }
+
+    /// <summary>The store's side of the runs table and the charts, in this process: a page of 25 runs (three sorts, a search), one 100,000-step curve.</summary>
+    private static void StoreQueries(string data, int repeats)
+    {
+        using var store = RunStore.Open(new DataFolder(data));
+        var admin = Store.Accounts.Caller.DataFolderOwner;
+        foreach (var (name, query) in new[]
+                 {
+                     ("by id", new RunPageQuery(ReadableBy: admin)),
+                     ("by best mAP", new RunPageQuery(Sort: RunSortColumn.BestMap, ReadableBy: admin)),
+                     ("by name, page 40", new RunPageQuery(Page: 39, Sort: RunSortColumn.Name, Descending: false, ReadableBy: admin)),
+                     ("search \"group-3 template-1\"", new RunPageQuery(Search: "group-3 template-1", ReadableBy: admin)),
+                 })
+            Print($"store page of 25 runs {name}", Time(() => store.Page(query), repeats + 1)[1..]);
+        long first = store.Page(new RunPageQuery(Sort: RunSortColumn.Id, Descending: false, PageSize: 1, ReadableBy: admin)).Rows[0].Run.Id;
+        Print("store series read, one 100,000-step curve", Time(() => store.Series(first, MetricKind.Step, "loss"), repeats + 1)[1..]);
+    }
+
+    private static List<double> Time(Action action, int times)
+    {
+        var result = new List<double>();
+        for (int i = 0; i < times; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            result.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return result;
     }
 
     private static async Task SignIn(IPage page, string baseUrl, string data)

@@ -185,7 +185,11 @@ public partial class LineChart : IDisposable
         return i;
     }
 
-    private static object?[] Values(double[] values) => values.Select(v => double.IsFinite(v) ? (object?)v : null).ToArray();
+    /// <summary>
+    /// Values for Plotly: NaN and infinities as null (a gap), the rest at single precision (seven digits, more than a
+    /// chart shows), which makes the payload of a compare of many runs about a third smaller.
+    /// </summary>
+    private static object?[] Values(double[] values) => values.Select(v => double.IsFinite(v) ? (object?)(float)v : null).ToArray();
 
     private static readonly object Config = new { responsive = true, displaylogo = false, displayModeBar = false };
 
