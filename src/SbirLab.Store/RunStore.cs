@@ -411,24 +411,39 @@ public sealed partial class RunStore : IDisposable
     /// </summary>
     public (double[] X, double[] Y) Series(long runId, MetricKind kind, string name)
     {
+        // Plain SQL over the connection (quoted names read the same on SQLite and PostgreSQL): a 100,000-step curve
+        // reads in about half the time EF Core's materialisation takes, which a compare of 50 runs pays 50 times.
+        string order = kind == MetricKind.Step ? "\"Step\"" : "\"Epoch\"";
         using var db = CreateContext();
-        var points = db.MetricPoints.AsNoTracking().Where(p => p.RunId == runId && p.Kind == kind && p.Name == name);
-        var rows = (kind == MetricKind.Step
-                ? points.OrderBy(p => p.Step).ThenBy(p => p.Id).Select(p => new { Key = p.Step, p.Value })
-                : points.OrderBy(p => p.Epoch).ThenBy(p => p.Id).Select(p => new { Key = (long)p.Epoch + 1, p.Value }))
-            .AsEnumerable();
+        var connection = db.Database.GetDbConnection();
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT \"Step\", \"Epoch\", \"Value\" FROM \"MetricPoints\" WHERE \"RunId\" = @run AND \"Kind\" = @kind AND \"Name\" = @name ORDER BY {order}, \"Id\"";
+        Parameter(command, "@run", runId);
+        Parameter(command, "@kind", (int)kind);
+        Parameter(command, "@name", name);
         var (x, y) = (new List<double>(), new List<double>());
-        foreach (var row in rows)
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            double value = row.Value ?? double.NaN;
-            if (x.Count > 0 && x[^1] == row.Key) y[^1] = value;
+            double key = kind == MetricKind.Step ? reader.GetInt64(0) : reader.GetInt32(1) + 1;
+            double value = reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2);
+            if (x.Count > 0 && x[^1] == key) y[^1] = value;
             else
             {
-                x.Add(row.Key);
+                x.Add(key);
                 y.Add(value);
             }
         }
         return ([.. x], [.. y]);
+    }
+
+    private static void Parameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>
