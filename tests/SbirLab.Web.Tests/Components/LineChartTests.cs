@@ -1,0 +1,68 @@
+using SbirLab.Core.Curves;
+using SbirLab.Web.Components.Shared;
+using SbirLab.Web.Services;
+
+namespace SbirLab.Web.Tests.Components;
+
+/// <summary>The chart's two ways of changing what the browser holds: a live tail (cut back, then appended) and a refinement on zoom.</summary>
+public sealed class LineChartTests : ComponentTest
+{
+    private static ChartLine Line(double[] x, double[] y) => new("loss", x, y, "#000");
+
+    private IRenderedComponent<LineChart> Drawn(ChartLine line, Func<CurveWindow, Task<IReadOnlyList<ChartLine>>>? refine = null)
+    {
+        Context.JSInterop.SetupModule("./live-charts.js").Mode = JSRuntimeMode.Loose; // every call of the chart module completes
+        var cut = Context.Render<LineChart>(p => p.Add(c => c.Lines, [line]).Add(c => c.Version, 1).Add(c => c.Refine, refine));
+        cut.WaitForAssertion(() => Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "draw"));
+        return cut;
+    }
+
+    private int Draws => Context.JSInterop.Invocations.Count(i => i.Identifier == "draw");
+
+    [Fact]
+    public async Task A_live_line_whose_last_bucket_changed_sends_only_the_cut_back_and_the_new_points()
+    {
+        var cut = Drawn(Line([0, 1, 2, 3], [4, 3, 2, 1]));
+
+        // The last bucket's point (3, 1) became (3, 0.5), and steps 4 and 5 came.
+        var extension = await cut.InvokeAsync(() => cut.Instance.Accept([Line([0, 1, 2, 3, 4, 5], [4, 3, 2, 0.5, 0.4, 0.3])], 2));
+
+        Assert.NotNull(extension);
+        Assert.Equal([3], extension.Keep);
+        Assert.Equal([3.0, 4, 5], extension.X[0]);
+        Assert.Equal([0.5f, 0.4f, 0.3f], extension.Y[0].Cast<float>());
+        Assert.Equal(1, Draws);
+    }
+
+    [Fact]
+    public async Task A_line_changed_beyond_its_tail_is_drawn_whole()
+    {
+        var x = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
+        var cut = Drawn(Line(x, [.. x.Select(v => v * 2)]));
+
+        var extension = await cut.InvokeAsync(() => cut.Instance.Accept([Line(x, [.. x.Select(v => v * 3)])], 2)); // another smoothing, say
+
+        Assert.Null(extension);
+        Assert.Equal(2, Draws);
+    }
+
+    [Fact]
+    public async Task A_zoom_in_the_browser_draws_the_lines_of_the_new_window()
+    {
+        var asked = new List<CurveWindow>();
+        var cut = Drawn(Line([0, 100], [1, 2]), window =>
+        {
+            asked.Add(window);
+            return Task.FromResult<IReadOnlyList<ChartLine>>([Line([10, 11, 12], [1, 1, 1])]);
+        });
+
+        await cut.InvokeAsync(() => cut.Instance.Relayout(10, 12, 480));
+        await cut.InvokeAsync(() => cut.Instance.Relayout(10, 12, 480)); // the same window again: nothing to do
+
+        Assert.Equal([new CurveWindow(10, 12, 480)], asked);
+        Assert.Equal(new CurveWindow(10, 12, 480), cut.Instance.Window);
+        Assert.Equal((1, 2), (cut.Instance.Refinements, Draws));
+        Assert.Equal(3, cut.Instance.PointCount);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => cut.InvokeAsync(() => cut.Instance.Relayout(12, 10, 480)));
+    }
+}
