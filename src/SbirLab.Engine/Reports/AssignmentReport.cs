@@ -132,7 +132,7 @@ public sealed class AssignmentReport : IReportRenderer
                 var value = table.Lines[line].Values[c];
                 html.Append(table.IsBest(line, c) ? "<td class=\"best\"" : "<td").Append(" data-run=\"").Append(table.Lines[line].RunId.ToString(CultureInfo.InvariantCulture)).Append('"');
                 if (value is { } v) html.Append(" data-value=\"").Append(v.ToString("R", CultureInfo.InvariantCulture)).Append('"');
-                html.Append('>').Append(Figure(value)).Append("</td>");
+                html.Append('>').Append(Figure(column.Key, value)).Append("</td>");
             }
             html.Append("</tr>");
         }
@@ -169,11 +169,12 @@ public sealed class AssignmentReport : IReportRenderer
 
     private static void RunFigures(StringBuilder html, IReadOnlyList<ReportRun> runs)
     {
-        html.Append("<h3>Ranked examples and embedding maps</h3><p class=\"note\">As the engine drew them at each run's evaluation.</p>");
         for (int i = 0; i < runs.Count; i++)
         {
             var run = runs[i];
-            html.Append("<div class=\"run-figures\" data-run=\"").Append(run.Id.ToString(CultureInfo.InvariantCulture)).Append("\"><h4>").Append(Swatch(i)).Append(E(run.Label)).Append("</h4>");
+            html.Append("<div class=\"run-figures\" data-run=\"").Append(run.Id.ToString(CultureInfo.InvariantCulture)).Append("\">");
+            if (i == 0) html.Append("<h3>Ranked examples and embedding maps</h3><p class=\"note\">As the engine drew them at each run's evaluation.</p>");
+            html.Append("<h4>").Append(Swatch(i)).Append(E(run.Label)).Append("</h4>");
             var pictures = RunPictureTitles.Select(t => (t.Title, Picture: run.Pictures.FirstOrDefault(p => p.FileName == t.File))).Where(p => p.Picture is not null).ToList();
             if (pictures.Count == 0) html.Append("<p class=\"note\">No pictures in the run's folder: it has not been evaluated.</p>");
             foreach (var (title, picture) in pictures)
@@ -223,9 +224,10 @@ public sealed class AssignmentReport : IReportRenderer
 
     private static string Swatch(int index) => $"<span class=\"swatch\" style=\"color:{Hex(index)}\">●</span> ";
 
-    private static string Figure(double? value) => value switch
+    private static string Figure(string metric, double? value) => value switch
     {
         null => "–",
+        { } v when metric == "train_seconds" => v.ToString("N1", CultureInfo.InvariantCulture),
         { } v when !double.IsFinite(v) => v.ToString(CultureInfo.InvariantCulture),
         { } v when Math.Abs(v) >= 100 => v.ToString("N0", CultureInfo.InvariantCulture),
         { } v => v.ToString("0.0000", CultureInfo.InvariantCulture),
@@ -248,10 +250,12 @@ public sealed class AssignmentReport : IReportRenderer
         ".section-text:focus,.authors:focus,h1:focus{border-color:#4e79a7;background:#fbfdff}" +
         "table{border-collapse:collapse;margin:6px 0;font-size:12px;width:auto;max-width:100%}td,th{border:1px solid #d4d4d4;padding:3px 7px;text-align:left;vertical-align:top}th{background:#f2f2f2}" +
         "table.metrics td[data-value]{text-align:right;font-variant-numeric:tabular-nums}" +
-        ".mono{font-family:'DejaVu Sans Mono',monospace;font-size:11px;word-break:break-all}.best{font-weight:bold;background:#e6f4ea}.swatch{font-size:13px}" +
+        ".mono{font-family:'DejaVu Sans Mono',monospace;font-size:11px;overflow-wrap:anywhere}td:first-child{white-space:nowrap}.best{font-weight:bold;background:#e6f4ea}.swatch{font-size:13px}" +
         ".charts{display:flex;flex-wrap:wrap;gap:10px}figure{margin:4px 0;break-inside:avoid}figure img{width:100%;height:auto;display:block}" +
         "figure.chart{width:calc(50% - 5px)}figure.wide{width:100%}figure.half{display:inline-block;width:calc(50% - 6px);margin-right:6px;vertical-align:top}" +
         "figcaption{font-size:11px;color:#555;margin-top:2px}code{font-size:12px}" +
         "@media print{body{margin:0;max-width:none;padding:0;font-size:12px}.toolbar,.hint{display:none}.section-text,.authors{border:none;padding:0}" +
-        "figure.chart{width:100%}h2{break-after:avoid}h3,h4{break-after:avoid}.run-figures{break-inside:auto}tr{break-inside:avoid}}";
+        ".charts{display:block}figure.chart{width:100%}h2,h3,h4{break-after:avoid}tr{break-inside:avoid}" +
+        // One run's pictures a page (the ranked grid), its maps stacked after it, large enough to read.
+        ".run-figures{break-before:page}figure.wide img{width:82%;margin:0 auto}figure.half{display:block;width:74%;margin:6px auto}figure.wide figcaption{text-align:center}}";
 }
