@@ -91,7 +91,7 @@ public sealed class AssignmentReport : IReportRenderer
         var (id, title, hint) = Outline[index];
         html.Append("<h2 id=\"").Append(id).Append("\">").Append(index + 1).Append(". ").Append(E(title)).Append("</h2>")
             .Append("<p class=\"hint\">").Append(E(hint)).Append("</p>")
-            .Append("<div class=\"editable section-text\" contenteditable=\"true\" data-section=\"").Append(id).Append("\"><p>")
+            .Append("<div class=\"editable section-text\" contenteditable=\"true\" data-placeholder=\"true\" data-section=\"").Append(id).Append("\"><p>")
             .Append(E($"{title}: to be written by the team.")).Append("</p></div>");
     }
 
@@ -235,9 +235,14 @@ public sealed class AssignmentReport : IReportRenderer
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 
-    /// <summary>Saves the page as it is now (with what the team wrote) as a new HTML file.</summary>
+    /// <summary>
+    /// Saves the page as it is now (with what the team wrote) as a new HTML file; a section's placeholder goes when
+    /// the section is first clicked, so the team writes into an empty box.
+    /// </summary>
     private const string SaveScript =
-        "<script>function saveEditedCopy(){var b=new Blob(['<!DOCTYPE html>\\n'+document.documentElement.outerHTML],{type:'text/html'});" +
+        "<script>document.querySelectorAll('[data-placeholder]').forEach(function(d){d.addEventListener('focus',function(){" +
+        "if(d.hasAttribute('data-placeholder')){d.removeAttribute('data-placeholder');d.innerHTML='<p><br></p>';}});});" +
+        "function saveEditedCopy(){var b=new Blob(['<!DOCTYPE html>\\n'+document.documentElement.outerHTML],{type:'text/html'});" +
         "var a=document.createElement('a');a.href=URL.createObjectURL(b);a.download='report-edited.html';document.body.appendChild(a);a.click();a.remove();}</script>";
 
     private const string Style =
@@ -247,7 +252,7 @@ public sealed class AssignmentReport : IReportRenderer
         ".meta,.note,.hint{color:#666;font-size:12px}.hint{font-style:italic;margin:2px 0 6px}" +
         ".toolbar{background:#f3f6fa;border:1px solid #d6e0ea;padding:6px 10px;font-size:12px;color:#444;margin-bottom:8px}" +
         ".editable{outline:none}.section-text,.authors{border:1px dashed #b8b8b8;padding:6px 10px;min-height:36px;border-radius:3px}" +
-        ".section-text:focus,.authors:focus,h1:focus{border-color:#4e79a7;background:#fbfdff}" +
+        ".section-text:focus,.authors:focus,h1:focus{border-color:#4e79a7;background:#fbfdff}.section-text[data-placeholder]{color:#888;font-style:italic}" +
         "table{border-collapse:collapse;margin:6px 0;font-size:12px;width:auto;max-width:100%}td,th{border:1px solid #d4d4d4;padding:3px 7px;text-align:left;vertical-align:top}th{background:#f2f2f2}" +
         "table.metrics td[data-value]{text-align:right;font-variant-numeric:tabular-nums}" +
         ".mono{font-family:'DejaVu Sans Mono',monospace;font-size:11px;overflow-wrap:anywhere}td:first-child{white-space:nowrap}.best{font-weight:bold;background:#e6f4ea}.swatch{font-size:13px}" +

@@ -57,7 +57,10 @@ public sealed class ReportBrowserTests : IAsyncLifetime
             var edited = await report.RunAndWaitForDownloadAsync(() => report.GetByText("Save edited copy").ClickAsync());
             string copy = Path.Combine(_seed.Folder, "edited.html");
             await edited.SaveAsAsync(copy);
-            Assert.Contains("We trained two margins.", await File.ReadAllTextAsync(copy), StringComparison.Ordinal);
+            string saved = await File.ReadAllTextAsync(copy);
+            Assert.Contains("We trained two margins.", saved, StringComparison.Ordinal);
+            Assert.DoesNotContain("Abstract: to be written by the team.", saved, StringComparison.Ordinal); // the placeholder went at the first click
+            Assert.Contains("Introduction: to be written by the team.", saved, StringComparison.Ordinal);
 
             using var signedIn = await SignIn.ClientAsync(new Uri(_lab.BaseUrl), "admin", SignIn.AdminPassword(_seed.Folder));
             Assert.Equal(HttpStatusCode.NotFound, (await signedIn.GetAsync($"api/report.html?runs={_a},999")).StatusCode);
