@@ -84,6 +84,7 @@ public static class LabEndpoints
     private static IResult ReportHtml(string? runs, ReportService reports, HttpContext http, CallerResolver callers)
     {
         var ids = ReportIds(runs);
+        if (BadReportIds(ids) is { } bad) return bad;
         var caller = callers.For(http.User);
         return Guarded(() => Results.File(System.Text.Encoding.UTF8.GetBytes(reports.Html(caller, ids)), "text/html; charset=utf-8", ReportName(ids, "html")));
     }
@@ -92,6 +93,7 @@ public static class LabEndpoints
     private static IResult ReportPdf(string? runs, ReportService reports, HttpContext http, CallerResolver callers)
     {
         var ids = ReportIds(runs);
+        if (BadReportIds(ids) is { } bad) return bad;
         var caller = callers.For(http.User);
         return Guarded(() =>
         {
@@ -108,6 +110,10 @@ public static class LabEndpoints
         (runs ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => long.TryParse(t, out var id) ? id : -1).Where(id => id > 0).Distinct().ToList();
 
+    private static IResult? BadReportIds(IReadOnlyList<long> ids) => ids.Count is 0 or > ReportService.MaxRuns
+        ? Results.Json(new { error = $"runs: give 1 to {ReportService.MaxRuns} run ids, as ?runs=3,5 (got {ids.Count})" }, statusCode: StatusCodes.Status400BadRequest)
+        : null;
+
     private static string ReportName(IReadOnlyList<long> ids, string extension) =>
         $"sbirlab-report-{string.Join('-', ids.Take(ReportService.MaxRuns))}.{extension}";
 
@@ -116,7 +122,6 @@ public static class LabEndpoints
     {
         try { return action(); }
         catch (KeyNotFoundException) { return Results.NotFound(); }
-        catch (ArgumentException e) { return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status400BadRequest); }
         catch (AccessDeniedException e) { return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status403Forbidden); }
     }
 

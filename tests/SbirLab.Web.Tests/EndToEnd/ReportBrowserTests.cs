@@ -63,6 +63,10 @@ public sealed class ReportBrowserTests : IAsyncLifetime
             Assert.Contains("Introduction: to be written by the team.", saved, StringComparison.Ordinal);
 
             using var signedIn = await SignIn.ClientAsync(new Uri(_lab.BaseUrl), "admin", SignIn.AdminPassword(_seed.Folder));
+            var pdf = await signedIn.GetAsync($"api/report.pdf?runs={_a},{_b}");
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("%PDF-"u8.ToArray(), (await pdf.Content.ReadAsByteArrayAsync())[..5]);
             Assert.Equal(HttpStatusCode.NotFound, (await signedIn.GetAsync($"api/report.html?runs={_a},999")).StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, (await signedIn.GetAsync("api/report.html?runs=")).StatusCode);
             using var visitor = await SignIn.ClientAsync(new Uri(_lab.BaseUrl));
