@@ -16,7 +16,7 @@ public class ReportCommandTests
     public async Task ReportOfTwoTrainedStoreRunsWritesOneSelfContainedHtmlAndItsPdf()
     {
         string data = CliRunner.Temp("report");
-        string template = Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "triplet.json");
+        string template = Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "triplet.json");
         foreach (var margin in new[] { "0.1", "0.3" })
         {
             var trained = await CliRunner.Run(["train", template, "--data", data, "--set", $"loss.margin={margin}", "--set", $"name=margin-{margin}", .. Tiny]);
