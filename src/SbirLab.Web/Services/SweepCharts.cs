@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Sweeps;
+using SbirLab.Engine.Training;
 using SbirLab.Runs;
 
 namespace SbirLab.Web.Services;
