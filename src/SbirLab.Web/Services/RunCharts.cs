@@ -1,4 +1,5 @@
 using SbirLab.Core.Curves;
+using SbirLab.Engine.Training;
 
 namespace SbirLab.Web.Services;
 
