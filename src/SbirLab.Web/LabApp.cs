@@ -50,6 +50,8 @@ public static class LabApp
 
         var app = builder.Build();
         AccountEndpoints.EnsureAdminAsync(app.Services, Console.Out).GetAwaiter().GetResult();
+        // The runs table's page query is what every first page asks for: EF Core compiles it while the lab starts, not on a visit.
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => WarmRunsQuery(app.Services)));
         app.UseOriginCheck();
         app.UseSketchAssets();
         app.UseAuthentication();
@@ -62,6 +64,15 @@ public static class LabApp
         app.MapSketchSearch();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(GuardTheHub);
         return app;
+    }
+
+    private static void WarmRunsQuery(IServiceProvider services)
+    {
+        try { services.GetRequiredService<RunReader>().Page(Caller.DataFolderOwner, new RunTableState().Query()); }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // a store not reachable now: the first visit compiles the query instead
+        }
     }
 
     /// <summary>
