@@ -105,8 +105,8 @@ public sealed class RunService : IDisposable
     /// Claims the next queued run that may start for this process's worker (see <see cref="RunStore.ClaimNext"/>),
     /// telling watchers of each run failed on the way because its input failed.
     /// </summary>
-    public RunRecord? ClaimNext() =>
-        Store.ClaimNext(Worker, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)));
+    public RunRecord? ClaimNext(ClaimFilter? filter = null) =>
+        Store.ClaimNext(Worker, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)), filter);
 
     /// <summary>
     /// Stops a run: a queued run at once; a running one within one training step when this process runs
@@ -251,7 +251,7 @@ public sealed class RunService : IDisposable
         {
             return End(id, new RunOutcome(RunStatus.Failed, "config rejected: " + OneLine(e.Message), 0, 0, null));
         }
-        if (device is not null && config.Device == "auto") config = config with { Device = device };
+        if (device is not null) config = config with { Device = device }; // pinned to the slot it was claimed for (of the kind it asked for)
 
         var folder = PrepareFolder(run);
         var storeObserver = new StoreObserver(Store, id, Worker);

@@ -144,6 +144,7 @@ public sealed partial class RunStore : IDisposable
             TeamId = options?.TeamId ?? Team.DefaultId,
             ExperimentId = options?.Experiment is { Length: > 0 } experiment ? ExperimentId(db, experiment) : null,
         };
+        (run.Queue, run.DeviceKind) = PlacementOf(configJson);
         foreach (var tag in (options?.Tags ?? []).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
             run.Tags.Add(new RunTag { Name = tag });
         if (runningOn is not null)
@@ -478,6 +479,20 @@ public sealed partial class RunStore : IDisposable
         db.Experiments.Add(experiment);
         db.SaveChanges();
         return experiment.Id;
+    }
+
+    /// <summary>The queue and device kind a config asks for; text that does not parse waits in the default queue for any device (the worker fails it).</summary>
+    private static (string Queue, string? DeviceKind) PlacementOf(string configJson)
+    {
+        try
+        {
+            var config = ConfigJson.ParseUnvalidated(configJson);
+            return (Placement.IsQueueName(config.Queue) ? config.Queue : Placement.DefaultQueue, Placement.KindOf(config.Device)?.Text());
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or ArgumentException or ConfigException)
+        {
+            return (Placement.DefaultQueue, null);
+        }
     }
 
     private static KeyNotFoundException NotFound(long runId) => new($"no run with id {runId}");

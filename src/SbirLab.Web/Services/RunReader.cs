@@ -138,7 +138,9 @@ public sealed class RunReader(RunStore store)
             new("run id", run.Id.ToString(CultureInfo.InvariantCulture)),
             new("code commit", run.CodeCommit is null ? "unknown" : run.CodeCommit + (run.CodeDirty == true ? " (with uncommitted changes)" : "")),
             new("seed", run.Seed.ToString(CultureInfo.InvariantCulture)),
-            new("device", run.Device ?? "not started"),
+            new("device", (run.WorkerDevice is { } pinned ? pinned + ": " : "") + (run.Device ?? "not started")),
+            new("queue", run.Queue + (run.DeviceKind is { } kind ? $" (needs a {kind} device)" : " (any device)")),
+            new("worker", run.WorkerId is null ? "–" : $"{run.WorkerId} on {run.WorkerHost}"),
             new("host", run.Host ?? "–"),
             new("created", Time(run.CreatedAt)),
             new("started", Time(run.StartedAt)),
@@ -184,7 +186,8 @@ public sealed class RunReader(RunStore store)
         return new RunRow(run.Id, run.Name, run.Experiment?.Name, run.Status, run.Message, run.Steps, run.TotalSteps,
             run.EpochsCompleted, run.Epochs, run.Attempts, run.CreatedAt, run.StartedAt, run.FinishedAt, parameters,
             map.Best, map.Last, run.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList(), run.ParentRunId,
-            run.Team?.Name ?? "", store.Access.Allows(caller, RunAction.Manage, run), run.PublishedAt is not null);
+            run.Team?.Name ?? "", store.Access.Allows(caller, RunAction.Manage, run), run.PublishedAt is not null,
+            run.WorkerId, run.WorkerHost, run.WorkerDevice ?? run.Device?.Split(' ')[0]);
     }
 
     /// <summary>Best and last epoch mAP of every run (or of one), in one query.</summary>
