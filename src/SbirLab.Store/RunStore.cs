@@ -26,7 +26,16 @@ public sealed partial class RunStore : IDisposable
             ? SqliteSetup.ContextOptions(connection.ConnectionString)
             : PostgresSetup.ContextOptions(connection.ConnectionString);
         _writer = new Lazy<MetricWriter>(() => new MetricWriter(connection));
+        _changes = new Lazy<RunChangeFeed?>(() => connection.Provider == StoreProvider.Postgres ? new RunChangeFeed(connection.ConnectionString) : null);
     }
+
+    private readonly Lazy<RunChangeFeed?> _changes;
+
+    /// <summary>
+    /// PostgreSQL: notifications of new points and status changes of runs, written by any process (LISTEN/NOTIFY; started
+    /// on first use). SQLite: null (followers poll the file).
+    /// </summary>
+    public RunChangeFeed? Changes => _changes.Value;
 
     public DataFolder Data { get; }
 
@@ -76,6 +85,7 @@ public sealed partial class RunStore : IDisposable
     public void Dispose()
     {
         if (_writer.IsValueCreated) _writer.Value.Dispose();
+        if (_changes.IsValueCreated) _changes.Value?.Dispose();
     }
 
     // ---- queue ------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ public static class LabApp
 
         var app = builder.Build();
         AccountEndpoints.EnsureAdminAsync(app.Services, Console.Out).GetAwaiter().GetResult();
+        app.Services.GetRequiredService<RunService>().FollowOtherProcesses(); // PostgreSQL: the runs table moves for workers elsewhere
         app.UseOriginCheck();
         app.UseSketchAssets();
         app.UseAuthentication();
