@@ -338,7 +338,7 @@ public sealed class RunService : IDisposable
     private RunFolder PrepareFolder(RunRecord run)
     {
         var folder = Store.Data.RunFolder(run.Id).Create();
-        File.WriteAllText(folder.Config, run.ConfigJson);
+        AtomicFile.WriteAllText(folder.Config, run.ConfigJson);
         Store.RecordProvenance(run.Id, RunProvenance.Capture());
         return folder;
     }

@@ -260,7 +260,7 @@ public sealed partial class RunStore : IDisposable
     {
         using var db = CreateContext();
         int changed = Held(db.Runs.Where(r => r.Id == runId), holder).ExecuteUpdate(s => s
-            .SetProperty(r => r.CheckpointPath, Data.Relative(checkpoint.Path))
+            .SetProperty(r => r.CheckpointPath, Data.ArtifactRelative(checkpoint.Path))
             .SetProperty(r => r.CheckpointEpoch, checkpoint.Epoch)
             .SetProperty(r => r.CheckpointBatch, checkpoint.BatchInEpoch)
             .SetProperty(r => r.CheckpointStep, checkpoint.Step));
@@ -271,7 +271,7 @@ public sealed partial class RunStore : IDisposable
     /// <summary>The checkpoint a resume starts from, with its path made absolute; null when none was saved.</summary>
     public CheckpointInfo? LastCheckpoint(RunRecord run) =>
         run.CheckpointPath is { } path && run.CheckpointStep is { } step
-            ? new CheckpointInfo(Data.Absolute(path), run.CheckpointEpoch ?? 0, run.CheckpointBatch ?? 0, step)
+            ? new CheckpointInfo(Data.Artifact(path), run.CheckpointEpoch ?? 0, run.CheckpointBatch ?? 0, step)
             : null;
 
     /// <summary>
@@ -338,7 +338,7 @@ public sealed partial class RunStore : IDisposable
                  })
         {
             if (!Directory.Exists(dir)) continue;
-            foreach (var file in Directory.EnumerateFiles(dir, pattern))
+            foreach (var file in Directory.EnumerateFiles(dir, pattern).Where(f => !AtomicFile.IsTemporary(f))) // not a file still being written
             {
                 UpsertArtifact(db, runId, kind, file);
                 count++;
@@ -349,7 +349,7 @@ public sealed partial class RunStore : IDisposable
 
     private void UpsertArtifact(StoreDbContext db, long runId, string kind, string path)
     {
-        string relative = Data.Relative(path);
+        string relative = Data.ArtifactRelative(path);
         long size = File.Exists(path) ? new FileInfo(path).Length : 0;
         var existing = db.Artifacts.FirstOrDefault(a => a.RunId == runId && a.Path == relative);
         if (existing is null)
@@ -475,7 +475,7 @@ public sealed partial class RunStore : IDisposable
         db.MetricPoints.Where(p => p.RunId == runId).ExecuteDelete();
         db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
         db.Runs.Where(r => r.Id == runId).ExecuteDelete();
-        var folder = Data.Absolute(run.Folder);
+        var folder = Data.Artifact(run.Folder);
         if (run.Folder.Length > 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 

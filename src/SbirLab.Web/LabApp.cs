@@ -156,6 +156,7 @@ public static class LabApp
         var settings = app.Services.GetRequiredService<LabSettings>();
         foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
         output.WriteLine($"data folder: {settings.Data.Root}");
+        if (settings.Data.ArtifactsRoot != settings.Data.Root) output.WriteLine($"artifacts: {settings.Data.ArtifactsRoot}");
         output.WriteLine($"store: {settings.Connection.Describe()}");
         NetworkHygiene.WarnIfExposed(app.Urls, output);
         foreach (var warning in app.Services.GetRequiredService<RunStore>().Identity.StartWarnings) output.WriteLine("WARNING: " + warning);

@@ -32,3 +32,35 @@ public class WorkerCommandTests
         Assert.Contains("give one (--devices cpu,cpu trains two runs at once on the CPU)", both.Output);
     }
 }
+
+/// <summary>A worker with <c>--artifacts</c> writes the run's folder there, not in the data folder.</summary>
+[Collection("cli")]
+public class WorkerArtifactsTests
+{
+    [Fact]
+    public async Task A_worker_with_artifacts_writes_checkpoints_pictures_and_reports_under_that_root()
+    {
+        string data = CliRunner.Temp("artifacts-data");
+        string artifacts = CliRunner.Temp("artifacts-shared");
+        string template = Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "triplet.json");
+        var queued = await CliRunner.Run("queue", template, "--data", data, "--artifacts", artifacts,
+            "--set", "training.epochs=1", "--set", "training.maxStepsPerEpoch=3", "--set", "data.trainLimit=300", "--set", "batch.size=20",
+            "--set", "evaluation.perClass=3", "--set", "evaluation.queries=6", "--set", "evaluation.precisionAtK=[1]", "--set", "data.workers=0");
+        Assert.True(queued.ExitCode == 0, queued.Output);
+
+        var worker = await CliRunner.Run("worker", "--exit-when-idle", "--devices", "cpu", "--data", data, "--artifacts", artifacts);
+        Assert.True(worker.ExitCode == 0, worker.Output);
+        Assert.Contains($"artifacts {artifacts}", worker.Output.ReplaceLineEndings(""));
+
+        string run = Path.Combine(artifacts, "runs", "1");
+        foreach (var file in new[] { "config.json", "eval.json", "checkpoints/last.safetensors", "pictures/loss.png" })
+            Assert.True(File.Exists(Path.Combine(run, file)), file + " missing under the artifact root");
+        Assert.False(Directory.Exists(Path.Combine(data, "runs", "1")));
+        Assert.True(File.Exists(Path.Combine(data, "sbirlab.db"))); // the database stays in the data folder
+        Assert.Empty(Directory.GetFiles(run, "*.partial", SearchOption.AllDirectories)); // every write was renamed into place
+
+        var shown = await CliRunner.Run("runs", "show", "1", "--data", data, "--artifacts", artifacts);
+        Assert.Contains("completed", shown.Output);
+        Assert.Contains(run, shown.Output.ReplaceLineEndings(""));
+    }
+}

@@ -117,7 +117,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
         var report = OneShot.Evaluate(model);
         var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, null,
             OneShot: report, Summary: OneShotEvaluator.Figures(report));
-        File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
+        AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.WriteOneShot(folder, data, report);
         observer.OnLog("evaluation: " + OneShotEvaluator.Describe(report) + $" ({config.Evaluation.OneShot.Episodes} episodes per N, {report.PoolSize} held-out images)");
         observer.OnEvaluation(folder.Eval);
@@ -134,7 +134,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
         observer.OnLog(string.Create(CultureInfo.InvariantCulture,
             $"gallery index: HNSW recall@10 {index.HnswRecallAt10:F3} against exact search; {index.HnswMsPerQuery:F3} ms vs {index.ExactMsPerQuery:F3} ms per query"));
         var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, report, index);
-        File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
+        AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.Write(folder, data, report);
         if (config.Evaluation.MapPoints > 0)
             RunEmbeddingMap.Write(folder, data, queryRows, galleryRows, config.Evaluation.MapPoints, config.Seed);

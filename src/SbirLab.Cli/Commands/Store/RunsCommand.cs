@@ -165,7 +165,7 @@ internal static class RunsCommand
             : $"{run.WorkerId ?? $"{run.WorkerHost}:{run.WorkerPid}"} on {run.WorkerHost} (pid {run.WorkerPid})"
               + (run.Status == RunStatus.Running ? $", heartbeat {run.HeartbeatAt:u}, lease until {run.LeaseExpiresAt:u}" : ""));
         Fact("parent", run.ParentRunId?.ToString(CultureInfo.InvariantCulture));
-        Fact("folder", store.Data.Absolute(run.Folder));
+        Fact("folder", store.Data.Artifact(run.Folder));
         AnsiConsole.Write(facts);
         WriteFigures("last step", store.LatestMetrics(run.Id, MetricKind.Step));
         WriteFigures("last epoch", store.LatestMetrics(run.Id, MetricKind.Epoch));
@@ -227,11 +227,13 @@ internal static class RunsCommand
             if (result.GetValue(all))
             {
                 string path = result.GetValue(output) ?? "runs.csv";
-                using (var writer = new StreamWriter(path))
+                int count = 0;
+                AtomicFile.Write(path, stream =>
                 {
-                    int count = exporter.ExportAllCsv(Caller.DataFolderOwner, writer);
-                    AnsiConsole.MarkupLine($"wrote {count} runs to {Markup.Escape(Path.GetFullPath(path))}");
-                }
+                    using var writer = new StreamWriter(stream, leaveOpen: true);
+                    count = exporter.ExportAllCsv(Caller.DataFolderOwner, writer);
+                });
+                AnsiConsole.MarkupLine($"wrote {count} runs to {Markup.Escape(Path.GetFullPath(path))}");
                 return 0;
             }
             if (result.GetValue(id) is not { } runId) return CliOutput.Error("give a run id, or --all");

@@ -58,7 +58,7 @@ internal static class WorkerCommand
             using var host = BuildHost(data, connection, options);
             if (result.GetValue(lease) is { } leaseSeconds) host.Services.GetRequiredService<RunStore>().LeaseDuration = TimeSpan.FromSeconds(leaseSeconds);
             var offer = host.Services.GetServices<IHostedService>().OfType<RunWorker>().Single();
-            AnsiConsole.MarkupLine($"worker {Markup.Escape(host.Services.GetRequiredService<RunService>().Worker.ToString())} on {Markup.Escape(data.Root)}, store {Markup.Escape(connection.Describe())}, "
+            AnsiConsole.MarkupLine($"worker {Markup.Escape(host.Services.GetRequiredService<RunService>().Worker.ToString())} on {Markup.Escape(data.Root)}{(data.ArtifactsRoot == data.Root ? "" : $", artifacts {Markup.Escape(data.ArtifactsRoot)}")}, store {Markup.Escape(connection.Describe())}, "
                 + $"devices {string.Join(",", offer.Devices)}, queue {Markup.Escape(string.Join(",", offer.Queues))}");
             await host.RunAsync(token);
             return 0;
