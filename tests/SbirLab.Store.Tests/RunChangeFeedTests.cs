@@ -75,6 +75,7 @@ public sealed class RunChangeFeedTests(Xunit.Abstractions.ITestOutputHelper outp
         var steps = new List<long>();
         while (steps.Count < Steps) steps.Add(Assert.IsType<RunStepEvent>(await Next(events)).Metrics.Step);
         Assert.Equal(Enumerable.Range(0, Steps).Select(s => (long)s), steps);
+        output.WriteLine($"{Steps} steps ({2 * Steps} points) arrived with {lab.Store.Changes!.Received} notifications");
         // the writer commits a few batches, each one notification; the follower reads once per notification, not per step
         Assert.InRange(lab.Store.Changes!.Received, 1, 50);
     }
