@@ -20,6 +20,7 @@ public sealed record EvaluationParts(string Summary, string? Curves, string? Ran
     public static EvaluationParts Split(string reportJson)
     {
         if (JsonNode.Parse(reportJson) is not JsonObject root) return new EvaluationParts("{}", null, null, null);
+        var outer = root;
         if (root["report"] is JsonObject inner) root = inner;
         var summary = new JsonObject();
         var curves = new JsonObject();
@@ -33,6 +34,8 @@ public sealed record EvaluationParts(string Summary, string? Curves, string? Ran
             else if (Matches(name, MapNames)) map = node?.ToJsonString();
             else if (node is JsonObject && (Contains(name, "curve") || Contains(name, "recall"))) curves[name] = node.DeepClone();
         }
+        // The engine's file keeps figures measured outside the report (the gallery index's) in its own "summary".
+        if (!ReferenceEquals(outer, root) && outer["summary"] is JsonObject outside) AddNumbers(summary, outside);
         return new EvaluationParts(summary.ToJsonString(), curves.Count > 0 ? curves.ToJsonString() : null, examples, map);
     }
 

@@ -42,4 +42,16 @@ public sealed class EvaluationPartsTests
         Assert.Equal("""{"x":[1],"y":[2]}""", parts.EmbeddingMap);
         Assert.Null(parts.Curves);
     }
+
+    [Fact]
+    public void Figures_measured_beside_the_report_are_kept_with_its_own()
+    {
+        // The engine writes the gallery index's figures (seed 003's top-5 hit rate through HNSW) in the file's own
+        // "summary", outside the retrieval report; the report's figures are read as before.
+        string file = EngineReport.TrimEnd()[..^1] + ""","index":{"hnswRecallAt10":0.97},"summary":{"top5_hit_hnsw":0.81,"hnsw_recall@10":0.97}}""";
+        var figures = EvaluationParts.Figures(EvaluationParts.Split(file).Summary);
+        Assert.Equal(0.81, figures["top5_hit_hnsw"]);
+        Assert.Equal(0.97, figures["hnsw_recall@10"]);
+        Assert.Equal(0.79, figures["meanAveragePrecision"]);
+    }
 }

@@ -122,7 +122,7 @@ public abstract class RunServiceTests(StoreProvider provider) : IDisposable
         Assert.StartsWith("config rejected: (file) = line", first.Message);
         var second = Store.Find(invalid)!;
         Assert.Equal(RunStatus.Failed, second.Status);
-        Assert.Equal("config rejected: model.backbone = \"vgg19\": one of convnet, resnet18, resnet34, resnet50, koch", second.Message);
+        Assert.Equal("config rejected: model.backbone = \"vgg19\": one of convnet, resnet18, resnet34, resnet50, koch, seed-002", second.Message);
         Assert.Equal(RunStatus.Completed, Store.Find(good)!.Status);
         Assert.Equal(["good"], executor.Starts.Select(s => s.Name));
     }

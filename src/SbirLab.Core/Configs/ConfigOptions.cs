@@ -34,6 +34,9 @@ public enum BackboneKind
 
     /// <summary>Koch et al.'s convolutional branch (seed 001), its kernels and widths scaled to 28×28 inputs.</summary>
     [JsonStringEnumMemberName("koch")] Koch,
+
+    /// <summary>Seed 002's network: three Conv → ReLU → BatchNorm blocks and three Linear layers, sized for model.imageSize.</summary>
+    [JsonStringEnumMemberName("seed-002")] Seed002,
 }
 
 /// <summary>loss.embedding: the metric-learning term w_emb·L_emb (none: classification only).</summary>

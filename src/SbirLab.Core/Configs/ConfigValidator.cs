@@ -37,6 +37,7 @@ public static class ConfigValidator
         ValidatePairHead(check, config);
         ValidateClassSplit(check, config.Data, config.Evaluation.OneShot);
         ValidateBatchAgainstData(check, config);
+        ValidateImageSizeAgainstData(check, config);
         if (limits is not null) ValidateMemory(check, config, limits);
         return errors;
     }
@@ -58,6 +59,8 @@ public static class ConfigValidator
         check.Range("model.imageSize", model.ImageSize, 16, 1024);
         if (model.Backbone == BackboneKind.Koch)
             check.Range("model.imageSize", model.ImageSize, 28, 28, why: "Koch's branch is scaled to 28×28 inputs: its last convolution leaves a 3×3 map for the 2,304 → 1,024 layer");
+        else if (model.Backbone == BackboneKind.Seed002)
+            check.Range("model.imageSize", model.ImageSize, 16, 128, why: "seed 002's first Linear reads 8 × side² values (65 M weights at 128; the seed used 100)");
         else if (model.Backbone != BackboneKind.ConvNet)
             check.Range("model.imageSize", model.ImageSize, 32, 1024);
         check.WeightsIfSet("model.pretrainedSketch", model.PretrainedSketch);
@@ -102,6 +105,14 @@ public static class ConfigValidator
         string field = config.Batch.Sampler == SamplerKind.Pk ? "batch.classes" : "batch.size";
         check.Add(field, config.Batch.Sampler == SamplerKind.Pk ? config.Batch.Classes : config.Batch.Size,
             $"a batch of at most the {images:N0} training images (this one takes {batch:N0}; see data.trainLimit)");
+    }
+
+    /// <summary>FashionMNIST's images are 28×28; a backbone sized for its input (seed 002's) must be built for that side.</summary>
+    private static void ValidateImageSizeAgainstData(Checker check, RunConfig config)
+    {
+        if (config.Model.Backbone != BackboneKind.Seed002 || config.Data.Dataset == DatasetKind.Folders) return;
+        check.Range("model.imageSize", config.Model.ImageSize, 28, 28,
+            why: $"data.dataset = {config.Data.Dataset.Name()} has 28×28 images, and seed 002's network is sized for its input");
     }
 
     /// <summary>The run's estimated memory against the host's budget, naming both figures.</summary>
@@ -193,11 +204,33 @@ public static class ConfigValidator
         check.Defined("data.sketchStyle", data.SketchStyle);
         if (data.Dataset == DatasetKind.FashionMnist && data.Domain == TrainingDomain.Sketch)
             check.Add("data.domain", data.Domain, "both or photo for data.dataset = fashion-mnist (it has no sketches; fashion-mnist-sketch has)");
-        if (data.Dataset != DatasetKind.Folders) return;
-        if (data.Domain != TrainingDomain.Photo) check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
-        if (data.Domain != TrainingDomain.Sketch) check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
-        check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
-        check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
+        check.Range("data.testShare", data.TestShare, 0, 0.9);
+        if (data.Dataset != DatasetKind.Folders)
+        {
+            if (data.TestShare != 0)
+                check.Add("data.testShare", data.TestShare, $"0 for data.dataset = {data.Dataset.Name()} (it has its own test split of 10,000 images)");
+            return;
+        }
+        ValidateFolders(check, data);
+    }
+
+    private static void ValidateFolders(Checker check, DataConfig data)
+    {
+        bool heldOut = data.TestShare > 0;
+        // A held-out split draws the queries from the training sketches and the gallery from the training photos.
+        if (heldOut || data.Domain != TrainingDomain.Photo) check.NotEmpty("data.trainSketches", data.TrainSketches ?? "");
+        if (heldOut || data.Domain != TrainingDomain.Sketch) check.NotEmpty("data.trainPhotos", data.TrainPhotos ?? "");
+        if (heldOut)
+        {
+            const string why = "unset when data.testShare > 0 (the evaluation set is held out of the training folders)";
+            if (data.EvalQueries is not null) check.Add("data.evalQueries", data.EvalQueries, why);
+            if (data.EvalGallery is not null) check.Add("data.evalGallery", data.EvalGallery, why);
+        }
+        else
+        {
+            check.NotEmpty("data.evalQueries", data.EvalQueries ?? "");
+            check.NotEmpty("data.evalGallery", data.EvalGallery ?? "");
+        }
         check.InsideRootsIfSet("data.trainSketches", data.TrainSketches, PathKind.Dataset);
         check.InsideRootsIfSet("data.trainPhotos", data.TrainPhotos, PathKind.Dataset);
         check.InsideRootsIfSet("data.evalQueries", data.EvalQueries, PathKind.Dataset);

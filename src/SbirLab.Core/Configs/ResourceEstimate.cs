@@ -19,8 +19,14 @@ public static class ResourceEstimate
         BackboneKind.ResNet34 => 1_200,  // ~60 MB an image at 224²
         BackboneKind.ResNet50 => 2_600,  // ~130 MB an image at 224² (bottleneck blocks keep 4× wider maps)
         BackboneKind.Koch => 2_000,      // 64–256-channel convolutions at 24² to 3² of a 28² input
+        BackboneKind.Seed002 => 200,     // three 4–8-channel convolutions at full resolution, with ReLUs and BatchNorms
         _ => 2_600,
     };
+
+    /// <summary>Parameters of the model's backbone; seed 002's first Linear grows with the square of model.imageSize.</summary>
+    public static long Parameters(ModelConfig model) => model.Backbone == BackboneKind.Seed002
+        ? 8L * model.ImageSize * model.ImageSize * 500 + 500 * 500 + 500 * 128
+        : Parameters(model.Backbone);
 
     /// <summary>Parameters of the backbone (×4 bytes each, then ×4 for weights, gradients and two Adam moments).</summary>
     public static long Parameters(BackboneKind backbone) => backbone switch
@@ -71,7 +77,7 @@ public static class ResourceEstimate
         double input = images * config.Model.InputChannels * pixels * sizeof(float) * 3; // the decoded, augmented and normalised copies
         double activations = images * pixels * BytesPerPixel(config.Model.Backbone);
         int networks = config.Model.Siamese == SiameseKind.TwoBranch ? 2 : 1;
-        double parameters = (double)networks * Parameters(config.Model.Backbone) * sizeof(float) * 4;
+        double parameters = (double)networks * Parameters(config.Model) * sizeof(float) * 4;
         double total = input + activations + parameters + DatasetBytes(config.Data);
         return total >= long.MaxValue ? long.MaxValue : (long)total;
     }

@@ -219,6 +219,13 @@ public sealed record DataConfig
     /// </summary>
     public IReadOnlyList<int> TrainClasses { get; init; } = [];
 
+    /// <summary>
+    /// Folder data sets without a test split (Sketchy, seed 002's 80 / 20): hold out this share of every class's training
+    /// sketches and photos, drawn with the seed, as the evaluation queries and gallery; data.evalQueries and evalGallery
+    /// then stay unset. 0: the evaluation folders are used. FashionMNIST has its own test split.
+    /// </summary>
+    public double TestShare { get; init; }
+
     /// <summary>Whether the run holds classes out of training (and is evaluated one-shot on them).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasClassSplit => TrainClasses.Count > 0;

@@ -15,6 +15,7 @@ public static class SbirFolders
 {
     public static DataBundle Load(RunConfig config, Action<string>? log = null)
     {
+        if (config.Data.TestShare > 0) return LoadHeldOut(config, log);
         var data = config.Data;
         var (options, normalisation) = Preprocessing(config);
         var (train, trainClasses) = data.Domain != TrainingDomain.Both
@@ -59,10 +60,61 @@ public static class SbirFolders
         return (train, set.Classes.Count);
     }
 
-    /// <summary>The evaluation queries and gallery only; the training folders are not read.</summary>
+    /// <summary>
+    /// A set with no test split (data.testShare): each class's sketches and photos split with the seed; the held-out
+    /// sketches are the queries and the held-out photos the gallery, and the rest (of the domains data.domain names) trains.
+    /// </summary>
+    private static DataBundle LoadHeldOut(RunConfig config, Action<string>? log)
+    {
+        var (options, normalisation) = Preprocessing(config);
+        var (split, classes) = HeldOut(config);
+        var parts = new List<(PreprocessedCache, Domain)>();
+        if (config.Data.Domain != TrainingDomain.Photo) parts.Add((Cache("train-sketches", split.Sketches.Train, options), Domain.Sketch));
+        if (config.Data.Domain != TrainingDomain.Sketch) parts.Add((Cache("train-photos", split.Photos.Train, options), Domain.Photo));
+        var train = new CachedImageSet(parts, normalisation);
+        var evaluation = HeldOutEvaluation(config, split, classes);
+        log?.Invoke($"data: {config.Data.TestShare:P0} of every class held out for evaluation (seed {config.Seed}): " +
+            $"{split.Sketches.Test.Count} sketches and {split.Photos.Test.Count} photos; {train.Skipped + Skipped(evaluation)} unreadable images skipped");
+        string description = $"folders: {train.Count} training images ({classes.Count} classes, {config.Data.Domain.Name()}); {evaluation.Description}";
+        return new DataBundle(train, evaluation, description) { TrainClasses = classes.Count };
+    }
+
+    private sealed record DomainSplit(IReadOnlyList<LabelledImage> Train, IReadOnlyList<LabelledImage> Test);
+
+    private sealed record FolderSplit(DomainSplit Sketches, DomainSplit Photos);
+
+    /// <summary>The training folders' listing split by <see cref="HeldOutSplit"/> (no image is decoded here).</summary>
+    private static (FolderSplit Split, IReadOnlyList<string> Classes) HeldOut(RunConfig config)
+    {
+        var data = config.Data;
+        var training = CrossDomainDataset.Open(Existing("data.trainSketches", data.TrainSketches), Existing("data.trainPhotos", data.TrainPhotos));
+        if (training.Classes.Count == 0)
+            throw new InvalidDataException($"no class appears in both {data.TrainSketches} and {data.TrainPhotos}; class folder names must match (case, spaces and underscores are ignored)");
+        var (sketchTrain, sketchTest) = HeldOutSplit.Split(training.SketchItems, data.TestShare, config.Seed, (int)Domain.Sketch);
+        var (photoTrain, photoTest) = HeldOutSplit.Split(training.PhotoItems, data.TestShare, config.Seed, (int)Domain.Photo);
+        return (new FolderSplit(new DomainSplit(sketchTrain, sketchTest), new DomainSplit(photoTrain, photoTest)), training.Classes);
+    }
+
+    private static EvaluationSets HeldOutEvaluation(RunConfig config, FolderSplit split, IReadOnlyList<string> classes)
+    {
+        var (options, normalisation) = Preprocessing(config);
+        var queries = new CachedImageSet([(Cache("eval-queries", split.Sketches.Test, options), Domain.Sketch)], normalisation);
+        var gallery = new CachedImageSet([(Cache("eval-gallery", split.Photos.Test, options), Domain.Photo)], normalisation);
+        return new EvaluationSets(queries, gallery, null, classes,
+            $"{queries.Count} held-out sketch queries against {gallery.Count} held-out photos ({classes.Count} classes, data.testShare {config.Data.TestShare:0.##})");
+    }
+
+    /// <summary>The evaluation queries and gallery only; the training images are not decoded (a held-out split lists their folders).</summary>
     public static EvaluationSets LoadEvaluation(RunConfig config, Action<string>? log = null)
     {
         var data = config.Data;
+        if (data.TestShare > 0)
+        {
+            var (split, classes) = HeldOut(config);
+            var heldOut = HeldOutEvaluation(config, split, classes);
+            log?.Invoke($"evaluation data: {Skipped(heldOut)} unreadable images skipped");
+            return heldOut;
+        }
         var evaluation = EvaluationSet.Open(Existing("data.evalQueries", data.EvalQueries), Existing("data.evalGallery", data.EvalGallery));
         var (options, normalisation) = Preprocessing(config);
         var queries = new CachedImageSet([(Cache("eval-queries", evaluation.Queries, options), Domain.Sketch)], normalisation);

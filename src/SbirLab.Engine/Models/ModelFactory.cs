@@ -16,7 +16,8 @@ public static class ModelFactory
         EmbeddingDim: model.EmbeddingDim,
         NumClasses: numClasses,
         InputChannels: model.InputChannels,
-        PairHead: model.Siamese == SiameseKind.Koch);
+        PairHead: model.Siamese == SiameseKind.Koch,
+        ImageSize: model.ImageSize);
 
     /// <summary>
     /// The network, with the pretrained backbones and the <c>initFrom</c> weights the config names (paths by now: run

@@ -60,8 +60,8 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Domain, Tensor>
             throw new ArgumentException("Koch's pair head sits on one shared network (weight tying), not on two branches.", nameof(options));
         }
         var backboneClasses = options.UseHead ? 0 : options.NumClasses;
-        var sketchBackbone = Backbones.Create(options.SketchBackbone, options.InputChannels, backboneClasses);
-        var photoBackbone = options.TwoBranch ? Backbones.Create(options.EffectivePhotoBackbone, options.InputChannels, backboneClasses) : null;
+        var sketchBackbone = Backbones.Create(options.SketchBackbone, options.InputChannels, backboneClasses, options.ImageSize);
+        var photoBackbone = options.TwoBranch ? Backbones.Create(options.EffectivePhotoBackbone, options.InputChannels, backboneClasses, options.ImageSize) : null;
         if (photoBackbone is not null && photoBackbone.FeatureDimension != sketchBackbone.FeatureDimension)
         {
             throw new ArgumentException("Both branches must give features of the same width (the head, or the embedding space, is shared).", nameof(options));

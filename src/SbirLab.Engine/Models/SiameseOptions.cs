@@ -23,6 +23,7 @@ public enum Domain
 /// <param name="NumClasses">Classes of the cross-entropy term; 0 builds no classifier at all.</param>
 /// <param name="InputChannels">Channels of the input images (1 for FashionMNIST, 3 for RGB).</param>
 /// <param name="PairHead">Koch's pair head on the shared network (seed 001): |h1 − h2| → Linear → sigmoid.</param>
+/// <param name="ImageSize">Side of the square inputs, for a backbone sized for one (seed 002's network).</param>
 public sealed record SiameseOptions(
     BackboneKind SketchBackbone = BackboneKind.ResNet34,
     BackboneKind? PhotoBackbone = null,
@@ -32,7 +33,8 @@ public sealed record SiameseOptions(
     int EmbeddingDim = 512,
     int NumClasses = 250,
     int InputChannels = 3,
-    bool PairHead = false)
+    bool PairHead = false,
+    int ImageSize = 28)
 {
     /// <summary>The backbone the photo branch gets.</summary>
     public BackboneKind EffectivePhotoBackbone => PhotoBackbone ?? SketchBackbone;

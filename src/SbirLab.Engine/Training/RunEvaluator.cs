@@ -56,7 +56,9 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
     {
         ArgumentNullException.ThrowIfNull(file);
         if (file.OneShot is { } oneShot) return OneShotEvaluator.Figures(oneShot);
-        return file.Report is { } report ? Figures(report) : [];
+        var values = file.Report is { } report ? Figures(report) : [];
+        foreach (var (name, value) in file.Index?.Figures() ?? []) values[name] = value;
+        return values;
     }
 
     public static Dictionary<string, double> Figures(RetrievalReport report)
@@ -130,10 +132,13 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
         var (queries, gallery) = Embed(model);
         var report = RetrievalEvaluator.Evaluate(queries, Labels(data.Queries), gallery, Labels(data.Gallery), Options);
         var (queryRows, galleryRows) = (Rows(queries), Rows(gallery));
-        var index = GalleryIndexBuilder.Build(folder, queryRows, galleryRows, config.Evaluation.Index, config.Seed);
+        var labels = new IndexLabels(Labels(data.Queries), Labels(data.Gallery), data.QuerySelfIndex);
+        var index = GalleryIndexBuilder.Build(folder, queryRows, galleryRows, labels, config.Evaluation.Index, config.Seed);
         observer.OnLog(string.Create(CultureInfo.InvariantCulture,
-            $"gallery index: HNSW recall@10 {index.HnswRecallAt10:F3} against exact search; {index.HnswMsPerQuery:F3} ms vs {index.ExactMsPerQuery:F3} ms per query"));
-        var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, report, index);
+            $"gallery index: HNSW recall@10 {index.HnswRecallAt10:F3} against exact search; {index.HnswMsPerQuery:F3} ms vs {index.ExactMsPerQuery:F3} ms per query; " +
+            $"top-5 hit rate {index.HnswTop5Hit:F3} through HNSW, {index.ExactTop5Hit:F3} exact"));
+        var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, report, index,
+            Summary: index.Figures());
         AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.Write(folder, data, report);
         if (config.Evaluation.MapPoints > 0)

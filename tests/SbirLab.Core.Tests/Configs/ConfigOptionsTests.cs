@@ -63,7 +63,7 @@ public class ConfigOptionsTests
         Assert.Equal(["loss.miner", "model.backbone"], e.Errors.Select(x => x.Field).Order());
         Assert.Equal("2", e.Errors.Single(x => x.Field == "loss.miner").Value);
         Assert.Equal("one of batch-all, all, semi-hard, hard", e.Errors.Single(x => x.Field == "loss.miner").Allowed);
-        Assert.Equal("one of convnet, resnet18, resnet34, resnet50, koch", e.Errors.Single(x => x.Field == "model.backbone").Allowed);
+        Assert.Equal("one of convnet, resnet18, resnet34, resnet50, koch, seed-002", e.Errors.Single(x => x.Field == "model.backbone").Allowed);
     }
 
     [Fact]
