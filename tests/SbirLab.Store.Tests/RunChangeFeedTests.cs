@@ -39,17 +39,21 @@ public sealed class RunChangeFeedTests(Xunit.Abstractions.ITestOutputHelper outp
         var events = Follow(lab.Subscribe(run.Id, pollInterval: NoPolling, cancellationToken: _stop.Token));
         Assert.IsType<RunStatusChanged>(await Next(events)); // the first read: the run is running
 
+        writer.MarkStarted(run.Id, new RunStart("cuda:0", 0, 0, 1, 5, 5, 20, "fashion-mnist"));
         var latencies = new List<double>();
+        var others = new List<RunEvent>();
         for (int step = 0; step < 5; step++)
         {
             writer.Writer.AddMetric(run.Id, MetricKind.Step, step, 0, "loss", 1.0 / (step + 1));
             writer.Writer.Flush();
             var committed = Stopwatch.StartNew();
-            var got = Assert.IsType<RunStepEvent>(await Next(events));
+            var got = await NextStep(events, others);
             latencies.Add(committed.Elapsed.TotalMilliseconds);
             Assert.Equal(step, got.Metrics.Step);
             Assert.Equal(1.0 / (step + 1), got.Metrics.Values["loss"]);
         }
+        var started = Assert.IsType<RunStarted>(Assert.Single(others)); // the run's length, told once, for the page's progress
+        Assert.Equal((5L, 1), (started.Start.TotalSteps, started.Start.Epochs));
         output.WriteLine("step → follower, ms: " + string.Join(", ", latencies.Select(l => l.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))));
 
         writer.Finish(run.Id, RunStatus.Completed, "completed");
@@ -120,6 +124,17 @@ public sealed class RunChangeFeedTests(Xunit.Abstractions.ITestOutputHelper outp
             catch (OperationCanceledException) { /* the test is over */ }
         });
         return channel.Reader;
+    }
+
+    /// <summary>The next step event; the other events on the way go to <paramref name="others"/>.</summary>
+    private static async Task<RunStepEvent> NextStep(ChannelReader<RunEvent> events, List<RunEvent> others)
+    {
+        while (true)
+        {
+            var next = await Next(events);
+            if (next is RunStepEvent step) return step;
+            others.Add(next);
+        }
     }
 
     private static async Task<RunEvent> Next(ChannelReader<RunEvent> events)
