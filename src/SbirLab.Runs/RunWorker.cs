@@ -83,12 +83,18 @@ public sealed class RunWorker(RunService service, IRunExecutor executor, RunWork
     private bool FillSlots(Task?[] slots, CancellationToken stoppingToken)
     {
         bool started = false;
+        var nothingFor = new HashSet<DeviceKind>();
         for (int slot = 0; slot < slots.Length; slot++)
         {
             if (slots[slot] is { IsCompleted: false }) continue;
             var device = Devices[slot];
+            if (nothingFor.Contains(device.Kind)) continue;
             var run = service.ClaimNext(new ClaimFilter(Queues, device));
-            if (run is null) continue; // nothing for this slot's device; another slot's kind may have work
+            if (run is null)
+            {
+                nothingFor.Add(device.Kind); // the other slots of this kind would find nothing either; another kind may have work
+                continue;
+            }
             slots[slot] = Task.Factory.StartNew(() => service.Execute(run, executor, device.Name, stoppingToken),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             started = true;
