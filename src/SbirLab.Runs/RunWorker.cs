@@ -39,7 +39,8 @@ public sealed record RunWorkerOptions
 
 /// <summary>
 /// The hosted training service: serves its queues first in, first out, with one run at a time on each device it
-/// offers (a slot), pinned to that device; a free slot claims only runs whose device kind it has. At start it marks <c>interrupted</c> the runs still marked running by a worker that is gone.
+/// offers (a slot), pinned to that device; a free slot claims only runs whose device kind it has. At start it marks
+/// <c>interrupted</c> the runs still marked running by a worker that is gone.
 /// When the host stops, the runs it trains stop at the next step (with a checkpoint) and are marked
 /// <c>interrupted</c>, ready to resume. Works in the web app's host and in <c>sbirlab worker</c>.
 /// </summary>
