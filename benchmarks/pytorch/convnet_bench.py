@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Peer of SbirLab's training-step benchmark: seed 004's ConvNet in PyTorch, same data, batch size,
 thread count, optimizer and loss, timed over a fixed number of steps. Prints one JSON line."""
-import argparse, gzip, json, os, time
+import argparse, json, os, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from fashion_mnist_idx import find, read_idx
 
 
 class ConvNet(nn.Sequential):
@@ -20,22 +22,6 @@ class ConvNet(nn.Sequential):
 
     def features(self, x):
         return F.normalize(nn.Sequential(*self.layers[:-1])(x), p=2, dim=1)
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def find(folder, name):
-    for candidate in (name, name + ".gz"):
-        if os.path.exists(os.path.join(folder, candidate)):
-            return os.path.join(folder, candidate)
-    raise FileNotFoundError(name)
 
 
 def triplet_batch_all(emb, labels, anchors, margin):

@@ -5,12 +5,14 @@ and weight decay 1e-4 on a cosine schedule, cross-entropy, batch-all triplet ove
 alpha 0.2, or Smooth-AP over the first 10 anchors with tau 0.01), on the training images SbirLab's run uses
 (--indices). Reads each step's loss on the host once, as a training loop that logs it must.
 Prints one JSON line: seconds of each epoch and the peak resident memory."""
-import argparse, gzip, json, math, os, time
+import argparse, json, math, os, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from fashion_mnist_idx import find, read_idx
 
 
 class ConvNet(nn.Module):
@@ -25,22 +27,6 @@ class ConvNet(nn.Module):
     def forward(self, x):
         hidden = self.features(x)
         return F.normalize(hidden, p=2, dim=1), self.classifier(hidden)
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-def find(folder, name):
-    for candidate in (name, name + ".gz"):
-        if os.path.exists(os.path.join(folder, candidate)):
-            return os.path.join(folder, candidate)
-    raise FileNotFoundError(name)
 
 
 def masks(labels, k):

@@ -7,6 +7,7 @@ using MudBlazor.Services;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Runs;
+using SbirLab.Runs.Reports;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Accounts;
@@ -139,6 +140,7 @@ public static class LabApp
         services.AddSingleton<LiveRunFeeds>();
         services.AddSingleton(sp => new OpenRuns(sp.GetRequiredService<RunStore>()));
         services.AddSingleton(sp => new RunExporter(sp.GetRequiredService<RunStore>()));
+        services.AddSingleton(sp => new ReportService(sp.GetRequiredService<RunStore>(), new SbirLab.Engine.Reports.AssignmentReport()));
         services.AddSingleton<RunAnnotations>();
         services.AddSingleton<CompareLoader>();
         services.AddSingleton<EmbeddingMaps>();

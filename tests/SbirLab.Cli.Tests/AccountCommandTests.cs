@@ -31,7 +31,7 @@ public partial class AccountCommandTests
         var reset = await CliRunner.Run("users", "set-password", "ana", "--data", data);
         Assert.Matches(@"password of ana set: [A-Za-z0-9]{20}", reset.Output);
 
-        string template = Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "triplet.json");
+        string template = Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "triplet.json");
         var queued = await CliRunner.Run("queue", template, "--team", "red", "--data", data);
         Assert.True(queued.ExitCode == 0, queued.Output);
         Assert.Contains("for team red", queued.Output);

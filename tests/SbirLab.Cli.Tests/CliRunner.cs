@@ -28,20 +28,5 @@ internal static class CliRunner
         }
     }
 
-    public static string Temp(string name)
-    {
-        string path = Path.Combine(Path.GetTempPath(), "sbirlab-cli-tests", name + "-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    public static string Repo
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SbirLab.sln"))) dir = dir.Parent;
-            return dir!.FullName;
-        }
-    }
+    public static string Temp(string name) => RepoPaths.TempFolder("cli-" + name);
 }

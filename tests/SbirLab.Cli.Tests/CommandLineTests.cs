@@ -5,7 +5,7 @@ namespace SbirLab.Cli.Tests;
 [Collection("cli")]
 public class CommandLineTests
 {
-    private static string Template(string name) => Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", name);
+    private static string Template(string name) => Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", name);
 
     [Fact]
     public async Task ValidateNamesTheWrongFieldItsValueAndWhatIsAllowed()

@@ -16,7 +16,7 @@ public class ExternalLibTorchCliTests
 
     private static async Task<(int ExitCode, string Output)> Sbirlab(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = CliRunner.Repo };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sbirlab.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment) start.Environment[name] = value;
@@ -47,7 +47,7 @@ public class ExternalLibTorchCliTests
         Assert.True(Directory.Exists(NuGetLibTorch), NuGetLibTorch);
         string run = CliRunner.Temp("external-libtorch");
         var (code, output) = await Sbirlab(new Dictionary<string, string> { ["SBIRLAB_LIBTORCH"] = NuGetLibTorch },
-            "train", Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "classification.json"), "--out", run,
+            "train", Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "classification.json"), "--out", run,
             "--set", "training.epochs=1", "--set", "training.maxStepsPerEpoch=5", "--set", "data.trainLimit=500",
             "--set", "evaluation.perClass=10", "--set", "evaluation.queries=20", "--set", "evaluation.precisionAtK=[1,5]");
 
@@ -74,7 +74,7 @@ public class ExternalLibTorchCliTests
         foreach (var library in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" }) CompileStub(folder, library);
 
         var (code, output) = await Sbirlab(new Dictionary<string, string>(), "--libtorch", folder,
-            "config", "validate", Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "classification.json"));
+            "config", "validate", Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "classification.json"));
 
         Assert.Equal(2, code);
         Assert.Contains(Squash($"libLibTorchSharp.so does not link against the libtorch in {folder}"), output);
@@ -93,7 +93,7 @@ public class ExternalLibTorchCliTests
         File.WriteAllText(Path.Combine(torch, "version.py"), "__version__ = '1.13.0a0'\n");
 
         var (code, output) = await Sbirlab(new Dictionary<string, string> { ["SBIRLAB_LIBTORCH"] = folder },
-            "config", "validate", Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "classification.json"));
+            "config", "validate", Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "classification.json"));
 
         Assert.Equal(2, code);
         Assert.Contains(Squash($"SBIRLAB_LIBTORCH={folder}: libc10.so there is named libc10.so.1.13 inside (its soname), but TorchSharp's libLibTorchSharp.so asks for libc10.so"), output);
@@ -106,7 +106,7 @@ public class ExternalLibTorchCliTests
         string partial = CliRunner.Temp("partial-libtorch");
         File.WriteAllText(Path.Combine(partial, "libtorch.so"), "");
         File.WriteAllText(Path.Combine(partial, "libtorch_cpu.so"), "");
-        string template = Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "classification.json");
+        string template = Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "classification.json");
         var missing = await Sbirlab(new Dictionary<string, string> { ["SBIRLAB_LIBTORCH"] = partial }, "config", "validate", template);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains(Squash($"SBIRLAB_LIBTORCH={partial} has no libc10.so: a libtorch folder holds libc10.so, libtorch_cpu.so, libtorch.so"), missing.Output);

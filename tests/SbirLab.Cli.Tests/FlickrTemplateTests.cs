@@ -17,7 +17,7 @@ public class FlickrTemplateTests
         string root = CliRunner.Temp("flickr");
         MakeTree(root);
         Environment.SetEnvironmentVariable("SBIRLAB_CACHE", Path.Combine(root, "cache"));
-        var (code, output) = await CliRunner.Run("train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-triplet.json"),
+        var (code, output) = await CliRunner.Run("train", Path.Combine(RepoPaths.Root, "experiments", "sbir", "flickr15k-triplet.json"),
             "--out", Path.Combine(root, "run"),
             "--set", "model.pretrainedSketch=null", "--set", "model.pretrainedPhoto=null",
             "--set", "model.backbone=resnet18", "--set", "model.imageSize=64",
@@ -44,13 +44,13 @@ public class FlickrTemplateTests
             "--set", $"data.evalQueries={root}/Flickr15K/queries", "--set", $"data.evalGallery={root}/Flickr15K/images",
             "--set", $"data.trainSketches={root}/Sketch_EITZ/png"];
         string pretrain = Path.Combine(root, "pretrain-sketch");
-        var first = await CliRunner.Run(["train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-pretrain-sketch.json"), "--out", pretrain,
+        var first = await CliRunner.Run(["train", Path.Combine(RepoPaths.Root, "experiments", "sbir", "flickr15k-pretrain-sketch.json"), "--out", pretrain,
             "--set", "model.pretrainedSketch=null", "--set", "batch.size=8", .. small]);
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Contains("training sketches alone", File.ReadAllText(Path.Combine(pretrain, "log.txt")) + first.Output, StringComparison.Ordinal);
 
         string siamese = Path.Combine(root, "siamese");
-        var second = await CliRunner.Run(["train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-triplet.json"), "--out", siamese,
+        var second = await CliRunner.Run(["train", Path.Combine(RepoPaths.Root, "experiments", "sbir", "flickr15k-triplet.json"), "--out", siamese,
             "--set", $"model.pretrainedSketch={pretrain}", "--set", "model.pretrainedPhoto=null", "--set", "batch.classes=2", "--set", "batch.items=2",
             "--set", $"data.trainPhotos={root}/Flickr25K", .. small]);
         Assert.True(second.ExitCode == 0, second.Output);
@@ -60,7 +60,7 @@ public class FlickrTemplateTests
     [Fact]
     public async Task TheRealTemplateWithoutDataFailsWithAClearMessage()
     {
-        var (code, output) = await CliRunner.Run("train", Path.Combine(CliRunner.Repo, "experiments", "sbir", "flickr15k-triplet.json"),
+        var (code, output) = await CliRunner.Run("train", Path.Combine(RepoPaths.Root, "experiments", "sbir", "flickr15k-triplet.json"),
             "--set", "model.pretrainedSketch=null", "--set", "model.pretrainedPhoto=null", "--out", CliRunner.Temp("nodata"));
         Assert.Equal(1, code);
         Assert.Contains("data.trainSketches", output);

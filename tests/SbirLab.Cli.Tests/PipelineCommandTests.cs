@@ -7,7 +7,7 @@ public class PipelineCommandTests
     public async Task Queueing_seed_zeros_pipeline_queues_its_four_runs_with_the_siamese_runs_waiting_for_the_pretraining()
     {
         string data = CliRunner.Temp("pipeline");
-        string pipeline = Path.Combine(CliRunner.Repo, "experiments", "sbir", "fm-drawn-pipeline.json");
+        string pipeline = Path.Combine(RepoPaths.Root, "experiments", "sbir", "fm-drawn-pipeline.json");
 
         var queued = await CliRunner.Run("queue", pipeline, "--set", "training.epochs=1", "--data", data);
 

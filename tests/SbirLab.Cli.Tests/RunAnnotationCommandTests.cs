@@ -7,7 +7,7 @@ public class RunAnnotationCommandTests
     public async Task TagsAndNotesAddedFromTheCommandLineShowInListAndShowAndTagsComeOffAgain()
     {
         string data = CliRunner.Temp("annotate");
-        string template = Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "triplet.json");
+        string template = Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "triplet.json");
         var queued = await CliRunner.Run("queue", template, "--data", data);
         Assert.True(queued.ExitCode == 0, queued.Output);
 

@@ -151,10 +151,7 @@ public sealed class WorkerProcessTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory); // tests/SbirLab.Store.Tests/bin/<configuration>/<tfm>/
         string tfm = testBin.Name, configuration = testBin.Parent!.Name;
-        var root = testBin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "SbirLab.sln"))) root = root.Parent;
-        Assert.NotNull(root);
-        string path = Path.Combine(root.FullName, "src", "SbirLab.Cli", "bin", configuration, tfm, "sbirlab.dll");
+        string path = Path.Combine(RepoPaths.Root, "src", "SbirLab.Cli", "bin", configuration, tfm, "sbirlab.dll");
         Assert.True(File.Exists(path), $"build the CLI first: {path}");
         return path;
     }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using SbirLab.Core.Configs;
 
 namespace SbirLab.Core.Sweeps;
@@ -9,19 +8,6 @@ public static class SweepFields
 {
     /// <summary>Every sweepable field path ("loss.margin", ...), in the config's order.</summary>
     public static readonly IReadOnlyList<string> All = [.. Walk(typeof(RunConfig), "")];
-
-    /// <summary>The CLR type of a field path (camelCase, as <c>--set</c> spells it), or null when the config has no such field.</summary>
-    public static Type? TypeOf(string field)
-    {
-        Type type = typeof(RunConfig);
-        foreach (var part in field.Split('.'))
-        {
-            var property = type.GetProperties().FirstOrDefault(p => CamelName(p) == part);
-            if (property is null) return null;
-            type = property.PropertyType;
-        }
-        return type;
-    }
 
     public static bool IsSweepable(Type? type) =>
         type is not null && (type == typeof(int) || type == typeof(double) || type == typeof(bool) || type.IsEnum);
@@ -40,5 +26,5 @@ public static class SweepFields
         }
     }
 
-    private static string CamelName(PropertyInfo property) => JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+    private static string CamelName(PropertyInfo property) => ConfigFields.CamelName(property);
 }

@@ -66,7 +66,7 @@ public static class SweepPoints
         if (axis.Values is { } list) return list[Math.Min(list.Count - 1, (int)(u * list.Count))]?.DeepClone();
         double min = axis.Min!.Value, max = axis.Max!.Value;
         double x = axis.Scale == SweepScale.Log ? Math.Exp(Math.Log(min) + u * (Math.Log(max) - Math.Log(min))) : min + u * (max - min);
-        if (SweepFields.TypeOf(axis.Field) == typeof(int)) return JsonValue.Create((int)Math.Round(x, MidpointRounding.AwayFromZero));
+        if (ConfigFields.TypeOf(axis.Field) == typeof(int)) return JsonValue.Create((int)Math.Round(x, MidpointRounding.AwayFromZero));
         return JsonValue.Create(Math.Clamp(double.Parse(x.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), min, max));
     }
 

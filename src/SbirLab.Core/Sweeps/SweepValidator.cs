@@ -60,7 +60,7 @@ public static partial class SweepValidator
         {
             var axis = sweep.Axes[a];
             string at = $"axes[{a}]";
-            var type = SweepFields.TypeOf(axis.Field);
+            var type = ConfigFields.TypeOf(axis.Field);
             if (!SweepFields.IsSweepable(type))
             {
                 errors.Add(new(at + ".field", Quote(axis.Field), "a numeric, switch or choice field of the run config: " + string.Join(", ", SweepFields.All)));

@@ -6,13 +6,14 @@ namespace SbirLab.Engine.Models;
 
 /// <summary>
 /// Seed 002's network: Conv2d → ReLU → BatchNorm2d three times, then Linear → ReLU → Linear → ReLU → Linear, whose output
-/// (no activation) is the feature vector. The seed names the layer sequence only; its widths follow the siamese tutorial
-/// the seed's 100×100 grey inputs, contrastive loss and Adam at 0.0005 come from: 3×3 convolutions padded by one pixel
-/// (so the map keeps the input's side) with 4, 8 and 8 channels, and 500-unit hidden layers.
+/// (no activation) is the feature vector. The seed names the layer sequence only; its widths follow the widely copied
+/// PyTorch siamese tutorial (Facial-Similarity-with-Siamese-Networks) whose 100×100 grey inputs, contrastive loss and Adam
+/// at 0.0005 the seed matches: 3×3 convolutions padded by one pixel (so the map keeps the input's side) with 4, 8 and 8
+/// channels, 500-unit hidden layers and 128 outputs.
 /// </summary>
 /// <remarks>
-/// The tutorial's last layer gives 5 numbers for a two-image verification; retrieval over ten or more classes needs room,
-/// so this one gives <see cref="FeatureWidth"/>. Without padding loss the flattened map is 8 × side², which makes the
+/// The padding is zeros (the tutorial reflects the border), and <see cref="Features"/> is L2-normalised as every embedding
+/// of the lab. As the map keeps its side, the flattened map is 8 × side², which makes the
 /// first Linear the largest layer (40 M weights at the seed's 100×100, 2.5 M at 28×28): the validator caps the side.
 /// Names: "conv1".."conv3", "bn1".."bn3", "fc1".."fc3" and, when built with classes, "classifier" over the features.
 /// </remarks>

@@ -22,6 +22,9 @@ public static class RunEmbeddingMap
 {
     public const string FileName = "embedding-map.json";
 
+    /// <summary>The map's pictures in the run's pictures folder.</summary>
+    public const string TsnePicture = "embedding-map-tsne.png", PcaPicture = "embedding-map-pca.png";
+
     public static void Write(RunFolder folder, EvaluationSets data, float[][] queries, float[][] gallery, int maxPoints, int seed)
     {
         var chosen = Choose(queries.Length, gallery.Length, maxPoints, seed);
@@ -37,8 +40,8 @@ public static class RunEmbeddingMap
         }).ToList();
         var file = new EmbeddingMapFile(data.ClassNames, pca.ExplainedVarianceRatios, points);
         AtomicFile.WriteAllText(Path.Combine(folder.Root, FileName), JsonSerializer.Serialize(file, RunEvaluator.JsonOptions));
-        Picture(folder, data, points, p => (p.TsneX, p.TsneY), "t-SNE", "embedding-map-tsne.png");
-        Picture(folder, data, points, p => (p.PcaX, p.PcaY), "PCA", "embedding-map-pca.png");
+        Picture(folder, data, points, p => (p.TsneX, p.TsneY), "t-SNE", TsnePicture);
+        Picture(folder, data, points, p => (p.PcaX, p.PcaY), "PCA", PcaPicture);
     }
 
     private static List<(string Set, int Index)> Choose(int queries, int gallery, int maxPoints, int seed)

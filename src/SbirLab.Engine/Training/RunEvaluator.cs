@@ -37,6 +37,13 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    /// <summary>Parses an eval.json text; null when it is not one.</summary>
+    public static EvaluationFile? Parse(string json)
+    {
+        try { return JsonSerializer.Deserialize<EvaluationFile>(json, JsonOptions); }
+        catch (JsonException) { return null; }
+    }
+
     public RetrievalOptions Options => new()
     {
         QuerySelfIndex = data.QuerySelfIndex,

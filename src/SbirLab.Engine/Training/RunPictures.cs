@@ -12,6 +12,12 @@ namespace SbirLab.Engine.Training;
 /// </summary>
 public static class RunPictures
 {
+    /// <summary>One query per class with its top results (a retrieval run).</summary>
+    public const string RankedExamplesFile = "ranked-examples.png";
+
+    /// <summary>N-way one-shot episodes (a run with a class split).</summary>
+    public const string OneShotEpisodesFile = "one-shot-episodes.png";
+
     public static void Write(RunFolder folder, EvaluationSets data, RetrievalReport report)
     {
         Directory.CreateDirectory(folder.Pictures);
@@ -21,7 +27,7 @@ public static class RunPictures
         string name = Path.GetFileName(folder.Root);
         RunCharts.PrecisionRecall([PrCurveOf(name, report)], Path.Combine(folder.Pictures, "pr-curve.png"));
         RunCharts.RecallRatio([RecallRatioOf(name, report)], Path.Combine(folder.Pictures, "recall-ratio.png"), report.GalleryCount);
-        RankedGrid.Render(RankedRows(data, report), Path.Combine(folder.Pictures, "ranked-examples.png"),
+        RankedGrid.Render(RankedRows(data, report), Path.Combine(folder.Pictures, RankedExamplesFile),
             new RankedGridOptions(Title: $"{name}: one query per class, top {report.Examples.FirstOrDefault()?.GalleryIndices.Length ?? 0}"));
     }
 
@@ -45,7 +51,7 @@ public static class RunPictures
             Path.Combine(folder.Pictures, "roc.png"));
         if (report.Examples.Length == 0) return;
         string name = Path.GetFileName(folder.Root);
-        RankedGrid.Render(EpisodeRows(data, report), Path.Combine(folder.Pictures, "one-shot-episodes.png"),
+        RankedGrid.Render(EpisodeRows(data, report), Path.Combine(folder.Pictures, OneShotEpisodesFile),
             new RankedGridOptions(Title: $"{name}: {report.Examples[0].Ways}-way one-shot episodes ({primary.Name})", ResultHeader: "support "));
     }
 

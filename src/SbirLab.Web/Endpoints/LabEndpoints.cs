@@ -1,4 +1,5 @@
 using SbirLab.Core.Runs;
+using SbirLab.Runs.Reports;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Accounts;
@@ -20,6 +21,8 @@ public static class LabEndpoints
         api.MapGet("/runs/{id:long}/pictures/{file}", Picture);
         api.MapGet("/runs/{id:long}/export.zip", ExportRun);
         api.MapGet("/runs.csv", ExportRuns);
+        api.MapGet("/report.html", ReportHtml);
+        api.MapGet("/report.pdf", ReportPdf);
         return app;
     }
 
@@ -76,6 +79,43 @@ public static class LabEndpoints
         exporter.ExportAllCsv(callers.For(http.User), text);
         return Results.File(System.Text.Encoding.UTF8.GetBytes(text.ToString()), "text/csv", "sbirlab-runs.csv");
     }
+
+    /// <summary>The assignment report of <c>?runs=3,5</c> as a self-contained HTML download.</summary>
+    private static IResult ReportHtml(string? runs, ReportService reports, HttpContext http, CallerResolver callers)
+    {
+        var ids = ReportIds(runs);
+        if (BadReportIds(ids) is { } bad) return bad;
+        var caller = callers.For(http.User);
+        return Guarded(() => Results.File(System.Text.Encoding.UTF8.GetBytes(reports.Html(caller, ids)), "text/html; charset=utf-8", ReportName(ids, "html")));
+    }
+
+    /// <summary>The same report printed to PDF by Chromium; 503 with the printer's message where there is none.</summary>
+    private static IResult ReportPdf(string? runs, ReportService reports, HttpContext http, CallerResolver callers)
+    {
+        var ids = ReportIds(runs);
+        if (BadReportIds(ids) is { } bad) return bad;
+        var caller = callers.For(http.User);
+        return Guarded(() =>
+        {
+            if (!reports.Printer.IsAvailable) return Results.Json(new { error = reports.Printer.UnavailableMessage }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            string path = Path.Combine(Path.GetTempPath(), $"sbirlab-report-{Guid.NewGuid():N}.pdf");
+            try { reports.Pdf(caller, ids, path); }
+            catch (PdfUnavailableException e) { return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable); }
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.DeleteOnClose);
+            return Results.File(stream, "application/pdf", ReportName(ids, "pdf"));
+        });
+    }
+
+    private static List<long> ReportIds(string? runs) =>
+        (runs ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => long.TryParse(t, out var id) ? id : -1).Where(id => id > 0).Distinct().ToList();
+
+    private static IResult? BadReportIds(IReadOnlyList<long> ids) => ids.Count is 0 or > ReportService.MaxRuns
+        ? Results.Json(new { error = $"runs: give 1 to {ReportService.MaxRuns} run ids, as ?runs=3,5 (got {ids.Count})" }, statusCode: StatusCodes.Status400BadRequest)
+        : null;
+
+    private static string ReportName(IReadOnlyList<long> ids, string extension) =>
+        $"sbirlab-report-{string.Join('-', ids.Take(ReportService.MaxRuns))}.{extension}";
 
     /// <summary>A run the caller may not read is 404 (it does not exist for them); one they may read but not use is 403.</summary>
     private static IResult Guarded(Func<IResult> action)

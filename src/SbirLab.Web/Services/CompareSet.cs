@@ -1,4 +1,5 @@
 using SbirLab.Core.Configs;
+using SbirLab.Engine.Training;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
@@ -84,5 +85,5 @@ public sealed class CompareLoader(RunReader reader)
             .ToList();
 
     public static MetricsTable Table(IReadOnlyList<CompareRun> runs) =>
-        FinalMetrics.Build(runs.Select(r => FinalMetrics.Of(r.Id, r.Label, r.History, r.Evaluation?.File)).ToList());
+        FinalMetrics.Build(runs.Select(r => FinalMetrics.Of(r.Id, r.Label, r.History.EpochValues(), r.Evaluation?.File)).ToList());
 }

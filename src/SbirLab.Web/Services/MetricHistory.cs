@@ -86,6 +86,10 @@ public sealed class MetricHistory
     /// <summary>Values of an epoch metric, x being the 1-based epoch number.</summary>
     public (double[] X, double[] Y) Epochs(string name) => Series(_epochs, name, 1);
 
+    /// <summary>Every epoch metric's values in epoch order (what <see cref="FinalMetrics.Of"/> reads).</summary>
+    public IReadOnlyDictionary<string, double[]> EpochValues() =>
+        _epochs.Keys.ToDictionary(name => name, name => Epochs(name).Y, StringComparer.Ordinal);
+
     /// <summary>The value at the last epoch that has one, or null.</summary>
     public double? LastEpochValue(string name) =>
         _epochs.TryGetValue(name, out var points) && points.Count > 0 ? points.Last().Value : null;

@@ -1,3 +1,5 @@
+using SbirLab.Engine.Training;
+
 namespace SbirLab.Web.Services;
 
 /// <summary>The four charts of a run page, built from its <see cref="MetricHistory"/>.</summary>

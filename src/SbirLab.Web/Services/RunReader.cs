@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
@@ -21,9 +20,6 @@ public sealed record RunLinks(IReadOnlyList<RunInput> Inputs, IReadOnlyList<RunR
 
 /// <summary>What a weight field may take: a run of the store ("#12") or a weights file in the data folder's weights root.</summary>
 public sealed record WeightSource(string Value, string Label);
-
-/// <summary>One line of a run's provenance table.</summary>
-public sealed record ProvenanceItem(string Label, string Value);
 
 /// <summary>
 /// What the pages read about runs, over the run store (and the run's folder for the files the store
@@ -133,26 +129,7 @@ public sealed class RunReader(RunStore store)
     public IReadOnlyList<ProvenanceItem> Provenance(Caller caller, RunRecord run)
     {
         Demand(caller, run.Id);
-        var items = new List<ProvenanceItem>
-        {
-            new("run id", run.Id.ToString(CultureInfo.InvariantCulture)),
-            new("code commit", run.CodeCommit is null ? "unknown" : run.CodeCommit + (run.CodeDirty == true ? " (with uncommitted changes)" : "")),
-            new("seed", run.Seed.ToString(CultureInfo.InvariantCulture)),
-            new("device", (run.WorkerDevice is { } pinned ? pinned + ": " : "") + (run.Device ?? "not started")),
-            new("queue", run.Queue + (run.DeviceKind is { } kind ? $" (needs a {kind} device)" : " (any device)")),
-            new("worker", run.WorkerId is null ? "–" : $"{run.WorkerId} on {run.WorkerHost}"),
-            new("host", run.Host ?? "–"),
-            new("created", Time(run.CreatedAt)),
-            new("started", Time(run.StartedAt)),
-            new("finished", Time(run.FinishedAt)),
-            new("attempts", run.Attempts.ToString(CultureInfo.InvariantCulture)),
-        };
-        if (run.ParentRunId is { } parent) items.Add(new("cloned from run", parent.ToString(CultureInfo.InvariantCulture)));
-        if (run.CheckpointPath is not null) items.Add(new("last checkpoint", $"{run.CheckpointPath} (step {run.CheckpointStep})"));
-        foreach (var (name, version) in Packages(run.PackageVersions)) items.Add(new(name, version));
-        var engineFile = store.Data.RunFolder(run.Id).Provenance;
-        if (File.Exists(engineFile)) items.AddRange(EngineProvenance(engineFile));
-        return items;
+        return ProvenanceTable.Of(run, store.Data);
     }
 
     /// <summary>The folder of a run's pictures (serve only names <see cref="Pictures"/> lists).</summary>
@@ -172,11 +149,7 @@ public sealed class RunReader(RunStore store)
     public RunRecord Demand(Caller caller, long runId) => Find(caller, runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
 
     /// <summary>Parses an eval.json text; null when it is not one.</summary>
-    public static EvaluationFile? Parse(string json)
-    {
-        try { return JsonSerializer.Deserialize<EvaluationFile>(json, RunEvaluator.JsonOptions); }
-        catch (JsonException) { return null; }
-    }
+    public static EvaluationFile? Parse(string json) => RunEvaluator.Parse(json);
 
     private RunRow ToRow(Caller caller, RunRecord run, (double? Best, double? Last) map)
     {
@@ -202,25 +175,4 @@ public sealed class RunReader(RunStore store)
             g => g.Key,
             g => ((double?)g.Max(p => p.Value), (double?)g.OrderBy(p => p.Epoch).ThenBy(p => p.Id).Last().Value));
     }
-
-    private static IEnumerable<(string, string)> Packages(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return [];
-        try
-        {
-            return (JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []).Select(kv => (kv.Key, kv.Value));
-        }
-        catch (JsonException) { return []; }
-    }
-
-    private static IEnumerable<ProvenanceItem> EngineProvenance(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        foreach (var (name, label) in new[] { ("deviceName", "device name"), ("deviceMemory", "device memory"), ("libTorch", "libtorch"), ("libTorchWarning", "libtorch warning"), ("os", "os"), ("runtime", "runtime") })
-            if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-                yield return new ProvenanceItem(label, value.GetString() ?? "");
-    }
-
-    private static string Time(DateTime? time) =>
-        time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "–";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Sweeps;
+using SbirLab.Engine.Training;
 using SbirLab.Runs;
 
 namespace SbirLab.Web.Services;
@@ -48,7 +49,7 @@ public static class SweepCharts
         var axis = sweep.Definition.Axes[axisIndex];
         var scored = Scored(sweep);
         var best = sweep.Best;
-        bool choice = !SweepFields.IsNumeric(SweepFields.TypeOf(axis.Field));
+        bool choice = !SweepFields.IsNumeric(ConfigFields.TypeOf(axis.Field));
         object X(SweepRun r) => choice ? Text(r.Values[axisIndex].Value) : Number(r.Values[axisIndex].Value) ?? double.NaN;
         var points = new
         {
@@ -90,7 +91,7 @@ public static class SweepCharts
     private static Dictionary<string, object?> Dimension(SweepAxis axis, IReadOnlyList<JsonNode?> values)
     {
         var dimension = new Dictionary<string, object?>();
-        if (!SweepFields.IsNumeric(SweepFields.TypeOf(axis.Field)))
+        if (!SweepFields.IsNumeric(ConfigFields.TypeOf(axis.Field)))
         {
             var names = (axis.Values ?? []).Select(Text).Concat(values.Select(Text)).Distinct().ToList();
             dimension["label"] = PlotlyText.Escape(axis.Field);

@@ -66,7 +66,7 @@ public sealed class SweepDraft
     public void Toggle(string field, ConfigDraft config)
     {
         if (Axes.RemoveAll(a => a.Field == field) > 0) return;
-        var type = SweepFields.TypeOf(field);
+        var type = ConfigFields.TypeOf(field);
         if (!SweepFields.IsSweepable(type)) return;
         Axes.Add(Start(field, type!, config));
     }

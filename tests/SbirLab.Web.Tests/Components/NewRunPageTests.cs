@@ -115,5 +115,29 @@ public sealed class NewRunPageTests : ComponentTest
         Assert.Equal(0.35, Lab.Store.Config(clone.Id).Loss.Margin);
     }
 
+    [Fact]
+    public void A_list_field_is_typed_as_comma_separated_values_and_a_word_in_it_is_named()
+    {
+        var cut = Open("?template=seed-002/contrastive-pairs");
+        Assert.Empty(cut.FindAll("input[data-field='data.testShare']")); // FashionMNIST has its own test split
+
+        Field(cut, "data.trainClasses").Input("0, 1, 4");
+        cut.WaitForAssertion(() => Assert.Contains("\"trainClasses\": [ 0, 1, 4 ]", Normalise(cut.Find(".config-json").TextContent)));
+        Field(cut, "data.trainClasses").Input("0, one");
+        cut.WaitForAssertion(() => Assert.Contains("\"one\" is not a whole number", Control(cut, "data.trainClasses").TextContent));
+        Assert.Contains("\"trainClasses\": [ 0, 1, 4 ]", Normalise(cut.Find(".config-json").TextContent)); // the last good list stays
+    }
+
+    [Fact]
+    public void A_folder_set_offers_the_held_out_share_and_the_validator_names_the_folders_it_replaces()
+    {
+        var cut = Open("?template=sbir/flickr15k-contrastive");
+        Field(cut, "data.testShare").Input("0.2");
+
+        cut.WaitForAssertion(() => Assert.Contains("\"testShare\": 0.2", cut.Find(".config-json").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("data.evalQueries", cut.Find(".validation-errors").TextContent));
+        Assert.Contains("unset when data.testShare > 0", Control(cut, "data.evalQueries").TextContent);
+    }
+
     private static string Normalise(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }

@@ -76,7 +76,7 @@ public sealed partial class LabServer : IDisposable
     public static string WebDll()
     {
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        string path = Path.Combine(Services.TemplateCatalogTests.RepoRoot(), "src", "SbirLab.Web", "bin", configuration, "net10.0", "SbirLab.Web.dll");
+        string path = Path.Combine(RepoPaths.Root, "src", "SbirLab.Web", "bin", configuration, "net10.0", "SbirLab.Web.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("build src/SbirLab.Web first", path);
     }
 

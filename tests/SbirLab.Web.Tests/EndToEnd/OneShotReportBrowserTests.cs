@@ -34,7 +34,7 @@ public sealed class OneShotReportBrowserTests : IAsyncLifetime
         using (var store = RunStore.Open(data))
         using (var service = new RunService(store))
         {
-            var config = ConfigJson.Load(Path.Combine(TemplateCatalogTests.RepoRoot(), "experiments", "seed-001", "koch-one-shot.json"), Overrides);
+            var config = ConfigJson.Load(Path.Combine(RepoPaths.Root, "experiments", "seed-001", "koch-one-shot.json"), Overrides);
             var (runId, outcome) = service.RunInForeground(config, new EngineRunExecutor());
             if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException("the pair run did not complete: " + outcome.Message);
             _runId = runId;

@@ -45,7 +45,7 @@ public sealed class SearchLab : IAsyncLifetime
         using (var store = RunStore.Open(data))
         using (var service = new RunService(store))
         {
-            var config = ConfigJson.Load(Path.Combine(TemplateCatalogTests.RepoRoot(), "experiments", "sbir", "fm-sketch-triplet.json"), Overrides);
+            var config = ConfigJson.Load(Path.Combine(RepoPaths.Root, "experiments", "sbir", "fm-sketch-triplet.json"), Overrides);
             var (runId, outcome) = service.RunInForeground(config, new EngineRunExecutor());
             if (outcome.Status != RunStatus.Completed) throw new InvalidOperationException("the test run did not complete: " + outcome.Message);
             RunId = runId;

@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Training;
 using SbirLab.Store.Accounts;
 using SbirLab.Web.Services;
@@ -61,7 +62,7 @@ public sealed class CompareTests : IDisposable
         history.AddEpoch(0, 10, new Dictionary<string, double> { ["map"] = 0.1, ["loss"] = 0.5, ["epoch_seconds"] = 3 });
         history.AddEpoch(1, 20, new Dictionary<string, double> { ["map"] = 0.2, ["loss"] = 0.4, ["epoch_seconds"] = 4 });
 
-        var figures = FinalMetrics.Of(1, "a", history, evaluation).Values;
+        var figures = FinalMetrics.Of(1, "a", history.EpochValues(), evaluation).Values;
 
         Assert.Equal(evaluation.Report!.MeanAveragePrecision, figures["map"]);
         Assert.Equal(evaluation.Report.PrecisionAtK.Single(p => p.K == 5).Value, figures["p@5"]);
@@ -75,7 +76,7 @@ public sealed class CompareTests : IDisposable
         var file = TestLab.OneShotEvaluation();
         file = file with { Summary = RunEvaluator.Figures(file) };
 
-        var figures = FinalMetrics.Of(1, "koch", new MetricHistory(), file).Values;
+        var figures = FinalMetrics.Of(1, "koch", new MetricHistory().EpochValues(), file).Values;
 
         Assert.Equal(0.75, figures["pair_one_shot_2way"]);
         Assert.Equal(0.5, figures["nn_one_shot_2way"]);

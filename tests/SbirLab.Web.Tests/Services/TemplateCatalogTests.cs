@@ -10,7 +10,7 @@ public sealed class TemplateCatalogTests : IDisposable
     [Fact]
     public void Every_experiment_file_is_a_template_with_its_name_and_description()
     {
-        var folder = Path.Combine(RepoRoot(), "experiments");
+        var folder = Path.Combine(RepoPaths.Root, "experiments");
         var files = Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories)
             .Where(f => ExperimentFiles.KindOf(File.ReadAllText(f)) != ExperimentKind.Sweep) // a sweep starts from the sweep command or the form
             .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/')[..^5]).Order(StringComparer.Ordinal).ToList();
@@ -28,7 +28,9 @@ public sealed class TemplateCatalogTests : IDisposable
     {
         var groups = _lab.Templates.BySeed;
 
-        Assert.Equal(["000", "001", "004"], groups.Select(g => g.Seed));
+        Assert.Equal(["000", "001", "002", "003", "004"], groups.Select(g => g.Seed));
+        Assert.Equal(["seed-002/contrastive-pairs", "seed-002/sketchy-contrastive"], groups.Single(g => g.Seed == "002").Templates.Select(t => t.Id).Order(StringComparer.Ordinal));
+        Assert.Contains(groups.Single(g => g.Seed == "003").Templates, t => t.Id == "seed-003/pk-semi-hard");
         Assert.Equal(_lab.Templates.All.Count, groups.Sum(g => g.Templates.Count));
         var koch = Assert.Single(groups.Single(g => g.Seed == "001").Templates);
         Assert.Equal("seed-001/koch-one-shot", koch.Id);
@@ -63,15 +65,8 @@ public sealed class TemplateCatalogTests : IDisposable
 
         Assert.Equal(1, TemplateCatalog.Instantiate(catalog.Find("mine/quick")!).Training.Epochs);
         var overridden = TemplateCatalog.Instantiate(catalog.Find("fashion-mnist/triplet")!, ["training.epochs=2", "loss.margin=0.3"]);
-        var cli = ConfigJson.Load(Path.Combine(RepoRoot(), "experiments", "fashion-mnist", "triplet.json"), ["training.epochs=2", "loss.margin=0.3"]);
+        var cli = ConfigJson.Load(Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "triplet.json"), ["training.epochs=2", "loss.margin=0.3"]);
         Assert.Equal(ConfigJson.Serialize(cli), ConfigJson.Serialize(overridden));
-    }
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SbirLab.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("SbirLab.sln not found above " + AppContext.BaseDirectory);
     }
 
     public void Dispose() => _lab.Dispose();

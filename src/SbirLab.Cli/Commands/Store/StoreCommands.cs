@@ -31,9 +31,9 @@ public static class StoreCommands
         Recursive = true,
     };
 
-    /// <summary><c>queue</c>, <c>sweep</c>, <c>worker</c>, <c>runs</c>, <c>sweeps</c>, <c>users</c>, <c>teams</c> and <c>store</c>.</summary>
+    /// <summary><c>queue</c>, <c>sweep</c>, <c>worker</c>, <c>runs</c>, <c>sweeps</c>, <c>report</c>, <c>users</c>, <c>teams</c> and <c>store</c>.</summary>
     public static IEnumerable<Command> Create() =>
-        [QueueCommand.Create(), SweepCommands.Start(), WorkerCommand.Create(), RunsCommand.Create(), SweepCommands.Manage(), AccountCommands.Users(), AccountCommands.Teams(), StoreAdminCommand.Create()];
+        [QueueCommand.Create(), SweepCommands.Start(), WorkerCommand.Create(), RunsCommand.Create(), SweepCommands.Manage(), ReportCommand.Create(), AccountCommands.Users(), AccountCommands.Teams(), StoreAdminCommand.Create()];
 
     /// <summary>The data folder for a parsed command line: <c>--data</c> (by name, whoever declared it), else the environment, else ./data.</summary>
     public static DataFolder Data(ParseResult result) => DataFolder.Resolve(Value(result, DataOption), Value(result, ArtifactsOption));

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using SbirLab.Core.Configs;
 
-namespace SbirLab.Web.Services;
+namespace SbirLab.Core.Configs;
 
 /// <summary>One config field across the compared runs.</summary>
 public sealed record ConfigRow(string Field, IReadOnlyList<string> Values)

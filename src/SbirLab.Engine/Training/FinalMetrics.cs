@@ -1,8 +1,6 @@
-using SbirLab.Engine.Training;
+namespace SbirLab.Engine.Training;
 
-namespace SbirLab.Web.Services;
-
-/// <summary>A column of the compare view's final-metrics table.</summary>
+/// <summary>A column of a final-metrics table (the compare view's, the assignment report's).</summary>
 /// <param name="Key">The metric name (as the engine names metric points: "map", "p@10", "loss", ...).</param>
 public sealed record MetricColumn(string Key, string Title, bool HigherIsBetter);
 
@@ -27,7 +25,7 @@ public sealed record MetricsTable(IReadOnlyList<MetricColumn> Columns, IReadOnly
 /// <summary>What one run contributes to the table: its final evaluation figures and its last epoch's figures.</summary>
 public sealed record FinalFigures(long RunId, string Name, IReadOnlyDictionary<string, double> Values);
 
-/// <summary>Builds the final-metrics table of the compare view.</summary>
+/// <summary>Builds the final-metrics table of the compare view and of the assignment report.</summary>
 public static class FinalMetrics
 {
     private static readonly string[] LowerIsBetter = ["loss", "loss_embedding", "loss_ce", "train_seconds"];
@@ -37,18 +35,19 @@ public static class FinalMetrics
     /// map_at_r, p@k, topk_hit; a one-shot run's pair_/nn_one_shot_Nway and _auc), else of its last evaluated epoch; the last epoch's loss and accuracy; and its
     /// training time (the sum of epoch_seconds).
     /// </summary>
-    public static FinalFigures Of(long runId, string name, MetricHistory history, EvaluationFile? evaluation)
+    /// <param name="epochValues">Every per-epoch metric of the run by name, its values in epoch order.</param>
+    public static FinalFigures Of(long runId, string name, IReadOnlyDictionary<string, double[]> epochValues, EvaluationFile? evaluation)
     {
+        ArgumentNullException.ThrowIfNull(epochValues);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var metric in history.EpochNames.Where(n => n != "epoch_seconds" && n != "items_per_s"))
-            if (history.LastEpochValue(metric) is { } last) values[metric] = last;
+        foreach (var (metric, series) in epochValues)
+            if (metric != "epoch_seconds" && metric != "items_per_s" && series.Length > 0) values[metric] = series[^1];
         if (evaluation is not null)
         {
             foreach (var (metric, value) in RunEvaluator.Figures(evaluation)) values[metric] = value;
             if (evaluation.Report is { } report) values["r_precision"] = report.RPrecision;
         }
-        var seconds = history.Epochs("epoch_seconds").Y;
-        if (seconds.Length > 0) values["train_seconds"] = seconds.Where(double.IsFinite).Sum();
+        if (epochValues.TryGetValue("epoch_seconds", out var seconds) && seconds.Length > 0) values["train_seconds"] = seconds.Where(double.IsFinite).Sum();
         return new FinalFigures(runId, name, values);
     }
 
