@@ -42,7 +42,7 @@ public class WorkerArtifactsTests
     {
         string data = CliRunner.Temp("artifacts-data");
         string artifacts = CliRunner.Temp("artifacts-shared");
-        string template = Path.Combine(CliRunner.Repo, "experiments", "fashion-mnist", "triplet.json");
+        string template = Path.Combine(RepoPaths.Root, "experiments", "fashion-mnist", "triplet.json");
         var queued = await CliRunner.Run("queue", template, "--data", data, "--artifacts", artifacts,
             "--set", "training.epochs=1", "--set", "training.maxStepsPerEpoch=3", "--set", "data.trainLimit=300", "--set", "batch.size=20",
             "--set", "evaluation.perClass=3", "--set", "evaluation.queries=6", "--set", "evaluation.precisionAtK=[1]", "--set", "data.workers=0");
