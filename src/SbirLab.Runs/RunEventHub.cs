@@ -16,9 +16,25 @@ public sealed class RunEventHub
     /// <summary>Events a subscriber may have waiting before the oldest are dropped.</summary>
     public int Capacity { get; init; } = 10_000;
 
-    /// <summary>Delivers <paramref name="runEvent"/> to every subscriber of its run and of all runs.</summary>
+    private readonly ConcurrentDictionary<long, (RunStatus Status, string? Message)> _lastStatus = new();
+
+    /// <summary>
+    /// Delivers <paramref name="runEvent"/> to every subscriber of its run and of all runs. A status change equal to the
+    /// last one published for the run (status and message) is dropped: the same change may be told by this process and
+    /// by the database's notification of it (<see cref="RunService.FollowOtherProcesses"/>).
+    /// </summary>
     public void Publish(RunEvent runEvent)
     {
+        if (runEvent is RunStatusChanged changed)
+        {
+            var status = (changed.Status, changed.Message);
+            if (_lastStatus.TryGetValue(changed.RunId, out var last) && last == status) return;
+            _lastStatus[changed.RunId] = status;
+        }
+        else if (runEvent is RunDeleted deleted)
+        {
+            _lastStatus.TryRemove(deleted.RunId, out _);
+        }
         foreach (var subscription in _subscriptions.Keys)
             if (subscription.RunId is null || subscription.RunId == runEvent.RunId)
                 subscription.Writer.TryWrite(runEvent);

@@ -105,8 +105,8 @@ public sealed class RunService : IDisposable
     /// Claims the next queued run that may start for this process's worker (see <see cref="RunStore.ClaimNext"/>),
     /// telling watchers of each run failed on the way because its input failed.
     /// </summary>
-    public RunRecord? ClaimNext() =>
-        Store.ClaimNext(Worker, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)));
+    public RunRecord? ClaimNext(ClaimFilter? filter = null) =>
+        Store.ClaimNext(Worker, (id, message) => Events.Publish(new RunStatusChanged(id, RunStatus.Failed, message)), filter);
 
     /// <summary>
     /// Stops a run: a queued run at once; a running one within one training step when this process runs
@@ -182,20 +182,24 @@ public sealed class RunService : IDisposable
     /// <summary>
     /// Live progress of one run: step and epoch metrics, log lines, checkpoints and status changes. Runs
     /// trained in this process stream as they happen; runs trained by a worker in another process are
-    /// followed through the database (new rows about once per <paramref name="pollInterval"/>).
+    /// followed through the database: on PostgreSQL at each notification of new rows (<see cref="RunChangeFeed"/>,
+    /// reading everything new in one batch; <paramref name="pollInterval"/>, 30 s by default, is then only a safety net),
+    /// on SQLite by reading new rows about once per <paramref name="pollInterval"/> (1 s by default).
     /// </summary>
     public async IAsyncEnumerable<RunEvent> Subscribe(long runId, TimeSpan? pollInterval = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var subscription = Events.Open(runId);
         var follower = new StoreFollower(Store, runId, () => _active.ContainsKey(runId));
-        var interval = pollInterval ?? TimeSpan.FromSeconds(1);
+        var changes = Store.Changes;
+        var interval = pollInterval ?? (changes is null ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30));
         while (!cancellationToken.IsCancellationRequested)
         {
+            var changed = changes?.Next(runId); // asked before reading, so a commit during the read wakes the next wait
             foreach (var polled in follower.Poll()) yield return polled;
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(interval);
-            while (await TryWaitToRead(subscription, wait.Token))
+            while (await WaitForEvents(subscription, changed, wait))
             {
                 while (subscription.Reader.TryRead(out var runEvent))
                 {
@@ -206,7 +210,46 @@ public sealed class RunService : IDisposable
         }
     }
 
-    /// <summary>Events of every run (status changes drive list pages), as they happen in this process.</summary>
+    /// <summary>
+    /// Waits for events of this process (true: read them) or, on PostgreSQL, for a notification of new rows, or the
+    /// interval (false: read the database).
+    /// </summary>
+    private static async Task<bool> WaitForEvents(RunEventHub.Subscription subscription, Task? changed, CancellationTokenSource wait)
+    {
+        var readable = TryWaitToRead(subscription, wait.Token);
+        if (changed is null || await Task.WhenAny(readable, changed) == readable) return await readable;
+        await wait.CancelAsync(); // the pending read must end before the channel is read again (it has a single reader)
+        await readable;
+        return false;
+    }
+
+    private int _following;
+
+    /// <summary>
+    /// Publishes, on PostgreSQL, the status changes that other processes (workers on other machines) make, as they are
+    /// notified (<see cref="RunChangeFeed.StatusChanged"/>), so that <see cref="SubscribeAll"/> and the runs table move
+    /// for every run. The lab calls it once; a worker does not (it follows only its own runs). SQLite: nothing to do.
+    /// </summary>
+    public void FollowOtherProcesses()
+    {
+        if (Store.Changes is not { } changes || Interlocked.Exchange(ref _following, 1) == 1) return;
+        changes.StatusChanged += runId => _ = Task.Run(() => PublishStoredStatus(runId));
+    }
+
+    private void PublishStoredStatus(long runId)
+    {
+        try
+        {
+            if (Store.Find(runId) is { } run) Events.Publish(new RunStatusChanged(runId, run.Status, run.Message));
+            else Events.Publish(new RunDeleted(runId));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            // the database is briefly away; the next change is told again, and the runs page reloads on its own
+        }
+    }
+
+    /// <summary>Events of every run (status changes drive list pages), as they happen in this process (and in others: <see cref="FollowOtherProcesses"/>).</summary>
     public async IAsyncEnumerable<RunEvent> SubscribeAll([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var subscription = Events.Open(null);
@@ -251,7 +294,7 @@ public sealed class RunService : IDisposable
         {
             return End(id, new RunOutcome(RunStatus.Failed, "config rejected: " + OneLine(e.Message), 0, 0, null));
         }
-        if (device is not null && config.Device == "auto") config = config with { Device = device };
+        if (device is not null) config = config with { Device = device }; // pinned to the slot it was claimed for (of the kind it asked for)
 
         var folder = PrepareFolder(run);
         var storeObserver = new StoreObserver(Store, id, Worker);
@@ -295,7 +338,7 @@ public sealed class RunService : IDisposable
     private RunFolder PrepareFolder(RunRecord run)
     {
         var folder = Store.Data.RunFolder(run.Id).Create();
-        File.WriteAllText(folder.Config, run.ConfigJson);
+        AtomicFile.WriteAllText(folder.Config, run.ConfigJson);
         Store.RecordProvenance(run.Id, RunProvenance.Capture());
         return folder;
     }

@@ -19,6 +19,7 @@ internal sealed class StoreFollower(RunStore store, long runId, Func<bool> isLoc
     private long _logId;
     private long _lastStep = -1;
     private int _lastEpoch = -1;
+    private int _announcedAttempt;
 
     /// <summary>Notes an event the subscriber received from the hub.</summary>
     public void Saw(RunEvent runEvent)
@@ -31,6 +32,7 @@ internal sealed class StoreFollower(RunStore store, long runId, Func<bool> isLoc
             case RunStarted started:
                 _lastStep = started.Start.StartStep - 1;
                 _lastEpoch = started.Start.StartEpoch - 1;
+                _announcedAttempt = int.MaxValue; // this process trains it: the hub told the start
                 break;
             case RunDeleted: _deleted = true; break;
         }
@@ -57,6 +59,7 @@ internal sealed class StoreFollower(RunStore store, long runId, Func<bool> isLoc
         {
             ReadMetrics(events);
             ReadLog(events);
+            AnnounceStart(run, events);
         }
         if (run.Status != _status)
         {
@@ -81,6 +84,19 @@ internal sealed class StoreFollower(RunStore store, long runId, Func<bool> isLoc
             events.Add(new RunEpochEvent(runId, new EpochMetrics(epoch.Key, epoch.First().Step, Values(epoch))));
             _lastEpoch = epoch.Key;
         }
+    }
+
+    /// <summary>
+    /// Tells the subscriber the run's length once per attempt, when its worker has recorded the start (a worker elsewhere
+    /// sends no <see cref="RunStarted"/> through this process's hub). It starts after the last step already told, so
+    /// nothing the subscriber holds is dropped; the points of a resumed attempt come as they are read.
+    /// </summary>
+    private void AnnounceStart(RunRecord run, List<RunEvent> events)
+    {
+        if (run.TotalSteps <= 0 || run.Status != RunStatus.Running || run.Attempts == _announcedAttempt) return;
+        _announcedAttempt = run.Attempts;
+        int stepsPerEpoch = (int)Math.Min(int.MaxValue, run.TotalSteps / Math.Max(1, run.Epochs));
+        events.Add(new RunStarted(runId, new RunStart(run.Device ?? "", _lastEpoch + 1, _lastStep + 1, run.Epochs, stepsPerEpoch, run.TotalSteps, 0, "")));
     }
 
     private void ReadLog(List<RunEvent> events)

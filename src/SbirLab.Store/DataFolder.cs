@@ -6,7 +6,10 @@ namespace SbirLab.Store;
 /// <summary>
 /// The data folder that holds the database and every run's files. One rule for every front end:
 /// the <c>--data</c> option, else the environment variable <c>SBIRLAB_DATA</c>, else <c>./data</c>
-/// in the working directory, so the web lab, the command line and a headless worker agree.
+/// in the working directory, so the web lab, the command line and a headless worker agree. The runs' files
+/// (checkpoints, pictures, reports, gallery indexes: <see cref="RunsRoot"/>) live under the artifact root, the data
+/// folder unless <c>--artifacts</c> or <c>SBIRLAB_ARTIFACTS</c> names another (a folder that workers on several machines
+/// and the lab share, such as an NFS mount); every file there is written aside and renamed (<see cref="AtomicFile"/>).
 /// </summary>
 public sealed class DataFolder
 {
@@ -22,12 +25,18 @@ public sealed class DataFolder
     /// <summary>Extra folders runs may read weights files from, separated as <see cref="DatasetRootsVariable"/>.</summary>
     public const string WeightRootsVariable = "SBIRLAB_WEIGHT_ROOTS";
 
+    /// <summary>The environment variable that names the artifact root when no option does.</summary>
+    public const string ArtifactsVariable = "SBIRLAB_ARTIFACTS";
+
     private readonly Lazy<PathRoots> _roots;
     private readonly Lazy<HostLimits> _limits;
 
-    public DataFolder(string root)
+    /// <param name="root">The data folder.</param>
+    /// <param name="artifacts">The artifact root, where the runs' folders live; null: the data folder.</param>
+    public DataFolder(string root, string? artifacts = null)
     {
         Root = Path.GetFullPath(root);
+        ArtifactsRoot = string.IsNullOrWhiteSpace(artifacts) ? Root : Path.GetFullPath(artifacts);
         _roots = new Lazy<PathRoots>(DefaultRoots);
         _limits = new Lazy<HostLimits>(() => HostLimits.FromEnvironment(Roots));
     }
@@ -38,8 +47,11 @@ public sealed class DataFolder
     /// <summary>The SQLite database file.</summary>
     public string DatabasePath => Path.Combine(Root, "sbirlab.db");
 
-    /// <summary>The folder under which each run has a folder named by its id.</summary>
-    public string RunsRoot => Path.Combine(Root, "runs");
+    /// <summary>Where the runs' folders live: the data folder, or a folder that the lab and workers on other machines share.</summary>
+    public string ArtifactsRoot { get; }
+
+    /// <summary>The folder under which each run has a folder named by its id (in <see cref="ArtifactsRoot"/>).</summary>
+    public string RunsRoot => Path.Combine(ArtifactsRoot, "runs");
 
     /// <summary>Where data sets go by default: the one data set root besides FashionMNIST's folder and <see cref="DatasetRootsVariable"/>.</summary>
     public string DatasetsRoot => Path.Combine(Root, "datasets");
@@ -62,11 +74,11 @@ public sealed class DataFolder
 
     private readonly HostLimits? _limitsSet;
 
-    /// <summary>The folder of run <paramref name="runId"/>, relative to <see cref="Root"/>.</summary>
+    /// <summary>The folder of run <paramref name="runId"/>, relative to <see cref="ArtifactsRoot"/>.</summary>
     public static string RelativeRunPath(long runId) => Path.Combine("runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The files of run <paramref name="runId"/> (not created).</summary>
-    public RunFolder RunFolder(long runId) => new(Path.Combine(Root, RelativeRunPath(runId)));
+    public RunFolder RunFolder(long runId) => new(Path.Combine(ArtifactsRoot, RelativeRunPath(runId)));
 
     /// <summary>
     /// True for a regular file inside run <paramref name="runId"/>'s folder: not a symbolic link, and no link on
@@ -79,14 +91,14 @@ public sealed class DataFolder
         return PathRoots.IsInside(PathRoots.RealPath(path), PathRoots.RealPath(RunFolder(runId).Root));
     }
 
-    /// <summary>A path below the data folder made absolute; absolute paths pass unchanged.</summary>
-    public string Absolute(string path) => Path.IsPathRooted(path) ? path : Path.Combine(Root, path);
+    /// <summary>A stored path of a run file (relative to <see cref="ArtifactsRoot"/>) made absolute; absolute paths pass unchanged.</summary>
+    public string Artifact(string path) => Path.IsPathRooted(path) ? path : Path.Combine(ArtifactsRoot, path);
 
-    /// <summary>A path made relative to the data folder when it lies inside it, else returned absolute.</summary>
-    public string Relative(string path)
+    /// <summary>A run file's path as stored: relative to <see cref="ArtifactsRoot"/> when it lies inside it, else absolute.</summary>
+    public string ArtifactRelative(string path)
     {
         string full = Path.GetFullPath(path);
-        string relative = Path.GetRelativePath(Root, full);
+        string relative = Path.GetRelativePath(ArtifactsRoot, full);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
     }
 
@@ -99,8 +111,15 @@ public sealed class DataFolder
         return this;
     }
 
-    /// <summary>The data folder named by the option, else by <c>SBIRLAB_DATA</c>, else <c>./data</c>.</summary>
-    public static DataFolder Resolve(string? option) => new(ResolvePath(option));
+    /// <summary>
+    /// The data folder named by the option, else by <c>SBIRLAB_DATA</c>, else <c>./data</c>; its artifact root named by
+    /// <paramref name="artifactsOption"/>, else by <c>SBIRLAB_ARTIFACTS</c>, else the data folder itself.
+    /// </summary>
+    public static DataFolder Resolve(string? option, string? artifactsOption = null)
+    {
+        string? artifacts = !string.IsNullOrWhiteSpace(artifactsOption) ? artifactsOption : Environment.GetEnvironmentVariable(ArtifactsVariable);
+        return new(ResolvePath(option), string.IsNullOrWhiteSpace(artifacts) ? null : artifacts);
+    }
 
     /// <summary>The path <see cref="Resolve"/> picks, made absolute against the working directory.</summary>
     public static string ResolvePath(string? option)

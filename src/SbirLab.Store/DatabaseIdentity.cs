@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Store;
 
@@ -60,7 +61,7 @@ public sealed class DatabaseIdentity
         string marker = MarkerFor(data, store.Provider);
         if (existedBefore && File.Exists(marker) && File.ReadAllText(marker).Trim() is var recorded && recorded != id.ToString(CultureInfo.InvariantCulture))
             warnings.Add($"the database {where} is not the one this data folder last used (its id differs from {marker}): it was replaced; its runs may not match the folders in {data.RunsRoot}");
-        File.WriteAllText(marker, id.ToString(CultureInfo.InvariantCulture));
+        AtomicFile.WriteAllText(marker, id.ToString(CultureInfo.InvariantCulture));
         SkipPastRunFolders(db, store.Provider, highestFolder);
         return new DatabaseIdentity(data, store, id, warnings);
     }
@@ -116,7 +117,7 @@ public sealed class DatabaseIdentity
 
     /// <summary>Records <paramref name="id"/> as the database this data folder uses with <paramref name="provider"/> (after a copy).</summary>
     internal static void WriteMarker(DataFolder data, StoreProvider provider, int id) =>
-        File.WriteAllText(MarkerFor(data, provider), id.ToString(CultureInfo.InvariantCulture));
+        AtomicFile.WriteAllText(MarkerFor(data, provider), id.ToString(CultureInfo.InvariantCulture));
 
     private static string MarkerFor(DataFolder data, StoreProvider provider) =>
         provider == StoreProvider.Sqlite ? data.DatabasePath + ".id" : Path.Combine(data.Root, "store.id");

@@ -174,6 +174,11 @@ internal sealed class PostgresBatchSink(string connectionString) : IBatchSink
             }
             logs.Complete();
         }
+        using (var notify = new NpgsqlCommand(RunChangeFeed.NotifyPointsSql, _connection, transaction))
+        {
+            notify.Parameters.AddWithValue("runs", batch.Select(b => b.RunId).Distinct().ToArray());
+            notify.ExecuteNonQuery(); // delivered to the listeners (RunChangeFeed) when the batch commits, and only then
+        }
         transaction.Commit();
     }
 

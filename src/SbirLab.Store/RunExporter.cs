@@ -23,10 +23,19 @@ public sealed class RunExporter(RunStore store)
     {
         var run = store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
         store.Access.Demand(caller, RunAction.Export, run);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(zipPath))!);
-        if (File.Exists(zipPath)) File.Delete(zipPath);
-        using var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create);
         var entries = new List<string>();
+        // Written aside and renamed (AtomicFile): a download or a copy never takes half a zip.
+        AtomicFile.Write(zipPath, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteEntries(zip, run, entries);
+        });
+        return entries;
+    }
+
+    private void WriteEntries(ZipArchive zip, RunRecord run, List<string> entries)
+    {
+        long runId = run.Id;
         void Add(string name, string text)
         {
             using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
@@ -43,9 +52,8 @@ public sealed class RunExporter(RunStore store)
         // Only plain files of the run: a symbolic link placed in its folder is left out, wherever it points.
         if (store.Data.IsPlainRunFile(runId, folder.Provenance)) AddFile(zip, folder.Provenance, "provenance.json", entries);
         if (Directory.Exists(folder.Pictures))
-            foreach (var picture in Directory.EnumerateFiles(folder.Pictures).Order(StringComparer.Ordinal).Where(p => store.Data.IsPlainRunFile(runId, p)))
+            foreach (var picture in Directory.EnumerateFiles(folder.Pictures).Order(StringComparer.Ordinal).Where(p => !AtomicFile.IsTemporary(p) && store.Data.IsPlainRunFile(runId, p)))
                 AddFile(zip, picture, "pictures/" + Path.GetFileName(picture), entries);
-        return entries;
     }
 
     /// <summary>Writes every run the caller may export (of those <paramref name="query"/> selects) as one CSV table.</summary>

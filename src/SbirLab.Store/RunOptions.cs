@@ -58,3 +58,14 @@ public sealed record WorkerIdentity(string Host, int Pid, DateTime ProcessStart)
 
 /// <summary>Progress of a run that the worker's heartbeat writes (the training thread only updates memory).</summary>
 public sealed record RunProgress(long RunId, long Steps, int EpochsCompleted);
+
+/// <summary>
+/// What a worker's free slot may take (<see cref="RunStore.ClaimNext"/>): runs of one of <paramref name="Queues"/> whose
+/// device kind is <paramref name="Device"/>'s or unspecified; the claimed run is pinned to <paramref name="Device"/>.
+/// </summary>
+public sealed record ClaimFilter(IReadOnlyList<string> Queues, WorkerDevice Device)
+{
+    /// <summary>Whether a run of <paramref name="queue"/> that needs <paramref name="deviceKind"/> (null: any) fits.</summary>
+    public bool Takes(string queue, string? deviceKind) =>
+        Queues.Contains(queue, StringComparer.Ordinal) && (deviceKind is null || deviceKind == Device.Kind.Text());
+}

@@ -36,7 +36,8 @@ public sealed partial class RunStore
     private const string PostgresClaimSql = """
         UPDATE "Runs" SET "Status" = @running, "StartedAt" = COALESCE("StartedAt", @now), "HeartbeatAt" = @now,
             "LeaseExpiresAt" = @lease, "FinishedAt" = NULL, "StopRequested" = FALSE, "Attempts" = "Attempts" + 1,
-            "WorkerId" = @worker, "WorkerHost" = @host, "WorkerPid" = @pid, "WorkerProcessStart" = @start
+            "WorkerId" = @worker, "WorkerHost" = @host, "WorkerPid" = @pid, "WorkerProcessStart" = @start,
+            "WorkerDevice" = @device
         WHERE "Id" = (SELECT "Id" FROM "Runs" WHERE "Id" = ANY(@ready) AND "Status" = @queued ORDER BY "QueuedAt", "Id" LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING "Id"
         """;
@@ -64,27 +65,29 @@ public sealed partial class RunStore
     /// Claims the oldest queued run whose input runs have completed (<see cref="RunInputs"/>) for
     /// <paramref name="worker"/>; null when none may start. Safe across processes and machines. On the way it keeps each
     /// waiting run's message current ("waiting for #12") and fails the runs whose input failed, telling
-    /// <paramref name="inputFailed"/> (run id, message) of each.
+    /// <paramref name="inputFailed"/> (run id, message) of each. With a <paramref name="filter"/> only runs of its queues
+    /// whose device kind fits its device are claimed (the run records that device); without one, any run.
     /// </summary>
-    public RunRecord? ClaimNext(WorkerIdentity worker, Action<long, string>? inputFailed = null)
+    public RunRecord? ClaimNext(WorkerIdentity worker, Action<long, string>? inputFailed = null, ClaimFilter? filter = null)
     {
         using var db = CreateContext();
-        var ready = ReadyRuns(db, inputFailed);
+        var ready = ReadyRuns(db, inputFailed, filter);
         if (ready.Count == 0) return null;
-        long? claimed = Provider == StoreProvider.Postgres ? ClaimSkippingLocked(ready, worker) : ClaimByCompareAndSet(db, ready, worker);
+        string? device = filter?.Device.Name;
+        long? claimed = Provider == StoreProvider.Postgres ? ClaimSkippingLocked(ready, worker, device) : ClaimByCompareAndSet(db, ready, worker, device);
         return claimed is { } id ? db.Runs.AsNoTracking().Single(r => r.Id == id) : null;
     }
 
     /// <summary>The queued runs whose inputs have completed, oldest first; waiting runs' messages kept current, runs of failed inputs failed.</summary>
-    private static List<long> ReadyRuns(StoreDbContext db, Action<long, string>? inputFailed)
+    private static List<long> ReadyRuns(StoreDbContext db, Action<long, string>? inputFailed, ClaimFilter? filter)
     {
         var queued = db.Runs.Where(r => r.Status == RunStatus.Queued).OrderBy(r => r.QueuedAt).ThenBy(r => r.Id)
-            .Select(r => new { r.Id, r.ConfigJson, r.Message }).ToList();
+            .Select(r => new { r.Id, r.ConfigJson, r.Message, r.Queue, r.DeviceKind }).ToList();
         var ready = new List<long>();
         foreach (var run in queued) // all of them, so a failure reaches the whole chain at once (in order: a child sees its parent fail)
         {
             var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, run.ConfigJson));
-            if (state == InputState.Ready) ready.Add(run.Id);
+            if (state == InputState.Ready) { if (filter is null || filter.Takes(run.Queue, run.DeviceKind)) ready.Add(run.Id); }
             else if (state == InputState.Failed && FailQueued(db, run.Id, reason!)) inputFailed?.Invoke(run.Id, reason!);
             else if (state == InputState.Waiting && reason != run.Message)
                 db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Queued).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
@@ -93,7 +96,7 @@ public sealed partial class RunStore
     }
 
     /// <summary>PostgreSQL: one statement that locks the oldest ready row no other worker has locked, and takes it.</summary>
-    private long? ClaimSkippingLocked(List<long> ready, WorkerIdentity worker)
+    private long? ClaimSkippingLocked(List<long> ready, WorkerIdentity worker, string? device)
     {
         var now = DatabaseNow();
         using var connection = PostgresSetup.OpenConnection(ConnectionString);
@@ -107,11 +110,12 @@ public sealed partial class RunStore
         command.Parameters.AddWithValue("host", worker.Host);
         command.Parameters.AddWithValue("pid", worker.Pid);
         command.Parameters.AddWithValue("start", DateTime.SpecifyKind(worker.ProcessStart, DateTimeKind.Utc));
+        command.Parameters.Add(new NpgsqlParameter("device", NpgsqlTypes.NpgsqlDbType.Varchar) { Value = (object?)device ?? DBNull.Value });
         return command.ExecuteScalar() is long id ? id : null;
     }
 
     /// <summary>SQLite: take the first ready run that is still queued (one writer at a time, so one worker wins each).</summary>
-    private long? ClaimByCompareAndSet(StoreDbContext db, List<long> ready, WorkerIdentity worker)
+    private long? ClaimByCompareAndSet(StoreDbContext db, List<long> ready, WorkerIdentity worker, string? device)
     {
         foreach (long id in ready)
         {
@@ -127,7 +131,8 @@ public sealed partial class RunStore
                 .SetProperty(r => r.WorkerId, worker.Id)
                 .SetProperty(r => r.WorkerHost, worker.Host)
                 .SetProperty(r => r.WorkerPid, worker.Pid)
-                .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart));
+                .SetProperty(r => r.WorkerProcessStart, worker.ProcessStart)
+                .SetProperty(r => r.WorkerDevice, device));
             if (claimed == 1) return id;
         }
         return null;

@@ -26,7 +26,16 @@ public sealed partial class RunStore : IDisposable
             ? SqliteSetup.ContextOptions(connection.ConnectionString)
             : PostgresSetup.ContextOptions(connection.ConnectionString);
         _writer = new Lazy<MetricWriter>(() => new MetricWriter(connection));
+        _changes = new Lazy<RunChangeFeed?>(() => connection.Provider == StoreProvider.Postgres ? new RunChangeFeed(connection.ConnectionString) : null);
     }
+
+    private readonly Lazy<RunChangeFeed?> _changes;
+
+    /// <summary>
+    /// PostgreSQL: notifications of new points and status changes of runs, written by any process (LISTEN/NOTIFY; started
+    /// on first use). SQLite: null (followers poll the file).
+    /// </summary>
+    public RunChangeFeed? Changes => _changes.Value;
 
     public DataFolder Data { get; }
 
@@ -76,6 +85,7 @@ public sealed partial class RunStore : IDisposable
     public void Dispose()
     {
         if (_writer.IsValueCreated) _writer.Value.Dispose();
+        if (_changes.IsValueCreated) _changes.Value?.Dispose();
     }
 
     // ---- queue ------------------------------------------------------------------------------
@@ -144,6 +154,7 @@ public sealed partial class RunStore : IDisposable
             TeamId = options?.TeamId ?? Team.DefaultId,
             ExperimentId = options?.Experiment is { Length: > 0 } experiment ? ExperimentId(db, experiment) : null,
         };
+        (run.Queue, run.DeviceKind) = PlacementOf(configJson);
         foreach (var tag in (options?.Tags ?? []).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal))
             run.Tags.Add(new RunTag { Name = tag });
         if (runningOn is not null)
@@ -249,7 +260,7 @@ public sealed partial class RunStore : IDisposable
     {
         using var db = CreateContext();
         int changed = Held(db.Runs.Where(r => r.Id == runId), holder).ExecuteUpdate(s => s
-            .SetProperty(r => r.CheckpointPath, Data.Relative(checkpoint.Path))
+            .SetProperty(r => r.CheckpointPath, Data.ArtifactRelative(checkpoint.Path))
             .SetProperty(r => r.CheckpointEpoch, checkpoint.Epoch)
             .SetProperty(r => r.CheckpointBatch, checkpoint.BatchInEpoch)
             .SetProperty(r => r.CheckpointStep, checkpoint.Step));
@@ -260,7 +271,7 @@ public sealed partial class RunStore : IDisposable
     /// <summary>The checkpoint a resume starts from, with its path made absolute; null when none was saved.</summary>
     public CheckpointInfo? LastCheckpoint(RunRecord run) =>
         run.CheckpointPath is { } path && run.CheckpointStep is { } step
-            ? new CheckpointInfo(Data.Absolute(path), run.CheckpointEpoch ?? 0, run.CheckpointBatch ?? 0, step)
+            ? new CheckpointInfo(Data.Artifact(path), run.CheckpointEpoch ?? 0, run.CheckpointBatch ?? 0, step)
             : null;
 
     /// <summary>
@@ -327,7 +338,7 @@ public sealed partial class RunStore : IDisposable
                  })
         {
             if (!Directory.Exists(dir)) continue;
-            foreach (var file in Directory.EnumerateFiles(dir, pattern))
+            foreach (var file in Directory.EnumerateFiles(dir, pattern).Where(f => !AtomicFile.IsTemporary(f))) // not a file still being written
             {
                 UpsertArtifact(db, runId, kind, file);
                 count++;
@@ -338,7 +349,7 @@ public sealed partial class RunStore : IDisposable
 
     private void UpsertArtifact(StoreDbContext db, long runId, string kind, string path)
     {
-        string relative = Data.Relative(path);
+        string relative = Data.ArtifactRelative(path);
         long size = File.Exists(path) ? new FileInfo(path).Length : 0;
         var existing = db.Artifacts.FirstOrDefault(a => a.RunId == runId && a.Path == relative);
         if (existing is null)
@@ -525,7 +536,7 @@ public sealed partial class RunStore : IDisposable
         db.MetricPoints.Where(p => p.RunId == runId).ExecuteDelete();
         db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
         db.Runs.Where(r => r.Id == runId).ExecuteDelete();
-        var folder = Data.Absolute(run.Folder);
+        var folder = Data.Artifact(run.Folder);
         if (run.Folder.Length > 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
@@ -539,6 +550,20 @@ public sealed partial class RunStore : IDisposable
         db.Experiments.Add(experiment);
         db.SaveChanges();
         return experiment.Id;
+    }
+
+    /// <summary>The queue and device kind a config asks for; text that does not parse waits in the default queue for any device (the worker fails it).</summary>
+    private static (string Queue, string? DeviceKind) PlacementOf(string configJson)
+    {
+        try
+        {
+            var config = ConfigJson.ParseUnvalidated(configJson);
+            return (Placement.IsQueueName(config.Queue) ? config.Queue : Placement.DefaultQueue, Placement.KindOf(config.Device)?.Text());
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or ArgumentException or ConfigException)
+        {
+            return (Placement.DefaultQueue, null);
+        }
     }
 
     private static KeyNotFoundException NotFound(long runId) => new($"no run with id {runId}");

@@ -57,6 +57,9 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
             e.HasOne(x => x.Team).WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.TeamId);
             e.Property(x => x.WorkerId).HasMaxLength(200);
+            e.Property(x => x.WorkerDevice).HasMaxLength(32);
+            e.Property(x => x.Queue).HasMaxLength(Placement.MaxQueueLength).HasDefaultValue(Placement.DefaultQueue);
+            e.Property(x => x.DeviceKind).HasMaxLength(8);
             e.HasMany(x => x.Tags).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.Notes).WithOne().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });

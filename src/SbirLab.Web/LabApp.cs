@@ -50,6 +50,7 @@ public static class LabApp
 
         var app = builder.Build();
         AccountEndpoints.EnsureAdminAsync(app.Services, Console.Out).GetAwaiter().GetResult();
+        app.Services.GetRequiredService<RunService>().FollowOtherProcesses(); // PostgreSQL: the runs table moves for workers elsewhere
         // The runs table's page query is what every first page asks for: EF Core compiles it while the lab starts, not on a visit.
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => WarmRunsQuery(app.Services)));
         app.UseOriginCheck();
@@ -168,6 +169,7 @@ public static class LabApp
         var settings = app.Services.GetRequiredService<LabSettings>();
         foreach (var url in app.Urls) output.WriteLine($"SbirLab web lab listening on {url}");
         output.WriteLine($"data folder: {settings.Data.Root}");
+        if (settings.Data.ArtifactsRoot != settings.Data.Root) output.WriteLine($"artifacts: {settings.Data.ArtifactsRoot}");
         output.WriteLine($"store: {settings.Connection.Describe()}");
         NetworkHygiene.WarnIfExposed(app.Urls, output);
         foreach (var warning in app.Services.GetRequiredService<RunStore>().Identity.StartWarnings) output.WriteLine("WARNING: " + warning);

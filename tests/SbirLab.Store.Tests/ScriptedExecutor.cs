@@ -18,6 +18,9 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
 
     public TimeSpan StepTime { get; init; }
 
+    /// <summary>The GPUs this executor claims to see (a worker may then offer cuda:0 to cuda:GpuCount-1).</summary>
+    public int GpuCount { get; init; }
+
     /// <summary>Called on the training thread after each step is reported, with the run's config name and the step.</summary>
     public Action<string, long>? AfterStep { get; init; }
 

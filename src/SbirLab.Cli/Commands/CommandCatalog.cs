@@ -11,6 +11,7 @@ internal static class CommandCatalog
         var root = new RootCommand("SbirLab: train and evaluate siamese networks for sketch-based image retrieval.");
         root.Options.Add(Store.StoreCommands.DataOption);
         root.Options.Add(Store.StoreCommands.StoreOption);
+        root.Options.Add(Store.StoreCommands.ArtifactsOption);
         root.Options.Add(LibTorchOption.Option);
         foreach (var command in All()) root.Subcommands.Add(command);
         return root;

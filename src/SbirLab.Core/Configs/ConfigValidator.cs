@@ -25,6 +25,7 @@ public static class ConfigValidator
         check.NotEmpty("name", config.Name);
         check.Range("seed", config.Seed, 0, int.MaxValue);
         check.Device("device", config.Device);
+        if (!Runs.Placement.IsQueueName(config.Queue)) check.Add("queue", config.Queue, Runs.Placement.QueueNameRule);
         ValidateModel(check, config.Model);
         ValidateLoss(check, config.Loss);
         ValidateBatch(check, config.Batch, config.Loss);

@@ -16,6 +16,12 @@ public sealed record RunConfig
     /// <summary>"auto" (CUDA when available, else CPU), "cpu" or "cuda[:n]".</summary>
     public string Device { get; init; } = "auto";
 
+    /// <summary>
+    /// The queue the run waits in: only a worker serving it (<c>sbirlab worker --queue NAME</c>) claims the run, in a slot
+    /// whose device is of the kind <see cref="Device"/> asks for (see <see cref="Runs.Placement"/>).
+    /// </summary>
+    public string Queue { get; init; } = Runs.Placement.DefaultQueue;
+
     public ModelConfig Model { get; init; } = new();
     public LossConfig Loss { get; init; } = new();
     public BatchConfig Batch { get; init; } = new();

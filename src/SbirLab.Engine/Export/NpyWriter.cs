@@ -1,4 +1,5 @@
 using System.Text;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Export;
 
@@ -23,10 +24,12 @@ public static class NpyWriter
         // Magic (6) + version (2) + header length (2) + header + padding + '\n' must be a multiple of 64.
         int unpadded = 10 + header.Length + 1;
         header += new string(' ', (64 - unpadded % 64) % 64) + "\n";
-        using var stream = File.Create(path);
-        stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        stream.Write(BitConverter.GetBytes((ushort)header.Length));
-        stream.Write(Encoding.ASCII.GetBytes(header));
-        stream.Write(payload);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
+            stream.Write(BitConverter.GetBytes((ushort)header.Length));
+            stream.Write(Encoding.ASCII.GetBytes(header));
+            stream.Write(payload);
+        });
     }
 }

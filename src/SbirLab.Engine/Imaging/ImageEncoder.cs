@@ -1,3 +1,4 @@
+using SbirLab.Core.Runs;
 using SkiaSharp;
 
 namespace SbirLab.Engine.Imaging;
@@ -66,14 +67,7 @@ public static class PngWriter
     /// <summary>Saves the pixels as a PNG at <paramref name="path"/>, creating its folder if needed.</summary>
     public static void Save(ReadOnlySpan<byte> pixels, int width, int height, string path, PixelLayout layout = PixelLayout.Hwc)
     {
-        var bytes = Encode(pixels, width, height, layout);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        File.WriteAllBytes(path, bytes);
+        AtomicFile.WriteAllBytes(path, Encode(pixels, width, height, layout));
     }
 
     /// <summary>The PNG bytes of the pixels.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using SbirLab.Core.Runs;
 
 namespace SbirLab.Engine.Indexing;
 
@@ -53,12 +54,8 @@ public sealed partial class HnswIndex
         }
     }
 
-    /// <summary>Saves to a file, replacing it.</summary>
-    public void Save(string path)
-    {
-        using var stream = File.Create(path);
-        Save(stream);
-    }
+    /// <summary>Saves to a file, replacing it at once (<see cref="AtomicFile"/>: a searcher never opens half an index).</summary>
+    public void Save(string path) => AtomicFile.Write(path, Save);
 
     /// <summary>Reads an index written by <see cref="Save(Stream)"/>; throws <see cref="InvalidDataException"/> on a bad file.</summary>
     public static HnswIndex Load(Stream stream)

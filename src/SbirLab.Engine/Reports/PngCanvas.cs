@@ -1,3 +1,4 @@
+using SbirLab.Core.Runs;
 using SkiaSharp;
 
 namespace SbirLab.Engine.Reports;
@@ -21,14 +22,8 @@ internal static class PngCanvas
         return data.ToArray();
     }
 
-    /// <summary>Writes PNG bytes to <paramref name="path"/>, creating its folder.</summary>
-    public static void Save(string path, byte[] png)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
-        File.WriteAllBytes(path, png);
-    }
+    /// <summary>Writes PNG bytes to <paramref name="path"/>, creating its folder; readers never see half a picture (<see cref="AtomicFile"/>).</summary>
+    public static void Save(string path, byte[] png) => AtomicFile.WriteAllBytes(path, png);
 }
 
 /// <summary>Small text helpers shared by the pictures: aligned drawing, vertical centring, and shortening.</summary>

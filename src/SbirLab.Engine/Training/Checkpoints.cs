@@ -33,15 +33,13 @@ public static class Checkpoints
         };
         if (progress is not null) metadata["epoch_progress"] = System.Text.Json.JsonSerializer.Serialize(progress);
         Directory.CreateDirectory(folder.Checkpoints);
-        // Written aside and moved into place, so a crash mid-write never leaves a half checkpoint.
-        string temporary = folder.LastCheckpoint + ".tmp";
-        SafeTensors.Save(temporary, tensors, metadata: metadata);
-        File.Move(temporary, folder.LastCheckpoint, overwrite: true);
+        // Written aside and moved into place (SafeTensors.Save, AtomicFile), so a crash mid-write never leaves a half checkpoint.
+        SafeTensors.Save(folder.LastCheckpoint, tensors, metadata: metadata);
         string path = folder.LastCheckpoint;
         if (batchInEpoch == 0 && epoch > 0)
         {
             path = folder.EpochCheckpoint(epoch);
-            File.Copy(folder.LastCheckpoint, path, overwrite: true);
+            AtomicFile.Copy(folder.LastCheckpoint, path);
         }
         return new CheckpointInfo(path, epoch, batchInEpoch, step) { Progress = progress };
     }

@@ -39,7 +39,7 @@ public static class RunEmbeddingMap
                 tsne[i][0], tsne[i][1], pca.Points[i][0], pca.Points[i][1]);
         }).ToList();
         var file = new EmbeddingMapFile(data.ClassNames, pca.ExplainedVarianceRatios, points);
-        File.WriteAllText(Path.Combine(folder.Root, FileName), JsonSerializer.Serialize(file, RunEvaluator.JsonOptions));
+        AtomicFile.WriteAllText(Path.Combine(folder.Root, FileName), JsonSerializer.Serialize(file, RunEvaluator.JsonOptions));
         Picture(folder, data, points, p => (p.TsneX, p.TsneY), "t-SNE", TsnePicture);
         Picture(folder, data, points, p => (p.PcaX, p.PcaY), "PCA", PcaPicture);
     }

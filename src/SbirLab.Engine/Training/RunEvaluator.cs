@@ -126,7 +126,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
         var report = OneShot.Evaluate(model);
         var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, null,
             OneShot: report, Summary: OneShotEvaluator.Figures(report));
-        File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
+        AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.WriteOneShot(folder, data, report);
         observer.OnLog("evaluation: " + OneShotEvaluator.Describe(report) + $" ({config.Evaluation.OneShot.Episodes} episodes per N, {report.PoolSize} held-out images)");
         observer.OnEvaluation(folder.Eval);
@@ -146,7 +146,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
             $"top-5 hit rate {index.HnswTop5Hit:F3} through HNSW, {index.ExactTop5Hit:F3} exact"));
         var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, report, index,
             Summary: index.Figures());
-        File.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
+        AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
         RunPictures.Write(folder, data, report);
         if (config.Evaluation.MapPoints > 0)
             RunEmbeddingMap.Write(folder, data, queryRows, galleryRows, config.Evaluation.MapPoints, config.Seed);

@@ -68,7 +68,7 @@ public sealed class RunFolderWriter : ITrainingObserver, IDisposable
         var kept = File.Exists(path)
             ? File.ReadLines(path).Skip(1).Where(line => long.Parse(line.Split(',')[column], CultureInfo.InvariantCulture) < from).ToList()
             : [];
-        File.WriteAllLines(path, [header, .. kept]);
+        AtomicFile.WriteAllLines(path, [header, .. kept]);
         return new StreamWriter(path, append: true, Encoding.UTF8);
     }
 

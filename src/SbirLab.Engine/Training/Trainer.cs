@@ -69,7 +69,7 @@ public sealed class Trainer : IDisposable
     {
         ConfigValidator.EnsureValid(config);
         using var writer = new RunFolderWriter(folder);
-        File.WriteAllText(folder.Config, ConfigJson.Serialize(config));
+        AtomicFile.WriteAllText(folder.Config, ConfigJson.Serialize(config));
         observer = new CompositeObserver(writer, observer);
         try
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Win32.SafeHandles;
+using SbirLab.Core.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -114,15 +115,17 @@ public static class SafeTensors
         }
 
         var headerBytes = HeaderJson(blobs.Select(b => (b.Name, b.DType, b.Shape, (long)b.Bytes.Length)), metadata);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
-        stream.Write(length);
-        stream.Write(headerBytes);
-        foreach (var blob in blobs)
+        AtomicFile.Write(path, stream => // a checkpoint or weights file appears whole, or not at all
         {
-            stream.Write(blob.Bytes);
-        }
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
+            stream.Write(length);
+            stream.Write(headerBytes);
+            foreach (var blob in blobs)
+            {
+                stream.Write(blob.Bytes);
+            }
+        });
     }
 
     private static SafeTensorsHeader ReadHeader(SafeFileHandle handle, string path)

@@ -1,4 +1,5 @@
 using System.Text;
+using SbirLab.Core.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,8 +56,12 @@ public static class TorchSharpStateFile
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         var entries = tensors.ToList();
-        using var stream = File.Create(path);
-        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        AtomicFile.Write(path, stream => Write(stream, entries));
+    }
+
+    private static void Write(Stream stream, List<KeyValuePair<string, Tensor>> entries)
+    {
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         WriteLeb128(writer, entries.Count);
         foreach (var (name, tensor) in entries)
         {

@@ -391,6 +391,10 @@ namespace SbirLab.Store.Postgres.Migrations
                     b.Property<string>("Device")
                         .HasColumnType("text");
 
+                    b.Property<string>("DeviceKind")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<int>("Epochs")
                         .HasColumnType("integer");
 
@@ -432,6 +436,13 @@ namespace SbirLab.Store.Postgres.Migrations
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasDefaultValue("default");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -457,6 +468,10 @@ namespace SbirLab.Store.Postgres.Migrations
 
                     b.Property<long>("TotalSteps")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("WorkerDevice")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("WorkerHost")
                         .HasColumnType("text");

@@ -71,8 +71,18 @@ public sealed class RunRecord
     public DateTime? LeaseExpiresAt { get; set; }
 
     public string? WorkerHost { get; set; }
+
+    /// <summary>The device of the worker's slot the run was claimed for (<c>cpu</c>, <c>cuda:1</c>): the run is pinned to it.</summary>
+    public string? WorkerDevice { get; set; }
     public int? WorkerPid { get; set; }
     public DateTime? WorkerProcessStart { get; set; }
+
+    // Placement (from the config, kept in columns so that a claim can filter on them)
+    /// <summary>The queue the run waits in (its config's <c>queue</c>); only workers serving it claim the run.</summary>
+    public string Queue { get; set; } = Placement.DefaultQueue;
+
+    /// <summary>The device kind the run needs (<c>cpu</c>, <c>cuda</c>; from its config's <c>device</c>), null for any.</summary>
+    public string? DeviceKind { get; set; }
 
     /// <summary>The run this one was cloned from or initialised from.</summary>
     public long? ParentRunId { get; set; }

@@ -370,6 +370,10 @@ namespace SbirLab.Store.Migrations
                     b.Property<string>("Device")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeviceKind")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Epochs")
                         .HasColumnType("INTEGER");
 
@@ -411,6 +415,13 @@ namespace SbirLab.Store.Migrations
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Queue")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("default");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT");
 
@@ -436,6 +447,10 @@ namespace SbirLab.Store.Migrations
 
                     b.Property<long>("TotalSteps")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkerDevice")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("WorkerHost")
                         .HasColumnType("TEXT");

@@ -71,7 +71,7 @@ public sealed class EmbeddingMaps(RunStore store, OpenRuns openRuns)
             points.Select(p => p.Set == ImageSetKind.Query ? "query" : "gallery").ToArray(),
             points.Select(p => p.Index).ToArray())
         { Projection = projection.ToString().ToLowerInvariant() };
-        await File.WriteAllTextAsync(PathOf(runId), JsonSerializer.Serialize(map, Json));
+        AtomicFile.WriteAllText(PathOf(runId), JsonSerializer.Serialize(map, Json));
         return map;
     }
 

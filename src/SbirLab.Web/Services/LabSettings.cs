@@ -4,7 +4,8 @@ namespace SbirLab.Web.Services;
 
 /// <summary>
 /// The lab's settings, read from the command line, the environment and appsettings.json:
-/// <c>--data</c> (else SBIRLAB_DATA, else ./data), <c>--templates</c> (a folder of extra templates),
+/// <c>--data</c> (else SBIRLAB_DATA, else ./data), <c>--artifacts</c> (the runs' folders: else SBIRLAB_ARTIFACTS, else the data
+/// folder; see <see cref="DataFolder.ArtifactsRoot"/>), <c>--templates</c> (a folder of extra templates),
 /// <c>--worker false</c> (queue only; another process trains), <c>--live-interval-ms</c>
 /// (the shortest gap between two live updates of one browser) and <c>--live-updates-per-s</c> (live updates
 /// a second for all browsers together: with many watchers each one's updates are spaced out so that serving
@@ -19,7 +20,8 @@ public sealed record LabSettings(DataFolder Data, string? TemplatesFolder, bool 
     /// <summary>The database the lab opens: <see cref="Store"/>, else the data folder's SQLite file.</summary>
     public StoreConnection Connection => Store ?? StoreConnection.Sqlite(Data);
 
-    public static LabSettings From(IConfiguration configuration) => From(configuration, DataFolder.Resolve(configuration["data"]));
+    public static LabSettings From(IConfiguration configuration) =>
+        From(configuration, DataFolder.Resolve(configuration["data"], configuration["artifacts"]));
 
     private static LabSettings From(IConfiguration configuration, DataFolder data) => new(
         data,

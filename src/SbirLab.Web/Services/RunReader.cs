@@ -240,7 +240,8 @@ public sealed class RunReader(RunStore store)
         return new RunRow(run.Id, run.Name, run.Experiment?.Name, run.Status, run.Message, run.Steps, run.TotalSteps,
             run.EpochsCompleted, run.Epochs, run.Attempts, run.CreatedAt, run.StartedAt, run.FinishedAt, parameters,
             map.Best, map.Last, run.Tags.Select(t => t.Name).Order(StringComparer.Ordinal).ToList(), run.ParentRunId,
-            run.Team?.Name ?? "", store.Access.Allows(caller, RunAction.Manage, run), run.PublishedAt is not null);
+            run.Team?.Name ?? "", store.Access.Allows(caller, RunAction.Manage, run), run.PublishedAt is not null,
+            run.WorkerId, run.WorkerHost, run.WorkerDevice ?? run.Device?.Split(' ')[0]);
     }
 
     /// <summary>Best and last epoch mAP of every run (or of one), in one query.</summary>

@@ -27,8 +27,14 @@ public sealed record RunRow(
     long? ParentRunId,
     string Team = "default",
     bool Manageable = true,
-    bool Published = false)
+    bool Published = false,
+    string? Worker = null,
+    string? WorkerHost = null,
+    string? Device = null)
 {
+    /// <summary>Where the run trains or trained: "gpu-box-1 on host-a, cuda:0"; empty before a worker claimed it.</summary>
+    public string Placement => Worker is null ? "" : $"{Worker} on {WorkerHost}" + (Device is null ? "" : $", {Device}");
+
     /// <summary>Share of the steps done, in [0, 1].</summary>
     public double Progress => Status == RunStatus.Completed ? 1 : TotalSteps > 0 ? Math.Clamp((double)Steps / TotalSteps, 0, 1) : 0;
 

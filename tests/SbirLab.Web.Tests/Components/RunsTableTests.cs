@@ -43,6 +43,21 @@ public sealed class RunsTableTests : ComponentTest
         Assert.Contains("t3", cut.Find("tr.run-row[data-run-id='3']").TextContent);
     }
 
+    [Fact]
+    public void Each_row_shows_the_worker_host_and_device_that_claimed_it()
+    {
+        var rows = new[]
+        {
+            Row(1, "on-gpu", RunStatus.Running, null, steps: 5, total: 100) with { Worker = "gpu-box-1", WorkerHost = "node-7", Device = "cuda:1" },
+            Row(2, "waiting", RunStatus.Queued, null, steps: 0, total: 0),
+        };
+        var cut = Context.Render<RunsTable>(p => p.Add(t => t.Rows, rows).Add(t => t.State, new RunTableState()));
+
+        Assert.Equal("gpu-box-1 on node-7, cuda:1", cut.Find("tr.run-row[data-run-id='1'] td.worker").TextContent);
+        Assert.Equal("", cut.Find("tr.run-row[data-run-id='2'] td.worker").TextContent); // no worker yet
+        Assert.Contains("Worker", cut.Find(".runs-table thead").TextContent);
+    }
+
     /// <summary>Runs queued in the lab's store: "run-1" … "run-N", every third tagged "third".</summary>
     private void Queue(int count)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SbirLab.Core.Runs;
 using SbirLab.Engine.Reports;
 using SbirLab.Runs.Reports;
 using SbirLab.Store;
@@ -39,7 +40,7 @@ internal static class ReportCommand
         catch (ArgumentException e) { return CliOutput.Error(e.Message); }
         string target = Path.GetFullPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.WriteAllText(target, html);
+        AtomicFile.WriteAllText(target, html); // a report opened while it is written is never half a page
         AnsiConsole.MarkupLine($"report of {ids.Count} run(s) → {Markup.Escape(target)} ({new FileInfo(target).Length / 1024:N0} KiB)");
         if (pdf is null) return 0;
         try

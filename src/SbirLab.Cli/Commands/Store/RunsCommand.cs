@@ -101,7 +101,7 @@ internal static class RunsCommand
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 140);
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "id", "name", "team", "experiment", "status", "step", "epoch", "loss", "mAP", "device", "started", "parent" })
+        foreach (var column in new[] { "id", "name", "team", "experiment", "status", "step", "epoch", "loss", "mAP", "queue", "worker", "device", "started", "parent" })
             table.AddColumn(new TableColumn(column).NoWrap());
         foreach (var run in runs)
         {
@@ -117,7 +117,9 @@ internal static class RunsCommand
                 run.Epochs > 0 ? $"{run.EpochsCompleted}/{run.Epochs}" : "",
                 Figure(steps, "loss"),
                 Figure(epochs, "map"),
-                Markup.Escape(run.Device?.Split(' ')[0] ?? ""),
+                Markup.Escape(run.Queue + (run.DeviceKind is { } kind ? $" ({kind})" : "")),
+                Markup.Escape(run.WorkerId is null ? "" : $"{run.WorkerId}@{run.WorkerHost}"),
+                Markup.Escape(run.WorkerDevice ?? run.Device?.Split(' ')[0] ?? ""),
                 run.StartedAt?.ToLocalTime().ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "",
                 run.ParentRunId is { } parent ? Cell(parent) : "");
         }
@@ -153,7 +155,8 @@ internal static class RunsCommand
         Fact("progress", $"step {run.Steps}/{run.TotalSteps}, epoch {run.EpochsCompleted}/{run.Epochs}, attempt {run.Attempts}");
         Fact("times", $"created {run.CreatedAt:u}, started {run.StartedAt:u}, finished {run.FinishedAt:u}");
         Fact("checkpoint", run.CheckpointPath is null ? null : $"{run.CheckpointPath} (step {run.CheckpointStep})");
-        Fact("device", run.Device);
+        Fact("queue", run.Queue + (run.DeviceKind is { } kind ? $", needs a {kind} device" : ", any device"));
+        Fact("device", run.WorkerDevice is { } pinned ? $"{pinned}: {run.Device}" : run.Device);
         Fact("seed", run.Seed.ToString(CultureInfo.InvariantCulture));
         Fact("code", run.CodeCommit is null ? null : run.CodeCommit + (run.CodeDirty == true ? " (dirty tree)" : ""));
         Fact("packages", run.PackageVersions);
@@ -162,7 +165,7 @@ internal static class RunsCommand
             : $"{run.WorkerId ?? $"{run.WorkerHost}:{run.WorkerPid}"} on {run.WorkerHost} (pid {run.WorkerPid})"
               + (run.Status == RunStatus.Running ? $", heartbeat {run.HeartbeatAt:u}, lease until {run.LeaseExpiresAt:u}" : ""));
         Fact("parent", run.ParentRunId?.ToString(CultureInfo.InvariantCulture));
-        Fact("folder", store.Data.Absolute(run.Folder));
+        Fact("folder", store.Data.Artifact(run.Folder));
         AnsiConsole.Write(facts);
         WriteFigures("last step", store.LatestMetrics(run.Id, MetricKind.Step));
         WriteFigures("last epoch", store.LatestMetrics(run.Id, MetricKind.Epoch));
@@ -224,11 +227,13 @@ internal static class RunsCommand
             if (result.GetValue(all))
             {
                 string path = result.GetValue(output) ?? "runs.csv";
-                using (var writer = new StreamWriter(path))
+                int count = 0;
+                AtomicFile.Write(path, stream =>
                 {
-                    int count = exporter.ExportAllCsv(Caller.DataFolderOwner, writer);
-                    AnsiConsole.MarkupLine($"wrote {count} runs to {Markup.Escape(Path.GetFullPath(path))}");
-                }
+                    using var writer = new StreamWriter(stream, leaveOpen: true);
+                    count = exporter.ExportAllCsv(Caller.DataFolderOwner, writer);
+                });
+                AnsiConsole.MarkupLine($"wrote {count} runs to {Markup.Escape(Path.GetFullPath(path))}");
                 return 0;
             }
             if (result.GetValue(id) is not { } runId) return CliOutput.Error("give a run id, or --all");

@@ -17,6 +17,13 @@ public static class StoreCommands
         Recursive = true,
     };
 
+    /// <summary>The global <c>--artifacts &lt;dir&gt;</c> option: where the runs' folders live, shared by the lab and every worker.</summary>
+    public static readonly Option<string?> ArtifactsOption = new("--artifacts")
+    {
+        Description = $"Artifact root: the runs' folders (checkpoints, pictures, indexes), shared by the lab and the workers. Default: ${DataFolder.ArtifactsVariable}, else the data folder.",
+        Recursive = true,
+    };
+
     /// <summary>The global <c>--store &lt;connection&gt;</c> option: a PostgreSQL store instead of the data folder's SQLite file.</summary>
     public static readonly Option<string?> StoreOption = new("--store")
     {
@@ -29,12 +36,13 @@ public static class StoreCommands
         [QueueCommand.Create(), SweepCommands.Start(), WorkerCommand.Create(), RunsCommand.Create(), SweepCommands.Manage(), ReportCommand.Create(), AccountCommands.Users(), AccountCommands.Teams(), StoreAdminCommand.Create()];
 
     /// <summary>The data folder for a parsed command line: <c>--data</c> (by name, whoever declared it), else the environment, else ./data.</summary>
-    public static DataFolder Data(ParseResult result)
+    public static DataFolder Data(ParseResult result) => DataFolder.Resolve(Value(result, DataOption), Value(result, ArtifactsOption));
+
+    /// <summary>A global option's value by name, whoever declared it; null when this command line declares no such option.</summary>
+    private static string? Value(ParseResult result, Option<string?> option)
     {
-        string? option;
-        try { option = result.GetValue<string?>(DataOption.Name); }
-        catch (ArgumentException) { option = null; } // no --data declared on this command line
-        return DataFolder.Resolve(option);
+        try { return result.GetValue<string?>(option.Name); }
+        catch (ArgumentException) { return null; }
     }
 
     /// <summary>The database for a parsed command line: <c>--store</c>, else <c>SBIRLAB_STORE</c>, else the data folder's SQLite file.</summary>
