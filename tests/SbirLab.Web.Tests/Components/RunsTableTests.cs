@@ -1,9 +1,9 @@
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Store.Accounts;
-using RunsPage = SbirLab.Web.Components.Pages.Runs;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Services;
+using RunsPage = SbirLab.Web.Components.Pages.Runs;
 
 namespace SbirLab.Web.Tests.Components;
 
