@@ -54,7 +54,7 @@ public static class LabApp
         // The runs table's page query is what every first page asks for: EF Core compiles it while the lab starts, not on a visit.
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => WarmRunsQuery(app.Services)));
         app.UseOriginCheck();
-        app.UseSketchAssets();
+        app.UseBrowserAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

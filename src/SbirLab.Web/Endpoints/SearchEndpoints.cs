@@ -30,7 +30,7 @@ public sealed record SearchAnswerJson(long Run, string Index, double Millisecond
 /// <item><c>POST /api/runs/{id}/search</c> with a <see cref="SketchQueryJson"/> body (at most <see cref="MaxJsonBytes"/>);</item>
 /// <item><c>POST /api/runs/{id}/search/image?k=10&amp;index=hnsw</c> with a sketch image as the raw body or as the first
 /// file of a multipart form (at most <see cref="SketchSearcher.MaxUploadBytes"/>);</item>
-/// <item><c>GET /assets/…</c>: the files of <c>wwwroot-assets/</c> (the canvas module), embedded in the assembly at
+/// <item><c>GET /assets/…</c>: the files of the repository's <c>wwwroot-assets/</c> (the canvas and chart modules), embedded in the assembly at
 /// build time (see SbirLab.Web.csproj) so the lab serves them from any folder, as it does its templates.</item>
 /// </list>
 /// Bad input is answered 400 with <c>{"error": "…"}</c>, an oversized body 413, an unknown or unsearchable run 404;
@@ -54,9 +54,9 @@ public static class SearchEndpoints
     /// Serves the embedded browser assets (public code: the search page of a visitor needs them), before the
     /// authorization middleware.
     /// </summary>
-    public static WebApplication UseSketchAssets(this WebApplication app)
+    public static WebApplication UseBrowserAssets(this WebApplication app)
     {
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = SketchAssets.Files, RequestPath = AssetsPath });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = BrowserAssets.Files, RequestPath = AssetsPath });
         return app;
     }
 
@@ -198,13 +198,13 @@ public static class SearchEndpoints
 }
 
 /// <summary>The browser files of <c>wwwroot-assets/</c>, embedded in the assembly, with a version for cache busting.</summary>
-public static class SketchAssets
+public static class BrowserAssets
 {
     /// <summary>Base name of the embedded resources (their logical names are this, a dot, and the file name).</summary>
     public const string ResourceBase = "SbirLab.Web.assets";
 
     /// <summary>The embedded files, by file name.</summary>
-    public static IFileProvider Files { get; } = new EmbeddedFileProvider(typeof(SketchAssets).Assembly, ResourceBase);
+    public static IFileProvider Files { get; } = new EmbeddedFileProvider(typeof(BrowserAssets).Assembly, ResourceBase);
 
     /// <summary>A short hash of an asset's bytes, appended as <c>?v=</c> so a browser never keeps an old module.</summary>
     public static string Version(string file) => Versions.GetOrAdd(file, Hash);

@@ -1,5 +1,6 @@
 using SbirLab.Core.Curves;
 using SbirLab.Web.Components.Shared;
+using SbirLab.Web.Endpoints;
 using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Components;
@@ -11,7 +12,7 @@ public sealed class LineChartTests : ComponentTest
 
     private IRenderedComponent<LineChart> Drawn(ChartLine line, Func<CurveWindow, Task<IReadOnlyList<ChartLine>>>? refine = null)
     {
-        Context.JSInterop.SetupModule("./live-charts.js").Mode = JSRuntimeMode.Loose; // every call of the chart module completes
+        Context.JSInterop.SetupModule(BrowserAssets.Url("live-charts.js")).Mode = JSRuntimeMode.Loose; // every call of the chart module completes
         var cut = Context.Render<LineChart>(p => p.Add(c => c.Lines, [line]).Add(c => c.Version, 1).Add(c => c.Refine, refine));
         cut.WaitForAssertion(() => Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "draw"));
         return cut;

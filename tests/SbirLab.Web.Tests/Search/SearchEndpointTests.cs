@@ -153,7 +153,7 @@ public sealed class SearchEndpointTests(SearchLab lab)
         Assert.Equal(HttpStatusCode.OK, module.StatusCode);
         Assert.Equal("text/javascript", module.Content.Headers.ContentType?.MediaType);
         string source = await module.Content.ReadAsStringAsync();
-        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "SbirLab.Web", "wwwroot-assets", "sketch-canvas.js")), source);
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "wwwroot-assets", "sketch-canvas.js")), source);
     }
 
     private async Task<SearchAnswerJson> Answer(object query) => await Answer(await lab.Http.PostAsJsonAsync(Url, query));

@@ -53,7 +53,7 @@ public partial class SketchCanvas
     {
         if (!firstRender) return;
         _self = DotNetObjectReference.Create(this);
-        _module = await JS.InvokeAsync<IJSObjectReference>("import", SketchAssets.Url("sketch-canvas.js"));
+        _module = await JS.InvokeAsync<IJSObjectReference>("import", BrowserAssets.Url("sketch-canvas.js"));
         _controller = await _module.InvokeAsync<IJSObjectReference>("create", _canvas, _self, Options, _upload);
     }
 
