@@ -203,8 +203,7 @@ public sealed class RunService : IDisposable
             {
                 while (subscription.Reader.TryRead(out var runEvent))
                 {
-                    follower.Saw(runEvent);
-                    yield return runEvent;
+                    if (follower.Saw(runEvent)) yield return runEvent;
                 }
             }
         }

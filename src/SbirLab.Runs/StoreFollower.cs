@@ -21,14 +21,23 @@ internal sealed class StoreFollower(RunStore store, long runId, Func<bool> isLoc
     private int _lastEpoch = -1;
     private int _announcedAttempt;
 
-    /// <summary>Notes an event the subscriber received from the hub.</summary>
-    public void Saw(RunEvent runEvent)
+    /// <summary>
+    /// Notes an event the subscriber received from the hub; false for a step or an epoch this follower already told from
+    /// the database (a notification can wake a read of the rows before the hub's copies of them are read).
+    /// </summary>
+    public bool Saw(RunEvent runEvent)
     {
         switch (runEvent)
         {
             case RunStatusChanged changed: _status = changed.Status; break;
-            case RunStepEvent step: _lastStep = Math.Max(_lastStep, step.Metrics.Step); break;
-            case RunEpochEvent epoch: _lastEpoch = Math.Max(_lastEpoch, epoch.Metrics.Epoch); break;
+            case RunStepEvent step:
+                if (step.Metrics.Step <= _lastStep) return false;
+                _lastStep = step.Metrics.Step;
+                break;
+            case RunEpochEvent epoch:
+                if (epoch.Metrics.Epoch <= _lastEpoch) return false;
+                _lastEpoch = epoch.Metrics.Epoch;
+                break;
             case RunStarted started:
                 _lastStep = started.Start.StartStep - 1;
                 _lastEpoch = started.Start.StartEpoch - 1;
@@ -36,6 +45,7 @@ internal sealed class StoreFollower(RunStore store, long runId, Func<bool> isLoc
                 break;
             case RunDeleted: _deleted = true; break;
         }
+        return true;
     }
 
     /// <summary>Events stored since the last poll (only the current status on the first poll).</summary>
