@@ -1,9 +1,9 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>
 /// Test double of the trainer with the trainer's contract: steps numbered from the checkpoint it resumes

@@ -1,9 +1,9 @@
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 public abstract class RunServiceTests(StoreProvider provider) : IDisposable
 {
