@@ -34,11 +34,11 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
     /// <summary>The configs the runs were handed, in start order.</summary>
     public List<RunConfig> Configs { get; } = [];
 
-    public RunOutcome Execute(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
+    public RunOutcome Execute(ValidatedConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         int now = Interlocked.Increment(ref _running);
         InterlockedMax(ref _peak, now);
-        try { return Train(config, folder, observer, resumeFrom, stop); }
+        try { return Train(config.Config, folder, observer, resumeFrom, stop); }
         finally { Interlocked.Decrement(ref _running); }
     }
 
