@@ -183,7 +183,9 @@ public static class ConfigValidator
     private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)
     {
         check.Defined("schedule.name", schedule.Name);
-        check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, Math.Max(0, training.Epochs));
+        // An untrained run (training.epochs = 0, evaluated as it starts) runs no schedule, so a template's warm-up is moot there.
+        if (training.Epochs > 0) check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, training.Epochs);
+        else if (!double.IsFinite(schedule.WarmupEpochs) || schedule.WarmupEpochs < 0) check.Add("schedule.warmupEpochs", schedule.WarmupEpochs, "a number ≥ 0");
         check.Range("schedule.minLearningRateFactor", schedule.MinLearningRateFactor, 0, 1);
     }
 
