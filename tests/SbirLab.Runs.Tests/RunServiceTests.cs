@@ -150,7 +150,10 @@ public abstract class RunServiceTests(StoreProvider provider) : IDisposable
             Data = new Core.Configs.DataConfig
             {
                 Dataset = Core.Configs.DatasetKind.Folders,
-                TrainSketches = "datasets/sketches", TrainPhotos = "datasets/photos", EvalQueries = "datasets/queries", EvalGallery = "datasets/gallery",
+                TrainSketches = "datasets/sketches",
+                TrainPhotos = "datasets/photos",
+                EvalQueries = "datasets/queries",
+                EvalGallery = "datasets/gallery",
             },
         };
         long id = Service.Queue(Caller.DataFolderOwner, config); // valid here and now
