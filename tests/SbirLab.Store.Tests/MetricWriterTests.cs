@@ -104,6 +104,7 @@ public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
         {
             observer.OnStep(new Core.Runs.StepMetrics(step, 0, values)); // its slowest call: the store benchmark
             if (step % 100 == 0) Thread.Sleep(1); // a training step takes time; the reader gets turns
+            if (step == 10_000) WaitForAPollMidway(counts); // however loaded the machine, the reader gets a turn mid-run
         }
         observer.OnFinish(new Core.Runs.RunOutcome(Core.Runs.RunStatus.Completed, "", 20_000, 1, null));
         stopReading.Cancel();
@@ -112,8 +113,19 @@ public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
         Assert.Equal(20_000, Store.Metrics(id, MetricKind.Step, "loss").Count);
         // the incremental reads, put end to end, are every step in order: no gap, no repeat at any poll
         Assert.Equal(Enumerable.Range(0, 20_000).Select(s => (long)s), steps);
-        Assert.True(counts.Count > 3, $"the reader polled {counts.Count} times");
         Assert.Contains(counts, c => c > 0 && c < 20_000); // it saw the run mid-way
+    }
+
+    /// <summary>Flushes the first half and waits (at most 30 s) for a poll that sees part of the run, not all of it.</summary>
+    private void WaitForAPollMidway(List<long> counts)
+    {
+        Store.Writer.Flush();
+        for (int wait = 0; wait < 3000; wait++)
+        {
+            lock (counts)
+                if (counts.Any(c => c > 0 && c < 20_000)) return;
+            Thread.Sleep(10);
+        }
     }
 
     private static bool Polled(List<long> counts)
