@@ -24,8 +24,12 @@ function chain(element, work) {
 export function draw(id, traces, layout, config, owner, refined) {
     const element = document.getElementById(id);
     if (!element) return Promise.resolve();
+    const received = performance.now();
     return chain(element, async () => {
+        const started = performance.now();
         await Plotly.react(element, traces, layout, config);
+        // When the last draw's answer came and how long Plotly took (the charts benchmark reads them).
+        element._drawTiming = { reported: element._reportedAt, received, started, drawn: performance.now() };
         if (owner && !element._relayoutHooked) {
             element._relayoutHooked = true;
             element.on('plotly_relayout', change => report(element, owner, change));
@@ -47,6 +51,7 @@ function report(element, owner, change) {
     if (!range) return;
     const width = Math.max(1, Math.round((element._fullLayout && element._fullLayout._size && element._fullLayout._size.w) || 1000));
     const [from, to] = range.map(v => (v === null || v === undefined) ? null : Number(v));
+    element._reportedAt = performance.now();
     owner.invokeMethodAsync('Relayout', from, to, width).catch(error => console.error(error));
 }
 
