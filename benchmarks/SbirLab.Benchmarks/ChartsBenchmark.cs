@@ -174,7 +174,13 @@ public static partial class ChartsBenchmark
         await page.Locator(".login-name").FillAsync("admin");
         await page.Locator(".login-password").FillAsync(password);
         await page.Locator(".login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        try { await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal)); }
+        catch (TimeoutException)
+        {
+            string shot = Path.Combine(Path.GetTempPath(), "charts-bench-sign-in.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+            throw new TimeoutException($"sign-in as admin did not leave the login page (screenshot {shot})");
+        }
     }
 
     /// <summary>Milliseconds from navigation start to the runs table's first page of rows in the page (the browser's clock).</summary>
