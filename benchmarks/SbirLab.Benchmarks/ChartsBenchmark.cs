@@ -234,7 +234,7 @@ public static partial class ChartsBenchmark
     /// <summary>
     /// One zoom, in milliseconds on the browser's clock: Plotly's relayout of the old traces until the chart reports the
     /// new range (Relayout), from that report to the answer's draw call in the browser (the server's work, the
-    /// transfer and the parse), waiting behind earlier chart work, Plotly.react of the refined traces; the server's
+    /// transfer and the parse), unpacking the points and waiting behind earlier chart work, Plotly.react of the refined traces; the server's
     /// part as the lab logged it (lines built; traces built and serialised); the bytes the browser received meanwhile.
     /// </summary>
     private sealed record Zoom(double Total, double Relayout, double ToAnswer, double Queued, double Draw, double LinesBuilt, double Serialised,
@@ -292,7 +292,7 @@ public static partial class ChartsBenchmark
         string M(Func<Zoom, double> part) => Median(zooms.Select(part)).ToString("F1", CultureInfo.InvariantCulture);
         Console.WriteLine($"  breakdown (medians): Plotly relayout of the old traces {M(z => z.Relayout)} ms; report to answer in the browser {M(z => z.ToAnswer)} ms " +
             $"(server: lines built {M(z => z.LinesBuilt)} ms, traces built and serialised {M(z => z.Serialised)} ms; the rest transfer, parse and circuit); " +
-            $"queued {M(z => z.Queued)} ms; Plotly.react {M(z => z.Draw)} ms");
+            $"points unpacked and queued {M(z => z.Queued)} ms; Plotly.react {M(z => z.Draw)} ms");
         var last = zooms[^1];
         Console.WriteLine($"  payload: {last.Lines} lines, {last.Points:N0} points, {Median(zooms.Select(z => (double)z.Bytes)) / 1024:F0} KiB received per zoom (median)");
     }
