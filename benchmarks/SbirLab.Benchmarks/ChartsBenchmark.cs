@@ -235,10 +235,12 @@ public static partial class ChartsBenchmark
     /// One zoom, in milliseconds on the browser's clock: Plotly's relayout of the old traces until the chart reports the
     /// new range (Relayout), from that report to the answer's draw call in the browser (the server's work, the
     /// transfer and the parse), unpacking the points and waiting behind earlier chart work, Plotly.react of the refined traces; the server's
-    /// part as the lab logged it (lines built; traces built and serialised); the bytes the browser received meanwhile.
+    /// part as the lab logged it (lines built; traces built and serialised); the bytes the browser received meanwhile;
+    /// CPU time, which a busy machine inflates far less than wall time: the page's main thread (Chromium's ThreadTime
+    /// metric) and the lab's process, each over the whole zoom.
     /// </summary>
     private sealed record Zoom(double Total, double Relayout, double ToAnswer, double Queued, double Draw, double LinesBuilt, double Serialised,
-        int Lines, long Points, long Bytes);
+        int Lines, long Points, long Bytes, double BrowserCpu, double LabCpu);
 
     /// <summary>Bytes of the WebSocket frames (the Blazor circuit) the page received.</summary>
     private sealed class ReceivedBytes
@@ -256,11 +258,14 @@ public static partial class ChartsBenchmark
     {
         var zooms = new List<Zoom>();
         var random = new Random(5);
+        var devtools = await page.Context.NewCDPSessionAsync(page);
+        await devtools.SendAsync("Performance.enable");
         while (lab.DebugLines.TryDequeue(out _)) { }
         for (int i = 0; i < repeats; i++)
         {
             double from = Math.Round(random.NextDouble() * 0.9 * steps), to = from + steps / 100.0;
             long bytesBefore = received.Bytes;
+            var (browserBefore, labBefore) = (await MainThreadSeconds(devtools), lab.CpuTime());
             var t = await page.Locator(chart).EvaluateAsync<double[]>("""
                 (e, range) => new Promise(resolve => {
                     const before = e.dataset.refined, start = performance.now();
@@ -273,14 +278,25 @@ public static partial class ChartsBenchmark
                     Plotly.relayout(e, { 'xaxis.range': range });
                 })
                 """, new[] { from, to });
+            var (browserCpu, labCpu) = (1000 * (await MainThreadSeconds(devtools) - browserBefore), (lab.CpuTime() - labBefore).TotalMilliseconds);
             await Task.Delay(200); // the lab's log line and the last frames arrive
             var server = lab.DebugLines.TryDequeue(out var line) && RefinedLine().Match(line) is { Success: true } m
                 ? (Lines: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Points: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
                     Built: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), Serialised: double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture))
                 : (Lines: 0, Points: 0L, Built: double.NaN, Serialised: double.NaN);
-            zooms.Add(new Zoom(t[0], t[1], t[2], t[3], t[4], server.Built, server.Serialised, server.Lines, server.Points, received.Bytes - bytesBefore));
+            zooms.Add(new Zoom(t[0], t[1], t[2], t[3], t[4], server.Built, server.Serialised, server.Lines, server.Points, received.Bytes - bytesBefore, browserCpu, labCpu));
         }
         return zooms;
+    }
+
+    /// <summary>CPU seconds the page's main thread has used (Chromium's ThreadTime metric; NaN where it has none).</summary>
+    private static async Task<double> MainThreadSeconds(ICDPSession devtools)
+    {
+        var metrics = await devtools.SendAsync("Performance.getMetrics");
+        if (metrics is not { } m) return double.NaN;
+        foreach (var metric in m.GetProperty("metrics").EnumerateArray())
+            if (metric.GetProperty("name").GetString() == "ThreadTime") return metric.GetProperty("value").GetDouble();
+        return double.NaN;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"chart refined: .*, (\d+) lines, (\d+) points, lines built in ([\d.]+) ms, traces built and serialised in ([\d.]+) ms")]
@@ -293,6 +309,7 @@ public static partial class ChartsBenchmark
         Console.WriteLine($"  breakdown (medians): Plotly relayout of the old traces {M(z => z.Relayout)} ms; report to answer in the browser {M(z => z.ToAnswer)} ms " +
             $"(server: lines built {M(z => z.LinesBuilt)} ms, traces built and serialised {M(z => z.Serialised)} ms; the rest transfer, parse and circuit); " +
             $"points unpacked and queued {M(z => z.Queued)} ms; Plotly.react {M(z => z.Draw)} ms");
+        Console.WriteLine($"  CPU per zoom (medians): the page's main thread {M(z => z.BrowserCpu)} ms, the lab's process {M(z => z.LabCpu)} ms");
         var last = zooms[^1];
         Console.WriteLine($"  payload: {last.Lines} lines, {last.Points:N0} points, {Median(zooms.Select(z => (double)z.Bytes)) / 1024:F0} KiB received per zoom (median)");
     }

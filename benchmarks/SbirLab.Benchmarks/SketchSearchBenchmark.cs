@@ -243,6 +243,13 @@ public static partial class SketchSearchBenchmark
         /// <summary>Lines the lab logged at <see cref="StartAsync"/>'s debug categories (not echoed), oldest first.</summary>
         public System.Collections.Concurrent.ConcurrentQueue<string> DebugLines { get; }
 
+        /// <summary>CPU time the lab's process has used so far (all its threads).</summary>
+        public TimeSpan CpuTime()
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+
         /// <summary>The lab's resident memory now (VmRSS), in MiB.</summary>
         public double ResidentMib()
         {
