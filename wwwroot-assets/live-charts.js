@@ -42,7 +42,7 @@ function like(target, values) {
 }
 
 /**
- * Draws (or redraws) a chart whole: its traces and their points (see unpack). With a .NET owner (a chart that refines), a zoom, pan or reset reports the
+ * Draws (or redraws) a chart whole: its traces and their points (see unpack; null when the traces hold their own). With a .NET owner (a chart that refines), a zoom, pan or reset reports the
  * new x-range and the plot's width in pixels to it (Relayout), which answers with the points of that range.
  * `refined` counts the refinements drawn; it lands on the element (data-refined) once the chart shows them.
  */
@@ -50,7 +50,7 @@ export function draw(id, traces, points, layout, config, owner, refined) {
     const element = document.getElementById(id);
     if (!element) return Promise.resolve();
     const received = performance.now();
-    unpack(traces, points);
+    if (points) unpack(traces, points); // a figure (PlotlyFigure) holds its points in its traces
     return chain(element, async () => {
         const started = performance.now();
         await Plotly.react(element, traces, layout, config);
