@@ -308,7 +308,7 @@ class SketchCanvas {
         this.shownSeq = seq;
         if (!response.ok) {
             let message = `${response.status} ${response.statusText}`;
-            try { message = JSON.parse(text).error || message; } catch { /* not JSON */ }
+            try { message = JSON.parse(text).detail || message; } catch { /* not JSON (a problem details body has "detail") */ }
             this.dotNet.invokeMethodAsync('SearchFailed', seq, message);
             return;
         }

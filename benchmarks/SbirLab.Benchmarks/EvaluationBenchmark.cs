@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SbirLab.Engine;
 using SbirLab.Engine.Evaluation;
+using SbirLab.Engine.Projection;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,8 @@ namespace SbirLab.Benchmarks;
 
 /// <summary>
 /// Times the vectorised retrieval evaluation (default 1,000 queries × 10,000 gallery × 64-D, 10 classes) against
-/// a plain C# loop that computes the same mAP. Arguments: [queries] [gallery] [dim], all optional.
+/// a plain C# loop that computes the same mAP, and the embedding map's t-SNE (default options) on 150 points.
+/// Arguments: [queries] [gallery] [dim], all optional.
 /// </summary>
 public static class EvaluationBenchmark
 {
@@ -42,7 +44,15 @@ public static class EvaluationBenchmark
         watch.Restart();
         var bruteForceMap = BruteForceMap(queryRows, queryLabels, galleryRows, galleryLabels);
         Console.WriteLine($"  brute-force C# loops (mAP only):           {watch.ElapsedMilliseconds} ms, mAP {bruteForceMap:F6}");
+
+        var blobs = Enumerable.Range(0, 150).Select(i => new[] { (i % 3) * 10f + Gaussian(random), Gaussian(random), Gaussian(random) }).ToArray();
+        watch.Restart();
+        Tsne.Project(blobs);
+        Console.WriteLine($"  Tsne.Project (default options), 150 points in 3 blobs: {watch.ElapsedMilliseconds} ms");
     }
+
+    private static float Gaussian(Random random) =>
+        (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
 
     /// <summary>L2-normalised embeddings that lean towards a per-class direction, so the mAP is neither 0 nor 1.</summary>
     private static Tensor Embeddings(long[] labels, int dim, int seed, Device device)

@@ -126,7 +126,7 @@ public static class StoreBenchmark
         if (service is null)
         {
             var folder = new RunFolder(Path.Combine(data.Root, "plain-" + Guid.NewGuid().ToString("N")));
-            executor.Execute(config, folder, clock, null, CancellationToken.None);
+            executor.Execute(ConfigValidator.ForStart(config), folder, clock, null, CancellationToken.None);
         }
         else
         {
@@ -154,7 +154,7 @@ public static class StoreBenchmark
     /// <summary>Wraps the observer the run service hands the trainer, to time every call on the training thread.</summary>
     private sealed class TimedExecutor(IRunExecutor inner, StepClock clock) : IRunExecutor
     {
-        public RunOutcome Execute(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop) =>
+        public RunOutcome Execute(ValidatedConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop) =>
             inner.Execute(config, folder, new Timed(observer, clock), resumeFrom, stop);
     }
 

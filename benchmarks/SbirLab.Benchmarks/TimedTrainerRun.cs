@@ -36,7 +36,7 @@ internal sealed class TimedTrainerRun : ITrainingObserver
         var folder = Path.Combine(Path.GetTempPath(), "sbirlab-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            run.Outcome = Trainer.Run(config, new RunFolder(folder), run, resumeFrom: null, run._stop.Token);
+            run.Outcome = Trainer.Run(ConfigValidator.ForStart(config), new RunFolder(folder), run, resumeFrom: null, run._stop.Token);
             if (run.Outcome.Status is not (RunStatus.Stopped or RunStatus.Completed))
                 throw new InvalidOperationException($"The benchmark's run ended {run.Outcome.Status}: {run.Outcome.Message}");
             return run;

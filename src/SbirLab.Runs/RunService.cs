@@ -283,17 +283,15 @@ public sealed class RunService : IDisposable
     {
         var id = run.Id;
         Events.Publish(new RunStatusChanged(id, RunStatus.Running, null));
-        RunConfig config;
+        ValidatedConfig config;
         try
         {
-            // Run references become their run folders, then every path is confined: the engine opens exactly the checked paths.
-            config = Store.Data.Roots.Apply(new RunReferenceResolver(Store).Resolve(ConfigJson.Parse(run.ConfigJson, limits: Store.Data.Limits)));
+            config = AtStart(run.ConfigJson, device);
         }
         catch (Exception e) when (e is ConfigException or JsonException or NotSupportedException)
         {
             return End(id, new RunOutcome(RunStatus.Failed, "config rejected: " + OneLine(e.Message), 0, 0, null));
         }
-        if (device is not null) config = config with { Device = device }; // pinned to the slot it was claimed for (of the kind it asked for)
 
         var folder = PrepareFolder(run);
         var storeObserver = new StoreObserver(Store, id, Worker);
@@ -332,6 +330,18 @@ public sealed class RunService : IDisposable
         else if (outcome.Status == RunStatus.Stopped && !active.StoppedByUser)
             outcome = outcome with { Message = $"wall-time limit of {Duration(wallTime)} reached ({HostLimits.WallTimeVariable}): " + outcome.Message };
         return End(id, outcome);
+    }
+
+    /// <summary>
+    /// The start-of-execution boundary: the stored config as this machine will train it (run references become their
+    /// run folders, every path its confined real path so the engine opens exactly what was checked, the device the slot
+    /// it was claimed for), checked once against this lab's limits and this machine's facts.
+    /// </summary>
+    private ValidatedConfig AtStart(string configJson, string? device)
+    {
+        var config = ConfigJson.ParseUnvalidated(configJson);
+        if (device is not null) config = config with { Device = device };
+        return ConfigValidator.ForStart(config, Store.Data.Limits, checkedConfig => Store.Data.Roots.Apply(new RunReferenceResolver(Store).Resolve(checkedConfig)));
     }
 
     private RunFolder PrepareFolder(RunRecord run)

@@ -126,7 +126,7 @@ public sealed class SweepService(RunService runs)
         var ids = new List<long>();
         for (int index = record.PointsQueued; index < record.Budget; index++)
         {
-            var point = SweepPoints.At(definition, index, Store.Data.Limits);
+            var point = SweepPoints.At(definition, index);
             ids.Add(runs.Queue(caller, point.Config, experiment: definition.Name, tags: [record.Tag], teamId: record.TeamId));
             using var db = Store.CreateContext(); // counted one by one: a failure part-way leaves the sweep able to continue
             db.Sweeps.Where(s => s.Id == record.Id).ExecuteUpdate(s => s.SetProperty(x => x.PointsQueued, index + 1));

@@ -19,8 +19,9 @@ public sealed partial class RunStore
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         using var db = CreateContext();
         config = RunInputs.Pin(db, config);
-        long id = QueueJson(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
-        var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, ConfigJson.Serialize(config)));
+        string json = ConfigJson.Serialize(config);
+        long id = QueueJson(json, options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
+        var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, json));
         if (state == InputState.Waiting) db.Runs.Where(r => r.Id == id).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
         return id;
     }
@@ -35,7 +36,11 @@ public sealed partial class RunStore
             throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}){(runs > 1 ? $": no room for {runs} more" : "")}; wait for runs to finish or stop queued ones");
     }
 
-    /// <summary>The validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists.</summary>
+    /// <summary>
+    /// The queue's validation boundary, which every front end passes (web form, command line, sweeps, pipelines): the
+    /// validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists. The
+    /// other boundary is the start of execution (<see cref="ConfigValidator.ForStart"/>, in the run service).
+    /// </summary>
     private void EnsureValid(RunConfig config)
     {
         var errors = ConfigValidator.Validate(config, Data.Limits).Concat(new RunReferenceResolver(this).Check(config, mustBeCompleted: false)).ToList();

@@ -44,6 +44,7 @@ public static class LabApp
         // Serves the packages' files (MudBlazor, Plotly) from a build folder in any environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddProblemDetails(); // the API's errors are RFC 7807 problem details (Endpoints/ApiProblems)
         var settings = LabSettings.From(builder.Configuration);
         builder.Services.AddLabServices(settings);
         builder.Services.AddLabAccounts(settings);

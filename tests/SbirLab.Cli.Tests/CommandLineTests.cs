@@ -19,6 +19,18 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task QueueingABadConfigIsRefusedByTheStoreNamingTheFieldAndItsRangeAndQueuesNothing()
+    {
+        string data = CliRunner.Temp("queue-bad");
+        var (code, output) = await CliRunner.Run("queue", Template("triplet.json"), "--set", "loss.margin=0.9", "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains("loss.margin = 0.9: a number in [0, 0.5]", output);
+        var runs = await CliRunner.Run("runs", "list", "--data", data);
+        Assert.True(runs.ExitCode == 0, runs.Output);
+        Assert.DoesNotContain("triplet", runs.Output);
+    }
+
+    [Fact]
     public async Task TrainThenEvalWithExportWritesTheRunFolderAndNumpyFiles()
     {
         string folder = CliRunner.Temp("train");

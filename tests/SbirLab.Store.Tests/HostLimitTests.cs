@@ -1,11 +1,8 @@
 using SbirLab.Core.Configs;
-using SbirLab.Core.Runs;
-using SbirLab.Runs;
-using SbirLab.Store.Accounts;
 
 namespace SbirLab.Store.Tests;
 
-/// <summary>The lab-wide limits of a host: queued runs, a run's wall time, its memory.</summary>
+/// <summary>The lab-wide limits of a host the store enforces at queue time: queued runs, a run's memory (the wall time is the worker's: SbirLab.Runs.Tests).</summary>
 public sealed class HostLimitTests
 {
     [Fact]
@@ -28,23 +25,5 @@ public sealed class HostLimitTests
         using var temp = new TempStore(roots => new HostLimits(roots, 64L << 20, 50, TimeSpan.FromHours(1)));
         var refused = Assert.Throws<ConfigException>(() => temp.Store.Queue(TempStore.Config() with { Batch = new BatchConfig { Size = 1000 } }));
         Assert.Contains("memory budget of 64 MiB", refused.Message);
-    }
-
-    [Fact]
-    public async Task A_run_past_its_wall_time_is_stopped_resumable_and_says_why()
-    {
-        using var temp = new TempStore(roots => new HostLimits(roots, long.MaxValue, 50, TimeSpan.FromMilliseconds(400)));
-        using var service = new RunService(temp.Store, heartbeatInterval: TimeSpan.FromMilliseconds(100));
-        var executor = new ScriptedExecutor(epochs: 1, stepsPerEpoch: 100_000) { StepTime = TimeSpan.FromMilliseconds(5) };
-        long id = service.Queue(Caller.DataFolderOwner, TempStore.Config("long"));
-
-        using var worker = new RunWorker(service, executor, new RunWorkerOptions { ExitWhenIdle = true });
-        await worker.StartAsync(CancellationToken.None);
-        await worker.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
-
-        var run = temp.Store.Find(id)!;
-        Assert.Equal(RunStatus.Stopped, run.Status);
-        Assert.StartsWith("wall-time limit of 0.4 s reached (SBIRLAB_MAX_RUN_HOURS)", run.Message);
-        Assert.True(run.Steps < 100_000);
     }
 }

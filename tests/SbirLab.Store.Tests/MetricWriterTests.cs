@@ -44,15 +44,13 @@ public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
     }
 
     [SkippableFact]
-    public void A_small_batch_is_committed_within_the_interval_without_a_flush()
+    public void A_small_batch_is_committed_by_the_writers_timer_without_a_flush()
     {
         long id = Store.Queue(TempStore.Config());
         for (int step = 0; step < 10; step++) Store.Writer.AddMetric(id, MetricKind.Step, step, 0, "loss", 1);
         var watch = Stopwatch.StartNew();
-        while (CountPoints(id) < 10 && watch.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(20);
-        Assert.Equal(10, CountPoints(id));
-        // interval 250 ms: committed by the first or second tick, well before a second has passed
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        while (CountPoints(id) < 10 && watch.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(20); // a bound, not a speed claim
+        Assert.Equal(10, CountPoints(id)); // no flush was asked: the 250 ms tick committed them
     }
 
     [SkippableFact]
@@ -68,16 +66,14 @@ public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
         Assert.Equal(1, Count(reader, snapshot, id)); // the read starts the snapshot and keeps it open
 
         for (int step = 1; step <= 1_000; step++) Store.Writer.AddMetric(id, MetricKind.Step, step, 0, "loss", 1);
-        var watch = Stopwatch.StartNew();
-        Store.Writer.Flush(TimeSpan.FromSeconds(5)); // under a rollback journal this would wait for the reader
+        Store.Writer.Flush(TimeSpan.FromSeconds(5)); // under a rollback journal this would wait for the reader and time out
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"flush took {watch.Elapsed}");
         Assert.Equal(1, Count(reader, snapshot, id)); // the reader still sees its snapshot
         Assert.Equal(1_001, CountPoints(id));
     }
 
     [SkippableFact]
-    public void A_reader_polling_while_a_run_writes_sees_steady_progress_and_never_stalls_it()
+    public void A_reader_polling_while_a_run_writes_sees_steady_progress_with_no_gap_or_repeat()
     {
         long id = Store.Queue(TempStore.Config());
         var observer = new StoreObserver(Store, id);
@@ -103,15 +99,12 @@ public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
         reader.Start();
         while (!Polled(counts)) Thread.Sleep(5); // the reader is polling before the run writes
 
-        var slowest = TimeSpan.Zero;
         var values = new Dictionary<string, double> { ["loss"] = 0, ["lr"] = 0 };
         for (int step = 0; step < 20_000; step++)
         {
-            long before = Stopwatch.GetTimestamp();
-            observer.OnStep(new Core.Runs.StepMetrics(step, 0, values));
-            var took = Stopwatch.GetElapsedTime(before);
-            if (took > slowest) slowest = took;
+            observer.OnStep(new Core.Runs.StepMetrics(step, 0, values)); // its slowest call: the store benchmark
             if (step % 100 == 0) Thread.Sleep(1); // a training step takes time; the reader gets turns
+            if (step == 10_000) WaitForAPollMidway(counts); // however loaded the machine, the reader gets a turn mid-run
         }
         observer.OnFinish(new Core.Runs.RunOutcome(Core.Runs.RunStatus.Completed, "", 20_000, 1, null));
         stopReading.Cancel();
@@ -120,9 +113,19 @@ public abstract class MetricWriterTests(StoreProvider provider) : IDisposable
         Assert.Equal(20_000, Store.Metrics(id, MetricKind.Step, "loss").Count);
         // the incremental reads, put end to end, are every step in order: no gap, no repeat at any poll
         Assert.Equal(Enumerable.Range(0, 20_000).Select(s => (long)s), steps);
-        Assert.True(counts.Count > 3, $"the reader polled {counts.Count} times");
         Assert.Contains(counts, c => c > 0 && c < 20_000); // it saw the run mid-way
-        Assert.True(slowest < TimeSpan.FromMilliseconds(100), $"slowest OnStep took {slowest}");
+    }
+
+    /// <summary>Flushes the first half and waits (at most 30 s) for a poll that sees part of the run, not all of it.</summary>
+    private void WaitForAPollMidway(List<long> counts)
+    {
+        Store.Writer.Flush();
+        for (int wait = 0; wait < 3000; wait++)
+        {
+            lock (counts)
+                if (counts.Any(c => c > 0 && c < 20_000)) return;
+            Thread.Sleep(10);
+        }
     }
 
     private static bool Polled(List<long> counts)

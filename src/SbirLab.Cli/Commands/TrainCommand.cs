@@ -29,7 +29,12 @@ internal static class TrainCommand
     private static async Task<int> Run(ParseResult result, string configPath, string[] sets, string? output, bool resume, CancellationToken token)
     {
         RunConfig config;
-        try { config = WithRunFolders(result, ConfigJson.Load(configPath, sets)); }
+        ValidatedConfig validated; // without a store, queueing and starting are one moment: one check
+        try
+        {
+            config = WithRunFolders(result, ConfigJson.LoadUnvalidated(configPath, sets));
+            validated = ConfigValidator.ForStart(config);
+        }
         catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         var folder = new RunFolder(output ?? Path.Combine("runs", config.Name));
         CheckpointInfo? from = null;
@@ -40,7 +45,7 @@ internal static class TrainCommand
         }
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] → {Markup.Escape(folder.Root)}  [grey]torch on {Markup.Escape(TorchRuntime.Describe())}[/]");
         var progress = new ConsoleProgress();
-        var outcome = await progress.RunWithBar(() => Trainer.Run(config, folder, progress, from, token));
+        var outcome = await progress.RunWithBar(() => Trainer.Run(validated, folder, progress, from, token));
         return Report(outcome, folder);
     }
 

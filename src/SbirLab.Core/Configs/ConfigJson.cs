@@ -27,11 +27,18 @@ public static class ConfigJson
     /// Reads a config file, applies overrides and validates (against <paramref name="limits"/> when given);
     /// throws <see cref="ConfigException"/>.
     /// </summary>
-    public static RunConfig Load(string path, IEnumerable<string>? overrides = null, HostLimits? limits = null)
+    public static RunConfig Load(string path, IEnumerable<string>? overrides = null, HostLimits? limits = null) =>
+        ConfigValidator.EnsureValid(LoadUnvalidated(path, overrides), limits);
+
+    /// <summary>
+    /// Reads a config file and applies overrides without validating: for a front end that hands the config to the
+    /// store, whose queue is the validation boundary (so it is checked once there, with the lab's limits).
+    /// </summary>
+    public static RunConfig LoadUnvalidated(string path, IEnumerable<string>? overrides = null)
     {
         if (!File.Exists(path))
             throw new ConfigException([new ConfigError("(file)", path, "an existing JSON config file")]);
-        return Parse(File.ReadAllText(path), overrides, limits);
+        return ParseUnvalidated(File.ReadAllText(path), overrides);
     }
 
     /// <summary>Parses JSON text, applies overrides and validates; throws <see cref="ConfigException"/>.</summary>
@@ -66,6 +73,19 @@ public static class ConfigJson
         var (parent, property) = Walk(root, parts, key);
         parent[property] = ParseValue(assignment[(eq + 1)..]);
     }
+
+    /// <summary>Sets one field (dotted camelCase path) of a config's JSON tree to <paramref name="value"/>, with the checks of <see cref="ApplyOverride(JsonNode, string)"/>, without text in between.</summary>
+    public static void ApplyOverride(JsonNode root, string field, JsonNode? value)
+    {
+        var (parent, property) = Walk(root, field.Split('.'), field);
+        parent[property] = value;
+    }
+
+    /// <summary>The config as a JSON tree to edit (no text in between).</summary>
+    public static JsonObject ToNode(RunConfig config) => JsonSerializer.SerializeToNode(config, Options)!.AsObject();
+
+    /// <summary>Reads a config's JSON tree without validating; throws <see cref="ConfigException"/> naming the field.</summary>
+    public static RunConfig FromNode(JsonNode root) => Deserialize(root);
 
     private static (JsonObject Parent, string Property) Walk(JsonNode root, string[] parts, string key)
     {

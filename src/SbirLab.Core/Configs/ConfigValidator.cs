@@ -3,8 +3,11 @@ using System.Globalization;
 namespace SbirLab.Core.Configs;
 
 /// <summary>
-/// The one place where config values are checked. The command line, the run service and the web
-/// form all call it, so a field is described the same way everywhere.
+/// The one place where config values are checked, at two boundaries: the queue (<see cref="EnsureValid"/>, called by
+/// the store for every front end: web form, command line, sweeps, pipelines) and the start of execution
+/// (<see cref="ForStart"/>, on the machine that trains, whose data folders may differ from the queue's). The web form
+/// calls <see cref="Validate(RunConfig, HostLimits?)"/> too, to show each field's problem as it is typed; that is
+/// display, not a boundary.
 /// </summary>
 public static class ConfigValidator
 {
@@ -18,7 +21,9 @@ public static class ConfigValidator
     /// worker) every path must also lie inside its roots, and is refused before its existence is looked at, and the
     /// run's estimated memory must fit the host's budget.
     /// </summary>
-    public static IReadOnlyList<ConfigError> Validate(RunConfig config, HostLimits? limits)
+    public static IReadOnlyList<ConfigError> Validate(RunConfig config, HostLimits? limits) => Validate(config, limits, atStart: false);
+
+    private static List<ConfigError> Validate(RunConfig config, HostLimits? limits, bool atStart)
     {
         var errors = new List<ConfigError>();
         var check = new Checker(errors, limits?.Roots);
@@ -39,6 +44,7 @@ public static class ConfigValidator
         ValidateBatchAgainstData(check, config);
         ValidateImageSizeAgainstData(check, config);
         if (limits is not null) ValidateMemory(check, config, limits);
+        if (atStart && errors.Count == 0) ValidateMachine(check, config.Data);
         return errors;
     }
 
@@ -47,6 +53,31 @@ public static class ConfigValidator
     {
         var errors = Validate(config, limits);
         return errors.Count == 0 ? config : throw new ConfigException(errors);
+    }
+
+    /// <summary>
+    /// The start-of-execution boundary: every check of <see cref="EnsureValid"/> plus this machine's facts (each data
+    /// path the config sets exists here); throws <see cref="ConfigException"/> listing every problem. The checks see
+    /// the config as it was written (its paths as the user gave them, so a message names them so);
+    /// <paramref name="resolve"/> then turns it into what the engine opens (run references into their run folders,
+    /// each path into its checked real path), and may refuse (a referenced run that has not completed) but must not
+    /// change what was checked.
+    /// </summary>
+    public static ValidatedConfig ForStart(RunConfig config, HostLimits? limits = null, Func<RunConfig, RunConfig>? resolve = null)
+    {
+        var errors = Validate(config, limits, atStart: true);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return new ValidatedConfig(resolve is null ? config : resolve(config));
+    }
+
+    /// <summary>What only the machine that trains can tell: the data folders (or list files) are there.</summary>
+    private static void ValidateMachine(Checker check, DataConfig data)
+    {
+        check.ExistsIfSet("data.root", data.Root);
+        check.ExistsIfSet("data.trainSketches", data.TrainSketches);
+        check.ExistsIfSet("data.trainPhotos", data.TrainPhotos);
+        check.ExistsIfSet("data.evalQueries", data.EvalQueries);
+        check.ExistsIfSet("data.evalGallery", data.EvalGallery);
     }
 
     private static void ValidateModel(Checker check, ModelConfig model)
@@ -183,7 +214,9 @@ public static class ConfigValidator
     private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)
     {
         check.Defined("schedule.name", schedule.Name);
-        check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, Math.Max(0, training.Epochs));
+        // An untrained run (training.epochs = 0, evaluated as it starts) runs no schedule, so a template's warm-up is moot there.
+        if (training.Epochs > 0) check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, training.Epochs);
+        else if (!double.IsFinite(schedule.WarmupEpochs) || schedule.WarmupEpochs < 0) check.Add("schedule.warmupEpochs", schedule.WarmupEpochs, "a number ≥ 0");
         check.Range("schedule.minLearningRateFactor", schedule.MinLearningRateFactor, 0, 1);
     }
 
@@ -298,6 +331,13 @@ public static class ConfigValidator
         }
 
         public void InsideRootsIfSet(string field, string? path, PathKind kind) => Located(field, path, kind);
+
+        /// <summary>A data path that was inside the roots at queue time must also exist on this machine (checked after the roots, so nothing is learnt outside them).</summary>
+        public void ExistsIfSet(string field, string? path)
+        {
+            if (Located(field, path, PathKind.Dataset) is { } real && !Directory.Exists(real) && !File.Exists(real))
+                Add(field, path, "an existing data set folder or list file on the machine that trains (it is not there now: removed, moved or not mounted)");
+        }
 
         /// <summary>
         /// The path to look at: without roots as given; with roots its real path inside them, or null (and an

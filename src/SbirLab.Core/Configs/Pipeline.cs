@@ -62,12 +62,18 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
     /// <summary>Reads and validates a pipeline file (its runs' files beside it); throws <see cref="ConfigException"/>.</summary>
     public static Pipeline Load(string path, IEnumerable<string>? overrides = null, HostLimits? limits = null)
     {
-        if (!File.Exists(path)) throw new ConfigException([new ConfigError("(file)", path, "an existing JSON pipeline file")]);
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var pipeline = ParseUnvalidated(File.ReadAllText(path), overrides, name => ReadBeside(folder, name));
+        var pipeline = LoadUnvalidated(path, overrides);
         var errors = pipeline.Validate(limits);
         if (errors.Count > 0) throw new ConfigException(errors);
         return pipeline;
+    }
+
+    /// <summary>Reads a pipeline file (its runs' files beside it) without validating: the run service checks the chain when it is queued.</summary>
+    public static Pipeline LoadUnvalidated(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException([new ConfigError("(file)", path, "an existing JSON pipeline file")]);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return ParseUnvalidated(File.ReadAllText(path), overrides, name => ReadBeside(folder, name));
     }
 
     /// <summary>A run's config file in <paramref name="folder"/> (no folder parts: a step file lies beside its pipeline), or null.</summary>

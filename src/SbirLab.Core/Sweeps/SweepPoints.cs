@@ -34,13 +34,17 @@ public static class SweepPoints
         return [.. sweep.Axes.Select((axis, a) => new SweepValue(axis.Field, Draw(axis, Uniform(sweep.Seed, index, a))))];
     }
 
-    /// <summary>Point <paramref name="index"/>: the base config with the point's values and its own name, validated (throws <see cref="ConfigException"/>).</summary>
-    public static SweepPoint At(SweepDefinition sweep, int index, HostLimits? limits = null)
+    /// <summary>
+    /// Point <paramref name="index"/>: the base config with the point's values and its own name. Not validated here:
+    /// <see cref="SweepValidator"/> has checked every axis value against the base, and the store's queue checks each
+    /// point's run (throws <see cref="ConfigException"/> only for a value the config cannot hold).
+    /// </summary>
+    public static SweepPoint At(SweepDefinition sweep, int index)
     {
         var values = ValuesAt(sweep, index);
-        var root = JsonNode.Parse(ConfigJson.Serialize(sweep.Base with { Name = PointName(sweep, index) }))!;
-        var overrides = values.Select(v => v.Field + "=" + (v.Value?.ToJsonString() ?? "null"));
-        return new SweepPoint(index, values, ConfigJson.Parse(root.ToJsonString(), overrides, limits));
+        var root = ConfigJson.ToNode(sweep.Base with { Name = PointName(sweep, index) });
+        foreach (var value in values) ConfigJson.ApplyOverride(root, value.Field, value.Value?.DeepClone());
+        return new SweepPoint(index, values, ConfigJson.FromNode(root));
     }
 
     /// <summary>"&lt;sweep&gt;-007" for index 6: the run's name in the store.</summary>

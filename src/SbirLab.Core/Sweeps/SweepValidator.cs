@@ -104,9 +104,15 @@ public static partial class SweepValidator
         var tries = axis.Values is { } values
             ? values.Select((v, i) => ($"{at}.values[{i}]", v?.ToJsonString() ?? "null"))
             : [($"{at}.min", Text(axis.Min!.Value)), ($"{at}.max", Text(axis.Max!.Value))];
+        var baseTree = ConfigJson.ToNode(sweep.Base); // once per axis, as a tree: the form checks this on every render
         foreach (var (where, json) in tries)
         {
-            try { ConfigJson.Parse(ConfigJson.Serialize(sweep.Base), [axis.Field + "=" + json], limits); }
+            try
+            {
+                var tried = baseTree.DeepClone();
+                ConfigJson.ApplyOverride(tried, axis.Field + "=" + json);
+                ConfigValidator.EnsureValid(ConfigJson.FromNode(tried), limits);
+            }
             catch (ConfigException e)
             {
                 string why = string.Join("; ", e.Errors.Select(x => $"{x.Field} expects {x.Allowed}"));

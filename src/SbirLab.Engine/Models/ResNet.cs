@@ -13,6 +13,15 @@ namespace SbirLab.Engine.Models;
 /// the default Linear initialisation for fc. <c>forward</c> gives the fc logits; <see cref="Features"/> gives the
 /// global-average-pooled 512-D (18/34) or 2048-D (50) vector that feeds an embedding head. Built with
 /// <c>numClasses: 0</c> the network has no fc (torchvision's <c>fc = Identity()</c>) and <c>forward</c> returns the features.
+/// <para>
+/// Why not TorchSharp's <c>TorchVision</c> 0.107.0 (<c>torchvision.models.resnet18/34/50</c>, whose parameter names
+/// are the same): its <c>Modules.ResNet</c> builds <c>conv1 = Conv2d(3, 64, …)</c> with no input-channel argument, so
+/// the grey one-channel input (<c>model.inputChannels = 1</c>) cannot be built; it always builds
+/// <c>fc = Linear(512 × expansion, numClasses)</c>, so a backbone without fc would gain fc.weight [0, 512] and fc.bias
+/// [0], which our checkpoints and <c>sbirlab export backbone</c> files do not hold (two missing tensors on every load);
+/// and its <c>forward</c> is fc(flatten(avgpool(layer4(…)))) over private layers, so the pooled features without fc
+/// (<see cref="Features"/>, what the embedding head reads) would need this forward written again over its children.
+/// </para>
 /// </remarks>
 public sealed class ResNet : nn.Module<Tensor, Tensor>, IBackbone
 {

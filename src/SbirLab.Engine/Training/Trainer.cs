@@ -63,11 +63,12 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run
     /// folder always gets the config, metrics, log, checkpoints and report; <paramref name="observer"/>
-    /// hears the same events.
+    /// hears the same events. The config was checked at the start of execution (<see cref="ConfigValidator.ForStart"/>):
+    /// the trainer and the factories it calls take it as valid.
     /// </summary>
-    public static RunOutcome Run(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
+    public static RunOutcome Run(ValidatedConfig validated, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
-        ConfigValidator.EnsureValid(config);
+        var config = validated.Config;
         using var writer = new RunFolderWriter(folder);
         AtomicFile.WriteAllText(folder.Config, ConfigJson.Serialize(config));
         observer = new CompositeObserver(writer, observer);

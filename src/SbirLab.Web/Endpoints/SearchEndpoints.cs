@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.FileProviders;
 using SbirLab.Core.Configs;
 using SbirLab.Engine.Imaging;
@@ -33,8 +34,9 @@ public sealed record SearchAnswerJson(long Run, string Index, double Millisecond
 /// <item><c>GET /assets/…</c>: the files of the repository's <c>wwwroot-assets/</c> (the canvas and chart modules), embedded in the assembly at
 /// build time (see SbirLab.Web.csproj) so the lab serves them from any folder, as it does its templates.</item>
 /// </list>
-/// Bad input is answered 400 with <c>{"error": "…"}</c>, an oversized body 413, an unknown or unsearchable run 404;
-/// nothing a client sends stops the server.
+/// Errors are problem details (<see cref="ApiProblems"/>): bad input 400 (naming the field where it is one), an
+/// oversized body 413, a body of another type 415, an unknown or unsearchable run 404; nothing a client sends stops the
+/// server.
 /// </summary>
 public static class SearchEndpoints
 {
@@ -73,23 +75,23 @@ public static class SearchEndpoints
         return app;
     }
 
-    private static async Task<IResult> SearchStrokes(long id, HttpRequest request, SearchService search, CallerResolver callers)
+    public static async Task<Results<Ok<SearchAnswerJson>, ProblemHttpResult>> SearchStrokes(long id, HttpRequest request, SearchService search, CallerResolver callers)
     {
         var caller = callers.For(request.HttpContext.User);
         // JSON only: text/plain is what another site's page may post without asking (no CORS preflight).
         if (!request.HasJsonContentType())
-            return Error(StatusCodes.Status415UnsupportedMediaType, "a query is JSON: send it with Content-Type: application/json");
+            return ApiProblems.UnsupportedType("a query is JSON: send it with Content-Type: application/json");
         var (body, tooLarge) = await ReadBody(request, MaxJsonBytes);
-        if (tooLarge) return Error(StatusCodes.Status413PayloadTooLarge, $"a query may hold at most {MaxJsonBytes / 1048576} MiB of JSON");
+        if (tooLarge) return ApiProblems.TooLarge($"a query may hold at most {MaxJsonBytes / 1048576} MiB of JSON");
         SketchQueryJson? query;
         try { query = JsonSerializer.Deserialize<SketchQueryJson>(body, Json); }
-        catch (JsonException e) { return Error(StatusCodes.Status400BadRequest, "malformed JSON: " + e.Message); }
-        if (query is null) return Error(StatusCodes.Status400BadRequest, "the body must be a JSON object");
+        catch (JsonException e) { return ApiProblems.BadRequest("malformed JSON" + (e.Path is { } path ? $" at {path}" : "") + (e.LineNumber is { } line ? $", line {line + 1}" : ""), e.Path is { Length: > 2 } at ? at[2..] : null); }
+        if (query is null) return ApiProblems.BadRequest("the body must be a JSON object");
         return await Answer(id, request, search, async () =>
             await search.SearchAsync(caller, id, ToStrokes(query.Strokes), query.Width, query.Height, query.K, ParseIndex(query.Index), query.StrokeWidth));
     }
 
-    private static async Task<IResult> SearchImage(long id, HttpRequest request, SearchService search, CallerResolver callers, int k = 10, string? index = null)
+    public static async Task<Results<Ok<SearchAnswerJson>, ProblemHttpResult>> SearchImage(long id, HttpRequest request, SearchService search, CallerResolver callers, int k = 10, string? index = null)
     {
         var caller = callers.For(request.HttpContext.User);
         if (UploadRefusal(request) is { } refusal) return refusal;
@@ -100,8 +102,8 @@ public static class SearchEndpoints
             IFormCollection form;
             try { form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = SketchSearcher.MaxUploadBytes }); }
             catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)) { return TooLargeUpload(); }
-            catch (Exception e) when (e is InvalidDataException or IOException) { return Error(StatusCodes.Status400BadRequest, "the multipart form could not be read; send the image as its first file"); }
-            if (form.Files.Count == 0) return Error(StatusCodes.Status400BadRequest, "the form holds no file");
+            catch (Exception e) when (e is InvalidDataException or IOException) { return ApiProblems.BadRequest("the multipart form could not be read; send the image as its first file"); }
+            if (form.Files.Count == 0) return ApiProblems.BadRequest("the form holds no file");
             if (form.Files[0].Length > SketchSearcher.MaxUploadBytes) return TooLargeUpload();
             using var copy = new MemoryStream();
             await form.Files[0].CopyToAsync(copy);
@@ -120,44 +122,49 @@ public static class SearchEndpoints
     /// An upload is a multipart form (its first file) or the image itself as the body (no type, image/*, or
     /// application/octet-stream). A URL-encoded form or text is answered 415 with what to send instead.
     /// </summary>
-    private static IResult? UploadRefusal(HttpRequest request)
+    private static ProblemHttpResult? UploadRefusal(HttpRequest request)
     {
         string? type = request.ContentType;
         if (string.IsNullOrEmpty(type) || request.HasFormContentType && type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase)) return null;
         if (type.StartsWith("image/", StringComparison.OrdinalIgnoreCase) || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)) return null;
-        return Error(StatusCodes.Status415UnsupportedMediaType,
+        return ApiProblems.UnsupportedType(
             $"an upload is a multipart/form-data form with the image as its first file, or the image itself as the body (image/png, image/jpeg…), not {type.Split(';')[0]}");
     }
 
-    private static async Task<IResult> Answer(long id, HttpRequest request, SearchService search, Func<Task<SearchAnswer>> run)
+    /// <summary>The answer, or the problem: 404 for a run the caller cannot search (the service's words do not tell a run they may not read from one that does not exist), 400 for bad input.</summary>
+    private static async Task<Results<Ok<SearchAnswerJson>, ProblemHttpResult>> Answer(long id, HttpRequest request, SearchService search, Func<Task<SearchAnswer>> run)
     {
-        try { return Results.Json(ToJson(id, request.PathBase, await run()), Json); }
-        catch (RunNotSearchableException e) { return Error(StatusCodes.Status404NotFound, e.Message); }
-        catch (ArgumentException e) { return Error(StatusCodes.Status400BadRequest, e.Message); }
+        try { return TypedResults.Ok(ToJson(id, request.PathBase, await run())); }
+        catch (RunNotSearchableException e) { return ApiProblems.NotFound(e.Message); }
+        catch (ArgumentException e) { return ApiProblems.BadRequest(WithoutParameter(e), e.ParamName); }
     }
+
+    /// <summary>The message without the " (Parameter 'x')" that .NET appends: the field goes in the problem's own member.</summary>
+    private static string WithoutParameter(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     /// <summary>The index a query names (null: the run's default); ArgumentException for a name evaluation.index does not allow.</summary>
     public static IndexKind? ParseIndex(string? index) =>
         index is null ? null
         : OptionNames.TryParse<IndexKind>(index, out var kind) ? kind
-        : throw new ArgumentException($"index must be {OptionNames.Allowed(typeof(IndexKind))}, not \"{index}\"");
+        : throw new ArgumentException($"index must be {OptionNames.Allowed(typeof(IndexKind))}, not \"{index}\"", nameof(index));
 
     /// <summary>Quick, Draw! raw strokes to engine strokes; ArgumentException for a stroke of the wrong shape.</summary>
     public static IReadOnlyList<Stroke> ToStrokes(float[][][]? strokes)
     {
-        if (strokes is null) throw new ArgumentException("the query needs \"strokes\": [[[x…], [y…], [t…]], …]");
-        if (strokes.Length > SketchSearcher.MaxStrokes) throw new ArgumentException($"at most {SketchSearcher.MaxStrokes} strokes, not {strokes.Length}");
+        if (strokes is null) throw new ArgumentException("the query needs \"strokes\": [[[x…], [y…], [t…]], …]", nameof(strokes));
+        if (strokes.Length > SketchSearcher.MaxStrokes) throw new ArgumentException($"at most {SketchSearcher.MaxStrokes} strokes, not {strokes.Length}", nameof(strokes));
         long points = 0;
         var result = new List<Stroke>(strokes.Length);
         for (int s = 0; s < strokes.Length; s++)
         {
             var stroke = strokes[s];
             if (stroke is null || stroke.Length is < 2 or > 3 || stroke.Any(axis => axis is null))
-                throw new ArgumentException($"stroke {s} must be [[x…], [y…]] or [[x…], [y…], [t…]]");
+                throw new ArgumentException($"stroke {s} must be [[x…], [y…]] or [[x…], [y…], [t…]]", nameof(strokes));
             int count = stroke[0].Length;
-            if (stroke.Any(axis => axis.Length != count)) throw new ArgumentException($"stroke {s}: x, y and t must have the same length");
+            if (stroke.Any(axis => axis.Length != count)) throw new ArgumentException($"stroke {s}: x, y and t must have the same length", nameof(strokes));
             points += count;
-            if (points > SketchSearcher.MaxPoints) throw new ArgumentException($"at most {SketchSearcher.MaxPoints} points in all");
+            if (points > SketchSearcher.MaxPoints) throw new ArgumentException($"at most {SketchSearcher.MaxPoints} points in all", nameof(strokes));
             var pointList = new StrokePoint[count];
             for (int i = 0; i < count; i++)
                 pointList[i] = new StrokePoint(stroke[0][i], stroke[1][i], stroke.Length == 3 ? stroke[2][i] : i);
@@ -191,10 +198,8 @@ public static class SearchEndpoints
         return (buffer.ToArray(), false);
     }
 
-    private static IResult TooLargeUpload() =>
-        Error(StatusCodes.Status413PayloadTooLarge, $"an upload may hold at most {SketchSearcher.MaxUploadBytes / 1048576} MiB");
-
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, Json, statusCode: status);
+    private static ProblemHttpResult TooLargeUpload() =>
+        ApiProblems.TooLarge($"an upload may hold at most {SketchSearcher.MaxUploadBytes / 1048576} MiB");
 }
 
 /// <summary>The browser files of <c>wwwroot-assets/</c>, embedded in the assembly, with a version for cache busting.</summary>

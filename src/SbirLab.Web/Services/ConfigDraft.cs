@@ -5,20 +5,23 @@ using SbirLab.Core.Configs;
 namespace SbirLab.Web.Services;
 
 /// <summary>
-/// The config being edited in the new-run form. Each field edit is applied to the config's JSON as a
+/// The config being edited in the new-run form. Each field edit is applied to the config's JSON tree as a
 /// <c>field=value</c> override (as <c>--set</c> does on the command line) and the result is read back
 /// and checked with <see cref="ConfigValidator"/>, so the form reports exactly what the command line would.
+/// That check is display (each field's problem as it is typed); the boundary is the queue's. An edit works on the
+/// tree and never turns the config into text: the text (<see cref="Json"/>) is built once per edit, when shown.
 /// </summary>
 public sealed class ConfigDraft
 {
     private readonly HostLimits? _limits;
     private JsonObject _root;
+    private string? _json;
 
     /// <summary>A draft checked against <paramref name="limits"/> (the lab's roots and memory budget) when given.</summary>
     public ConfigDraft(RunConfig config, HostLimits? limits = null)
     {
         _limits = limits;
-        _root = ToNode(config);
+        _root = ConfigJson.ToNode(config);
         Config = config;
         Errors = ConfigValidator.Validate(config, limits);
     }
@@ -34,8 +37,8 @@ public sealed class ConfigDraft
     /// <summary>Bumped on every edit, so views can tell that the draft changed.</summary>
     public int Version { get; private set; }
 
-    /// <summary>The config as the run would store it.</summary>
-    public string Json => ConfigJson.Serialize(Config);
+    /// <summary>The config as the run would store it; built on first read after an edit, then reused until the next.</summary>
+    public string Json => _json ??= ConfigJson.Serialize(Config);
 
     /// <summary>The message to show beside a field, or null when the field is fine.</summary>
     public string? ErrorFor(string field)
@@ -61,7 +64,7 @@ public sealed class ConfigDraft
         var edited = (JsonObject)_root.DeepClone();
         try
         {
-            ConfigJson.ApplyOverride(edited, field + "=" + JsonSerializer.Serialize(value, ConfigJson.Options));
+            ConfigJson.ApplyOverride(edited, field, JsonSerializer.SerializeToNode(value, ConfigJson.Options));
         }
         catch (ConfigException e)
         {
@@ -76,17 +79,17 @@ public sealed class ConfigDraft
     /// <summary>Replaces the whole draft (a template was picked, a run was cloned).</summary>
     public void Reset(RunConfig config)
     {
-        _root = ToNode(config);
+        _root = ConfigJson.ToNode(config);
         Revalidate();
     }
 
     private void Revalidate()
     {
         Version++;
+        _json = null;
         try
         {
-            Config = ConfigJson.ParseUnvalidated(_root.ToJsonString());
-            _root = ToNode(Config);
+            Config = ConfigJson.FromNode(_root);
             Errors = ConfigValidator.Validate(Config, _limits);
         }
         catch (ConfigException e)
@@ -94,6 +97,4 @@ public sealed class ConfigDraft
             Errors = e.Errors;
         }
     }
-
-    private static JsonObject ToNode(RunConfig config) => (JsonObject)JsonNode.Parse(ConfigJson.Serialize(config))!;
 }

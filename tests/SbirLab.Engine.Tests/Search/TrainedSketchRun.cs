@@ -26,7 +26,7 @@ public sealed class TrainedSketchRun : IDisposable
     {
         Config = ConfigJson.Load(Path.Combine(RepoPaths.Root, "experiments", "sbir", "fm-sketch-triplet.json"), Overrides);
         Folder = new RunFolder(RepoPaths.TempFolder("sketch-run"));
-        Outcome = Trainer.Run(Config, Folder, new TinyRunsRecorder(), null, CancellationToken.None);
+        Outcome = Trainer.Run(ConfigValidator.ForStart(Config), Folder, new TinyRunsRecorder(), null, CancellationToken.None);
         Searcher = SketchSearcher.Open(Folder.Root);
         Test = FashionMnist.Load("test");
         QuerySubset = Seed004Protocol.Subset(Test.Labels, Config.Evaluation.PerClass, Config.Seed);

@@ -68,7 +68,7 @@ public class OneShotRunTests
     private static OneShotReport Report(RunConfig config, out RunFolder folder, TinyRuns.Recorder? recorder = null)
     {
         folder = new RunFolder(RepoPaths.TempFolder("koch"));
-        var outcome = Trainer.Run(config, folder, recorder ?? new TinyRuns.Recorder(), null, CancellationToken.None);
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder ?? new TinyRuns.Recorder(), null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
         var file = System.Text.Json.JsonSerializer.Deserialize<EvaluationFile>(File.ReadAllText(folder.Eval), RunEvaluator.JsonOptions)!;
         return file.OneShot!;

@@ -15,7 +15,7 @@ public class TrainerTests
         var recorder = new TinyRuns.Recorder();
         var config = TinyRuns.Config(epochs: 3, steps: 15) with { Training = new TrainingConfig { Epochs = 3, MaxStepsPerEpoch = 15, EvaluateEvery = 1 } };
         var untrained = UntrainedMap(config);
-        var outcome = Trainer.Run(config, folder, recorder, null, CancellationToken.None);
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Completed, outcome.Status);
         Assert.Equal(45, outcome.Steps);
@@ -36,7 +36,7 @@ public class TrainerTests
     private static double UntrainedMap(RunConfig config)
     {
         var folder = new RunFolder(RepoPaths.TempFolder("untrained"));
-        var outcome = Trainer.Run(config with { Training = config.Training with { Epochs = 0 } }, folder, new TinyRuns.Recorder(), null, CancellationToken.None);
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config with { Training = config.Training with { Epochs = 0 } }), folder, new TinyRuns.Recorder(), null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.Eval));
         return report.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble();
@@ -47,19 +47,19 @@ public class TrainerTests
     {
         var config = TinyRuns.Config(epochs: 2, steps: 8);
         var straight = new TinyRuns.Recorder();
-        Assert.Equal(RunStatus.Completed, Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("straight")), straight, null, CancellationToken.None).Status);
+        Assert.Equal(RunStatus.Completed, Trainer.Run(ConfigValidator.ForStart(config), new RunFolder(RepoPaths.TempFolder("straight")), straight, null, CancellationToken.None).Status);
 
         var folder = new RunFolder(RepoPaths.TempFolder("stopped"));
         using var stop = new CancellationTokenSource();
         var first = new TinyRuns.Recorder(step => { if (step.Step == 10) stop.Cancel(); });
-        var stopped = Trainer.Run(config, folder, first, null, stop.Token);
+        var stopped = Trainer.Run(ConfigValidator.ForStart(config), folder, first, null, stop.Token);
         Assert.Equal(RunStatus.Stopped, stopped.Status);
         Assert.Equal(11, stopped.Steps); // steps 0..10 ran; the stop is honoured before step 11
         Assert.Equal(1, stopped.LastCheckpoint!.Epoch);
         Assert.Equal(3, stopped.LastCheckpoint.BatchInEpoch);
 
         var second = new TinyRuns.Recorder();
-        var resumed = Trainer.Run(config, folder, second, stopped.LastCheckpoint, CancellationToken.None);
+        var resumed = Trainer.Run(ConfigValidator.ForStart(config), folder, second, stopped.LastCheckpoint, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, resumed.Status);
         Assert.Equal(11, second.Starts[0].StartStep);
         var combined = first.Steps.Concat(second.Steps).ToList();
@@ -79,7 +79,7 @@ public class TrainerTests
         var config = TinyRuns.Config(EmbeddingLossKind.None, epochs: 3, steps: 20) with { Optimizer = new OptimizerConfig { LearningRate = 1000, Momentum = 0.9 } };
         var folder = new RunFolder(RepoPaths.TempFolder("diverged"));
         var recorder = new TinyRuns.Recorder();
-        var outcome = Trainer.Run(config, folder, recorder, null, CancellationToken.None);
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder, null, CancellationToken.None);
         Assert.Equal(RunStatus.Diverged, outcome.Status);
         Assert.Matches(@"^loss became (NaN|[+-]infinity) at step \d+$", outcome.Message);
         Assert.NotEmpty(recorder.Steps);
@@ -93,11 +93,11 @@ public class TrainerTests
         var config = TinyRuns.Config(EmbeddingLossKind.SmoothAp, epochs: 1, steps: 6);
         var a = new TinyRuns.Recorder();
         var b = new TinyRuns.Recorder();
-        Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("seed-a")), a, null, CancellationToken.None);
-        Trainer.Run(config, new RunFolder(RepoPaths.TempFolder("seed-b")), b, null, CancellationToken.None);
+        Trainer.Run(ConfigValidator.ForStart(config), new RunFolder(RepoPaths.TempFolder("seed-a")), a, null, CancellationToken.None);
+        Trainer.Run(ConfigValidator.ForStart(config), new RunFolder(RepoPaths.TempFolder("seed-b")), b, null, CancellationToken.None);
         Assert.Equal(a.Steps.Select(s => s.Values["loss"]), b.Steps.Select(s => s.Values["loss"]));
         var other = new TinyRuns.Recorder();
-        Trainer.Run(config with { Seed = 8 }, new RunFolder(RepoPaths.TempFolder("seed-c")), other, null, CancellationToken.None);
+        Trainer.Run(ConfigValidator.ForStart(config with { Seed = 8 }), new RunFolder(RepoPaths.TempFolder("seed-c")), other, null, CancellationToken.None);
         Assert.NotEqual(a.Steps.Select(s => s.Values["loss"]), other.Steps.Select(s => s.Values["loss"]));
     }
 
@@ -108,13 +108,13 @@ public class TrainerTests
         // initialised network must rank exactly as the classification run's final network does.
         var classification = new RunFolder(RepoPaths.TempFolder("cls"));
         var recorder = new TinyRuns.Recorder();
-        Trainer.Run(TinyRuns.Config(EmbeddingLossKind.None, epochs: 1, steps: 6), classification, recorder, null, CancellationToken.None);
+        Trainer.Run(ConfigValidator.ForStart(TinyRuns.Config(EmbeddingLossKind.None, epochs: 1, steps: 6)), classification, recorder, null, CancellationToken.None);
         double classificationMap = recorder.Epochs[^1].Values["map"];
 
         var initialised = new RunFolder(RepoPaths.TempFolder("init"));
         var config = TinyRuns.Config(EmbeddingLossKind.Triplet, epochs: 0) with { Model = new ModelConfig { InitFrom = classification.Root } };
         var log = new TinyRuns.Recorder();
-        Assert.Equal(RunStatus.Completed, Trainer.Run(config, initialised, log, null, CancellationToken.None).Status);
+        Assert.Equal(RunStatus.Completed, Trainer.Run(ConfigValidator.ForStart(config), initialised, log, null, CancellationToken.None).Status);
         Assert.Contains(log.Log, line => line.StartsWith("initialised from", StringComparison.Ordinal));
         using var eval = System.Text.Json.JsonDocument.Parse(File.ReadAllText(initialised.Eval));
         Assert.Equal(classificationMap, eval.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble(), 9);

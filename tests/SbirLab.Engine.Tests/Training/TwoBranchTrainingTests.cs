@@ -38,7 +38,7 @@ public class TwoBranchTrainingTests
     {
         var folder = new RunFolder(RepoPaths.TempFolder(config.Name));
         var recorder = new TinyRuns.Recorder();
-        var outcome = Trainer.Run(config, folder, recorder, null, CancellationToken.None);
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder, null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
         return recorder.Epochs[^1].Values["map"];
     }

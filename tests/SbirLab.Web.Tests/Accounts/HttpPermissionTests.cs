@@ -115,6 +115,37 @@ public sealed class HttpPermissionTests(HttpPermissionTests.Lab lab) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task A_run_the_caller_may_not_read_is_the_same_problem_as_a_run_that_does_not_exist()
+    {
+        var http = lab.Client("member of another team");
+        foreach (long id in new[] { lab.RunId, 987_654L })
+        {
+            foreach (var url in new[] { $"api/runs/{id}/export.zip", $"api/runs/{id}/pictures/loss.png" })
+            {
+                var problem = await ProblemBodies.Read(await http.GetAsync(url));
+                Assert.Equal((404, "Not found", $"no run with id {id} that you may read"), (problem.Status, problem.Title, problem.Detail));
+            }
+        }
+        var report = await ProblemBodies.Read(await http.GetAsync($"api/report.html?runs={lab.RunId}"));
+        Assert.Equal((404, $"no run with id {lab.RunId}"), (report.Status, report.Detail)); // the report service's words for a missing run
+    }
+
+    [Fact]
+    public async Task Bad_input_to_the_file_endpoints_is_a_400_problem_naming_the_field()
+    {
+        var http = lab.Client("admin");
+        var runs = await ProblemBodies.Read(await http.GetAsync("api/report.html?runs="));
+        Assert.Equal((400, "Bad input", "runs"), (runs.Status, runs.Title, runs.Field));
+        Assert.StartsWith("runs: give 1 to 8 run ids", runs.Detail, StringComparison.Ordinal);
+        var file = await ProblemBodies.Read(await http.GetAsync($"api/runs/{lab.RunId}/pictures/config.json"));
+        Assert.Equal((400, "file"), (file.Status, file.Field));
+        var set = await ProblemBodies.Read(await http.GetAsync($"api/runs/{lab.RunId}/images/secret/0.png"));
+        Assert.Equal((400, "set"), (set.Status, set.Field));
+        var missing = await ProblemBodies.Read(await http.GetAsync($"api/runs/{lab.RunId}/pictures/nothing.png"));
+        Assert.Equal((404, $"run {lab.RunId} has no picture nothing.png"), (missing.Status, missing.Detail));
+    }
+
     private static readonly object Query = new { strokes = new[] { new[] { new[] { 10f, 200f }, new[] { 10f, 200f } } }, width = 400, height = 400, k = 5 };
 
     private async Task<string> SearchError(HttpClient http)

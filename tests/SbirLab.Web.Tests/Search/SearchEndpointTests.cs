@@ -95,6 +95,18 @@ public sealed class SearchEndpointTests(SearchLab lab)
         Assert.Contains(message, await Error(response));
     }
 
+    [Theory]
+    [InlineData("{\"strokes\": [[[1, 2], [3, 4]]], \"width\": 400, \"height\": 400, \"index\": \"annoy\"}", "index", "index must be one of exact, hnsw, not \"annoy\"")]
+    [InlineData("{\"width\": 400, \"height\": 400}", "strokes", "the query needs \"strokes\": [[[x…], [y…], [t…]], …]")]
+    [InlineData("{\"strokes\": [[[1, \"x\"], [3, 4]]], \"width\": 400, \"height\": 400}", "strokes[0][0][1]", "malformed JSON at $.strokes[0][0][1], line 1")]
+    public async Task A_bad_field_is_a_problem_details_body_naming_the_field_in_our_own_words(string body, string field, string detail)
+    {
+        var response = await lab.Http.PostAsync(Url, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var problem = await ProblemBodies.Read(response);
+        Assert.Equal((400, "Bad input", detail, field), (problem.Status, problem.Title, problem.Detail, problem.Field));
+    }
+
     [Fact]
     public async Task OversizedPayloadsAreRefusedAndTheServerGoesOn()
     {
@@ -114,6 +126,8 @@ public sealed class SearchEndpointTests(SearchLab lab)
         var huge = await lab.Http.PostAsync(Url, new StringContent(new string(' ', 3 * 1024 * 1024) + "{}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         Assert.Contains("at most 2 MiB", await Error(huge));
+        var text = await lab.Http.PostAsync(Url, new StringContent("{}", Encoding.UTF8, "text/plain"));
+        Assert.Equal((415, "Unsupported body type"), ((await ProblemBodies.Read(text)).Status, (await ProblemBodies.Read(text)).Title));
 
         using var bigUpload = new ByteArrayContent(new byte[SketchSearcher.MaxUploadBytes + 1]);
         var upload = await lab.Http.PostAsync(Url + "/image", bigUpload);
@@ -164,9 +178,6 @@ public sealed class SearchEndpointTests(SearchLab lab)
         return (await response.Content.ReadFromJsonAsync<SearchAnswerJson>(Json))!;
     }
 
-    private static async Task<string> Error(HttpResponseMessage response)
-    {
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.GetProperty("error").GetString()!;
-    }
+    /// <summary>The detail of an error answer, after checking that it is a problem details body of the response's status.</summary>
+    private static async Task<string> Error(HttpResponseMessage response) => (await ProblemBodies.Read(response)).Detail;
 }

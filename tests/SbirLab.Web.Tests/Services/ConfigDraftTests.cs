@@ -24,6 +24,22 @@ public sealed class ConfigDraftTests : IDisposable
     }
 
     [Fact]
+    public void The_json_text_is_built_once_per_edit_however_often_the_page_reads_it()
+    {
+        var draft = new ConfigDraft(_lab.Triplet());
+        string shown = draft.Json;
+        Assert.Same(shown, draft.Json); // a re-render without an edit serialises nothing
+
+        draft.Set("loss.margin", 0.3);
+
+        string edited = draft.Json;
+        Assert.NotSame(shown, edited);
+        Assert.Same(edited, draft.Json);
+        Assert.Equal(ConfigJson.Serialize(draft.Config), edited);
+        Assert.Contains("\"margin\": 0.3", edited);
+    }
+
+    [Fact]
     public void Fixing_the_field_makes_the_draft_valid_again_and_keeps_other_edits()
     {
         var draft = new ConfigDraft(_lab.Triplet());

@@ -37,8 +37,8 @@ internal static class QueueCommand
             try
             {
                 if (File.Exists(path) && Pipeline.IsPipeline(File.ReadAllText(path)))
-                    return QueuePipeline(service, Pipeline.Load(path, result.GetValue(sets), store.Data.Limits), result.GetValue(name), result.GetValue(experiment), teamId, teamName);
-                var config = ConfigJson.Load(path, result.GetValue(sets), store.Data.Limits);
+                    return QueuePipeline(service, Pipeline.LoadUnvalidated(path, result.GetValue(sets)), result.GetValue(name), result.GetValue(experiment), teamId, teamName);
+                var config = ConfigJson.LoadUnvalidated(path, result.GetValue(sets)); // validated once, by the store's queue
                 long id = service.Queue(Caller.DataFolderOwner, config, result.GetValue(name), result.GetValue(experiment), result.GetValue(tags), teamId: teamId);
                 AnsiConsole.MarkupLine($"queued run [bold]{id}[/] ({Markup.Escape(result.GetValue(name) ?? config.Name)}) for team {Markup.Escape(teamName)} in {Markup.Escape(store.Data.Root)}");
                 return 0;

@@ -18,18 +18,23 @@ internal static class StoreTraining
     {
         using var store = StoreCommands.OpenStore(result);
         RunConfig config;
-        try { config = ConfigJson.Load(configPath, sets, store.Data.Limits); }
+        try { config = ConfigJson.LoadUnvalidated(configPath, sets); } // validated by the store when the run is recorded, and at its start
         catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         using var service = new RunService(store);
         var progress = new ConsoleProgress();
         long runId = 0;
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(config.Name)}[/] → store {Markup.Escape(store.Data.Root)}  [grey]torch on {Markup.Escape(TorchRuntime.Describe())}[/]");
-        var outcome = await progress.RunWithBar(() =>
+        RunOutcome outcome;
+        try
         {
-            var (id, ended) = service.RunInForeground(config, new EngineRunExecutor(), extra: progress, stop: token);
-            runId = id;
-            return ended;
-        });
+            outcome = await progress.RunWithBar(() =>
+            {
+                var (id, ended) = service.RunInForeground(config, new EngineRunExecutor(), extra: progress, stop: token);
+                runId = id;
+                return ended;
+            });
+        }
+        catch (ConfigException e) { return CliOutput.ConfigErrors(e); }
         AnsiConsole.MarkupLine($"run [bold]{runId}[/] (sbirlab runs show {runId})");
         return TrainCommand.Report(outcome, store.Data.RunFolder(runId));
     }

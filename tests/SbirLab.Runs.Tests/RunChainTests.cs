@@ -1,9 +1,9 @@
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Accounts;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>Run chains: a pipeline queued at once, a run that waits for its inputs, and one that fails with its input.</summary>
 public sealed class RunChainTests : IDisposable

@@ -1,9 +1,9 @@
 using System.Globalization;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>
 /// Test double of the trainer with the trainer's contract: steps numbered from the checkpoint it resumes
@@ -34,11 +34,11 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
     /// <summary>The configs the runs were handed, in start order.</summary>
     public List<RunConfig> Configs { get; } = [];
 
-    public RunOutcome Execute(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
+    public RunOutcome Execute(ValidatedConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         int now = Interlocked.Increment(ref _running);
         InterlockedMax(ref _peak, now);
-        try { return Train(config, folder, observer, resumeFrom, stop); }
+        try { return Train(config.Config, folder, observer, resumeFrom, stop); }
         finally { Interlocked.Decrement(ref _running); }
     }
 

@@ -3,7 +3,7 @@ using Npgsql;
 using SbirLab.Core.Configs;
 using SbirLab.Store;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Tests;
 
 /// <summary>
 /// A run store in a fresh temporary data folder, deleted afterwards: on a real SQLite file, or on a fresh PostgreSQL

@@ -1,9 +1,9 @@
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Accounts;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>
 /// GPU-aware queues on both providers: a worker claims only runs of the queues it serves whose device kind it offers,

@@ -1,9 +1,9 @@
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 public abstract class RunServiceTests(StoreProvider provider) : IDisposable
 {
@@ -125,6 +125,47 @@ public abstract class RunServiceTests(StoreProvider provider) : IDisposable
         Assert.Equal("config rejected: model.backbone = \"vgg19\": one of convnet, resnet18, resnet34, resnet50, koch, seed-002", second.Message);
         Assert.Equal(RunStatus.Completed, Store.Find(good)!.Status);
         Assert.Equal(["good"], executor.Starts.Select(s => s.Name));
+    }
+
+    [SkippableFact]
+    public void A_bad_config_is_refused_at_queue_naming_the_field_and_the_allowed_range_and_nothing_is_queued()
+    {
+        var bad = TempStore.Config("bad") with { Loss = new Core.Configs.LossConfig { Margin = 5 } };
+
+        var refused = Assert.Throws<Core.Configs.ConfigException>(() => Service.Queue(Caller.DataFolderOwner, bad));
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal("loss.margin", error.Field);
+        Assert.Equal("a number in [0, 4]", error.Allowed);
+        Assert.Empty(Store.List());
+    }
+
+    [SkippableFact]
+    public async Task A_config_valid_at_queue_whose_data_folder_is_gone_at_start_fails_naming_it_and_never_reaches_the_executor()
+    {
+        string[] folders = ["sketches", "photos", "queries", "gallery"];
+        foreach (var folder in folders) Directory.CreateDirectory(Path.Combine(Temp.Data.DatasetsRoot, folder));
+        var config = TempStore.Config("folders") with
+        {
+            Data = new Core.Configs.DataConfig
+            {
+                Dataset = Core.Configs.DatasetKind.Folders,
+                TrainSketches = "datasets/sketches",
+                TrainPhotos = "datasets/photos",
+                EvalQueries = "datasets/queries",
+                EvalGallery = "datasets/gallery",
+            },
+        };
+        long id = Service.Queue(Caller.DataFolderOwner, config); // valid here and now
+        Directory.Delete(Path.Combine(Temp.Data.DatasetsRoot, "photos")); // then the data set is moved away before a worker starts it
+        var executor = new ScriptedExecutor(1, 2);
+
+        await RunUntilIdle(executor);
+
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.StartsWith("config rejected: data.trainPhotos = \"datasets/photos\": an existing data set folder or list file on the machine that trains", run.Message, StringComparison.Ordinal);
+        Assert.Empty(executor.Starts);
     }
 
     [SkippableFact]

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Entities;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>
 /// Three worker processes (the built <c>sbirlab worker</c>, distinct worker ids and working folders) on one PostgreSQL

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Entities;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>
 /// The worker as a separate process (the built <c>sbirlab.dll</c> run with <c>dotnet</c>), training a

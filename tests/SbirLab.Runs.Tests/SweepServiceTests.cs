@@ -2,11 +2,11 @@ using System.Text.Json.Nodes;
 using SbirLab.Core.Configs;
 using SbirLab.Core.Runs;
 using SbirLab.Core.Sweeps;
-using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Accounts;
 using SbirLab.Store.Entities;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 public sealed class SweepServiceTests : IDisposable
 {

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using SbirLab.Core.Runs;
-using SbirLab.Runs;
+using SbirLab.Store;
 using SbirLab.Store.Entities;
 
-namespace SbirLab.Store.Tests;
+namespace SbirLab.Runs.Tests;
 
 /// <summary>
 /// LISTEN/NOTIFY on a real PostgreSQL: a writer in one store (its own connections and batch writer, as another process
