@@ -17,15 +17,45 @@ function chain(element, work) {
 }
 
 /**
- * Draws (or redraws) a chart whole. With a .NET owner (a chart that refines), a zoom, pan or reset reports the
+ * Gives each trace its points from `points` (a Uint8Array: every trace's x as float64, then every trace's y as
+ * float32, in trace order; trace.n says how many are its own), as typed arrays over one copy of the bytes.
+ */
+function unpack(traces, points) {
+    const total = traces.reduce((sum, trace) => sum + trace.n, 0);
+    const buffer = points.slice().buffer; // a copy of its own, aligned for the float64 view
+    const xs = new Float64Array(buffer, 0, total), ys = new Float32Array(buffer, 8 * total, total);
+    let at = 0;
+    for (const trace of traces) {
+        const n = trace.n;
+        delete trace.n;
+        trace.x = xs.subarray(at, at + n);
+        trace.y = ys.subarray(at, at + n);
+        at += n;
+    }
+    return traces;
+}
+
+/** Points to append to `target` (a trace's x or y), as the same kind of array (Plotly extends typed arrays only with their own kind). */
+function like(target, values) {
+    if (!ArrayBuffer.isView(target)) return values;
+    return new target.constructor(values.map(v => v === null ? NaN : v));
+}
+
+/**
+ * Draws (or redraws) a chart whole: its traces and their points (see unpack; null when the traces hold their own). With a .NET owner (a chart that refines), a zoom, pan or reset reports the
  * new x-range and the plot's width in pixels to it (Relayout), which answers with the points of that range.
  * `refined` counts the refinements drawn; it lands on the element (data-refined) once the chart shows them.
  */
-export function draw(id, traces, layout, config, owner, refined) {
+export function draw(id, traces, points, layout, config, owner, refined) {
     const element = document.getElementById(id);
     if (!element) return Promise.resolve();
+    const received = performance.now();
+    if (points) unpack(traces, points); // a figure (PlotlyFigure) holds its points in its traces
     return chain(element, async () => {
+        const started = performance.now();
         await Plotly.react(element, traces, layout, config);
+        // When the last draw's answer came and how long Plotly took (the charts benchmark reads them).
+        element._drawTiming = { reported: element._reportedAt, received, started, drawn: performance.now() };
         if (owner && !element._relayoutHooked) {
             element._relayoutHooked = true;
             element.on('plotly_relayout', change => report(element, owner, change));
@@ -47,6 +77,7 @@ function report(element, owner, change) {
     if (!range) return;
     const width = Math.max(1, Math.round((element._fullLayout && element._fullLayout._size && element._fullLayout._size.w) || 1000));
     const [from, to] = range.map(v => (v === null || v === undefined) ? null : Number(v));
+    element._reportedAt = performance.now();
     owner.invokeMethodAsync('Relayout', from, to, width).catch(error => console.error(error));
 }
 
@@ -59,14 +90,17 @@ export function extend(extensions) {
         const element = document.getElementById(e.id);
         if (!element) continue;
         chain(element, () => {
+            const x = [], y = [];
             e.indices.forEach((trace, i) => {
                 const data = element.data && element.data[trace];
                 if (data && e.keep && e.keep[i] < data.x.length) {
                     data.x = data.x.slice(0, e.keep[i]);
                     data.y = data.y.slice(0, e.keep[i]);
                 }
+                x.push(data ? like(data.x, e.x[i]) : e.x[i]);
+                y.push(data ? like(data.y, e.y[i]) : e.y[i]);
             });
-            return Plotly.extendTraces(element, { x: e.x, y: e.y }, e.indices);
+            return Plotly.extendTraces(element, { x, y }, e.indices);
         });
     }
 }

@@ -18,7 +18,7 @@ namespace SbirLab.Benchmarks;
 /// refined traces drawn) on the compare chart and on one run's page, and the lab's resident memory before and after.
 /// Figures, not a test: the goals are first render &lt; 1 s, zoom refined &lt; 300 ms, memory bounded.
 /// </summary>
-public static class ChartsBenchmark
+public static partial class ChartsBenchmark
 {
     private const string Chromium = "/usr/bin/chromium";
 
@@ -34,7 +34,7 @@ public static class ChartsBenchmark
         StoreQueries(data, repeats);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
-        using var lab = await SketchSearchBenchmark.LabProcess.StartAsync(data);
+        using var lab = await SketchSearchBenchmark.LabProcess.StartAsync(data, ZoomLogCategory);
         await Task.Delay(2000); // the lab's start-up work (migrations check, templates) settles
         double startMib = lab.ResidentMib();
         Console.WriteLine($"lab {lab.BaseUrl}: resident {startMib:F0} MiB after start");
@@ -48,6 +48,7 @@ public static class ChartsBenchmark
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(180_000);
+        var received = new ReceivedBytes(page);
         await SignIn(page, lab.BaseUrl, data);
 
         var runsPage = new List<double>();
@@ -64,14 +65,16 @@ public static class ChartsBenchmark
         for (int i = 0; i <= repeats; i++) compare.Add(await CompareRender(page, compareUrl, 2 * longIds.Length));
         Print($"compare of {longIds.Length} runs, step loss overlaid (first: curves read from the store)", [compare[0]]);
         Print($"compare of {longIds.Length} runs (curves cached)", compare[1..]);
-        var compareZooms = await Zooms(page, ".chart-box[data-chart$='(per step)'] div[id^='chart-']", steps, repeats);
-        Print($"zoom refined, compare of {longIds.Length} runs ({2 * longIds.Length} traces)", compareZooms);
+        var compareZooms = await Zooms(page, lab, received, ".chart-box[data-chart$='(per step)'] div[id^='chart-']", steps, repeats);
+        PrintZooms($"zoom refined, compare of {longIds.Length} runs ({2 * longIds.Length} traces)", compareZooms);
         double afterCompareMib = lab.ResidentMib();
 
         await page.GotoAsync(lab.BaseUrl + $"runs/{longIds[0]}");
         await page.Locator(".chart-box[data-chart^='Loss (raw'] div[id^='chart-'][data-refined]").WaitForAsync();
-        var runZooms = await Zooms(page, ".chart-box[data-chart^='Loss (raw'] div[id^='chart-']", steps, repeats);
-        Print($"zoom refined, run page of a {steps}-step run", runZooms);
+        var runZooms = await Zooms(page, lab, received, ".chart-box[data-chart^='Loss (raw'] div[id^='chart-']", steps, repeats);
+        PrintZooms($"zoom refined, run page of a {steps}-step run", runZooms);
+        double ratio = Median(compareZooms.Select(z => z.Total)) / Median(runZooms.Select(z => z.Total));
+        Console.WriteLine($"compare zoom / run page zoom: {ratio:F1}× (the same run of the benchmark)");
         await page.GotoAsync(lab.BaseUrl + "runs");
         await Task.Delay(3000);
         double endMib = lab.ResidentMib();
@@ -171,7 +174,13 @@ public static class ChartsBenchmark
         await page.Locator(".login-name").FillAsync("admin");
         await page.Locator(".login-password").FillAsync(password);
         await page.Locator(".login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        try { await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal)); }
+        catch (TimeoutException)
+        {
+            string shot = Path.Combine(Path.GetTempPath(), "charts-bench-sign-in.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+            throw new TimeoutException($"sign-in as admin did not leave the login page (screenshot {shot})");
+        }
     }
 
     /// <summary>Milliseconds from navigation start to the runs table's first page of rows in the page (the browser's clock).</summary>
@@ -219,24 +228,96 @@ public static class ChartsBenchmark
             """, traces);
     }
 
-    /// <summary>Zooms to several ranges of ~1 % of the run (a mouse zoom: Plotly relayout) and times each until its refined traces are drawn.</summary>
-    private static async Task<List<double>> Zooms(IPage page, string chart, int steps, int repeats)
+    /// <summary>The lab's log category whose debug lines time the server's part of a zoom (LineChart).</summary>
+    private const string ZoomLogCategory = "SbirLab.Web.Components.Shared.LineChart";
+
+    /// <summary>
+    /// One zoom, in milliseconds on the browser's clock: Plotly's relayout of the old traces until the chart reports the
+    /// new range (Relayout), from that report to the answer's draw call in the browser (the server's work, the
+    /// transfer and the parse), unpacking the points and waiting behind earlier chart work, Plotly.react of the refined traces; the server's
+    /// part as the lab logged it (lines built; traces built and serialised); the bytes the browser received meanwhile;
+    /// CPU time, which a busy machine inflates far less than wall time: the page's main thread (Chromium's ThreadTime
+    /// metric) and the lab's process, each over the whole zoom.
+    /// </summary>
+    private sealed record Zoom(double Total, double Relayout, double ToAnswer, double Queued, double Draw, double LinesBuilt, double Serialised,
+        int Lines, long Points, long Bytes, double BrowserCpu, double LabCpu);
+
+    /// <summary>Bytes of the WebSocket frames (the Blazor circuit) the page received.</summary>
+    private sealed class ReceivedBytes
     {
-        var times = new List<double>();
+        private long _bytes;
+
+        public ReceivedBytes(IPage page) => page.WebSocket += (_, socket) =>
+            socket.FrameReceived += (_, frame) => Interlocked.Add(ref _bytes, frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""));
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+    }
+
+    /// <summary>Zooms to several ranges of ~1 % of the run (a mouse zoom: Plotly relayout) and times each until its refined traces are drawn.</summary>
+    private static async Task<List<Zoom>> Zooms(IPage page, SketchSearchBenchmark.LabProcess lab, ReceivedBytes received, string chart, int steps, int repeats)
+    {
+        var zooms = new List<Zoom>();
         var random = new Random(5);
+        var devtools = await page.Context.NewCDPSessionAsync(page);
+        await devtools.SendAsync("Performance.enable");
+        while (lab.DebugLines.TryDequeue(out _)) { }
         for (int i = 0; i < repeats; i++)
         {
             double from = Math.Round(random.NextDouble() * 0.9 * steps), to = from + steps / 100.0;
-            times.Add(await page.Locator(chart).EvaluateAsync<double>("""
+            long bytesBefore = received.Bytes;
+            var (browserBefore, labBefore) = (await MainThreadSeconds(devtools), lab.CpuTime());
+            var t = await page.Locator(chart).EvaluateAsync<double[]>("""
                 (e, range) => new Promise(resolve => {
                     const before = e.dataset.refined, start = performance.now();
-                    new MutationObserver((_, o) => { if (e.dataset.refined !== before) { o.disconnect(); resolve(performance.now() - start); } })
-                        .observe(e, { attributes: true, attributeFilter: ['data-refined'] });
+                    new MutationObserver((_, o) => {
+                        if (e.dataset.refined === before) return;
+                        o.disconnect();
+                        const d = e._drawTiming;
+                        resolve([performance.now() - start, d.reported - start, d.received - d.reported, d.started - d.received, d.drawn - d.started]);
+                    }).observe(e, { attributes: true, attributeFilter: ['data-refined'] });
                     Plotly.relayout(e, { 'xaxis.range': range });
                 })
-                """, new[] { from, to }));
+                """, new[] { from, to });
+            var (browserCpu, labCpu) = (1000 * (await MainThreadSeconds(devtools) - browserBefore), (lab.CpuTime() - labBefore).TotalMilliseconds);
+            await Task.Delay(200); // the lab's log line and the last frames arrive
+            var server = lab.DebugLines.TryDequeue(out var line) && RefinedLine().Match(line) is { Success: true } m
+                ? (Lines: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Points: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                    Built: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), Serialised: double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture))
+                : (Lines: 0, Points: 0L, Built: double.NaN, Serialised: double.NaN);
+            zooms.Add(new Zoom(t[0], t[1], t[2], t[3], t[4], server.Built, server.Serialised, server.Lines, server.Points, received.Bytes - bytesBefore, browserCpu, labCpu));
         }
-        return times;
+        return zooms;
+    }
+
+    /// <summary>CPU seconds the page's main thread has used (Chromium's ThreadTime metric; NaN where it has none).</summary>
+    private static async Task<double> MainThreadSeconds(ICDPSession devtools)
+    {
+        var metrics = await devtools.SendAsync("Performance.getMetrics");
+        if (metrics is not { } m) return double.NaN;
+        foreach (var metric in m.GetProperty("metrics").EnumerateArray())
+            if (metric.GetProperty("name").GetString() == "ThreadTime") return metric.GetProperty("value").GetDouble();
+        return double.NaN;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"chart refined: .*, (\d+) lines, (\d+) points, lines built in ([\d.]+) ms, traces built and serialised in ([\d.]+) ms")]
+    private static partial System.Text.RegularExpressions.Regex RefinedLine();
+
+    private static void PrintZooms(string what, IReadOnlyList<Zoom> zooms)
+    {
+        Print(what, zooms.Select(z => z.Total).ToList());
+        string M(Func<Zoom, double> part) => Median(zooms.Select(part)).ToString("F1", CultureInfo.InvariantCulture);
+        Console.WriteLine($"  breakdown (medians): Plotly relayout of the old traces {M(z => z.Relayout)} ms; report to answer in the browser {M(z => z.ToAnswer)} ms " +
+            $"(server: lines built {M(z => z.LinesBuilt)} ms, traces built and serialised {M(z => z.Serialised)} ms; the rest transfer, parse and circuit); " +
+            $"points unpacked and queued {M(z => z.Queued)} ms; Plotly.react {M(z => z.Draw)} ms");
+        Console.WriteLine($"  CPU per zoom (medians): the page's main thread {M(z => z.BrowserCpu)} ms, the lab's process {M(z => z.LabCpu)} ms");
+        var last = zooms[^1];
+        Console.WriteLine($"  payload: {last.Lines} lines, {last.Points:N0} points, {Median(zooms.Select(z => (double)z.Bytes)) / 1024:F0} KiB received per zoom (median)");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
     }
 
     private static void Print(string what, IReadOnlyList<double> ms)

@@ -235,9 +235,20 @@ public static partial class SketchSearchBenchmark
     {
         private readonly Process _process;
 
-        private LabProcess(Process process, string baseUrl) => (_process, BaseUrl) = (process, baseUrl);
+        private LabProcess(Process process, string baseUrl, System.Collections.Concurrent.ConcurrentQueue<string> debugLines) =>
+            (_process, BaseUrl, DebugLines) = (process, baseUrl, debugLines);
 
         public string BaseUrl { get; }
+
+        /// <summary>Lines the lab logged at <see cref="StartAsync"/>'s debug categories (not echoed), oldest first.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> DebugLines { get; }
+
+        /// <summary>CPU time the lab's process has used so far (all its threads).</summary>
+        public TimeSpan CpuTime()
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
 
         /// <summary>The lab's resident memory now (VmRSS), in MiB.</summary>
         public double ResidentMib()
@@ -246,7 +257,8 @@ public static partial class SketchSearchBenchmark
             return _process.WorkingSet64 / (1024.0 * 1024);
         }
 
-        public static async Task<LabProcess> StartAsync(string data)
+        /// <param name="debugCategories">Log categories the lab logs at Debug; their lines go to <see cref="DebugLines"/>.</param>
+        public static async Task<LabProcess> StartAsync(string data, params string[] debugCategories)
         {
             string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
             string dll = Path.Combine(RepoRoot(), "src", "SbirLab.Web", "bin", configuration, "net10.0", "SbirLab.Web.dll");
@@ -254,13 +266,18 @@ public static partial class SketchSearchBenchmark
             foreach (var arg in new[] { dll, "--urls", "http://127.0.0.1:0", "--data", data, "--worker", "false" }) info.ArgumentList.Add(arg);
             info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             info.Environment["Logging__LogLevel__Default"] = "Warning";
+            foreach (var category in debugCategories) info.Environment[$"Logging__LogLevel__{category}"] = "Debug";
             var process = Process.Start(info)!;
+            var debugLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            bool debugNext = false;
             var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             process.OutputDataReceived += (_, e) =>
             {
                 if (e.Data is null) return;
                 if (Listening().Match(e.Data) is { Success: true } m) address.TrySetResult(m.Groups[1].Value);
-                else if (address.Task.IsCompleted) Console.WriteLine("lab: " + e.Data); // warnings and errors after the start
+                else if (debugNext) debugLines.Enqueue(e.Data.Trim()); // the console logger writes the message on the line after "dbug: category"
+                else if (address.Task.IsCompleted && !e.Data.StartsWith("dbug:", StringComparison.Ordinal)) Console.WriteLine("lab: " + e.Data); // warnings and errors after the start
+                debugNext = e.Data.StartsWith("dbug:", StringComparison.Ordinal);
             };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("lab: " + e.Data); };
             process.BeginOutputReadLine();
@@ -270,7 +287,7 @@ public static partial class SketchSearchBenchmark
                 process.Kill(entireProcessTree: true);
                 throw new TimeoutException("the lab did not start within 120 s");
             }
-            return new LabProcess(process, (await address.Task).TrimEnd('/') + "/");
+            return new LabProcess(process, (await address.Task).TrimEnd('/') + "/", debugLines);
         }
 
         [GeneratedRegex(@"SbirLab web lab listening on (http://\S+)")]

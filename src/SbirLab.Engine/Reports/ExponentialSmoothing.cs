@@ -11,15 +11,19 @@ namespace SbirLab.Engine.Reports;
 public static class ExponentialSmoothing
 {
     /// <summary>The smoothed copy of <paramref name="values"/>.</summary>
-    public static double[] Ema(IReadOnlyList<double> values, double weight, bool debias = true)
+    /// <remarks>
+    /// w^n is kept as a running product, not a <see cref="Math.Pow(double, double)"/> per value: a compare of 50 runs
+    /// smooths 5 million points, and the power call was most of that time. The product drifts from Math.Pow by a few
+    /// units in the last place after 100,000 values, far below what a chart shows.
+    /// </remarks>
+    public static double[] Ema(ReadOnlySpan<double> values, double weight, bool debias = true)
     {
-        ArgumentNullException.ThrowIfNull(values);
         if (!(weight >= 0 && weight < 1))
             throw new ArgumentOutOfRangeException(nameof(weight), weight, "Smoothing weight must be in [0, 1).");
-        var smoothed = new double[values.Count];
-        double last = double.NaN;
-        int finiteSeen = 0;
-        for (int i = 0; i < values.Count; i++)
+        var smoothed = new double[values.Length];
+        double last = double.NaN, power = 1; // power: w^n after n finite values
+        bool seen = false;
+        for (int i = 0; i < values.Length; i++)
         {
             double value = values[i];
             if (!double.IsFinite(value))
@@ -27,10 +31,11 @@ public static class ExponentialSmoothing
                 smoothed[i] = double.NaN;
                 continue;
             }
-            last = finiteSeen == 0 ? (debias ? 0 : value) : last;
+            last = seen ? last : (debias ? 0 : value);
             last = weight * last + (1 - weight) * value;
-            finiteSeen++;
-            smoothed[i] = debias ? last / (1 - Math.Pow(weight, finiteSeen)) : last;
+            seen = true;
+            power *= weight;
+            smoothed[i] = debias ? last / (1 - power) : last;
         }
         return smoothed;
     }

@@ -30,13 +30,17 @@ public static class ChartLines
     {
         if (x.Length == 0) return [];
         if (smoothing <= 0) return [Line(new ChartLine(name, [], [], color, Dashed: dashed, Group: name), x, y, window)];
-        var smoothed = ExponentialSmoothing.Ema(y.ToArray(), smoothing);
-        return
+        return WithSmoothed(name, x, y, ExponentialSmoothing.Ema(y, smoothing), color, window, dashed);
+    }
+
+    /// <summary>The raw series (faint) and its smoothed values <paramref name="smoothed"/> (same x) drawn over it.</summary>
+    public static List<ChartLine> WithSmoothed(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> smoothed, string color,
+        CurveWindow window, bool dashed = false) =>
+        x.Length == 0 ? [] :
         [
             Line(new ChartLine(name + " (raw)", [], [], color, Faint: true, Dashed: dashed, Group: name, ShowInLegend: false), x, y, window),
             Line(new ChartLine(name, [], [], color, Dashed: dashed, Group: name), x, smoothed, window),
         ];
-    }
 
     /// <summary><paramref name="style"/> with the points of (x, y) to draw in <paramref name="window"/>.</summary>
     public static ChartLine Line(ChartLine style, ReadOnlySpan<double> x, ReadOnlySpan<double> y, CurveWindow window)

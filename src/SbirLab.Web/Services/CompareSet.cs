@@ -66,13 +66,27 @@ public sealed class CompareLoader(RunReader reader)
     public async Task<IReadOnlyList<ChartLine>> OverlayAsync(Caller caller, IReadOnlyList<CompareRun> runs, MetricChoice metric, double smoothing, CurveWindow window)
     {
         if (metric.Kind == "epoch") return EpochOverlay(runs, metric);
-        var curves = await Task.WhenAll(runs.Select(r => r.StepNames.Contains(metric.Name)
-            ? reader.CurveAsync(caller, r.Record, MetricKind.Step, metric.Name)
-            : Task.FromResult<(double[] X, double[] Y)>(([], []))));
+        // The smoothed curves are held too (smoothing is over every point): a zoom only down-samples the window.
+        bool smoothed = smoothing > 0;
+        var curves = await Task.WhenAll(runs.Select(r => !r.StepNames.Contains(metric.Name)
+            ? Task.FromResult<(double[] X, double[] Y, double[] Smoothed)>(([], [], []))
+            : smoothed ? reader.SmoothedCurveAsync(caller, r.Record, MetricKind.Step, metric.Name, smoothing)
+            : Raw(reader.CurveAsync(caller, r.Record, MetricKind.Step, metric.Name))));
         var lines = new List<ChartLine>();
         for (int i = 0; i < runs.Count; i++)
-            lines.AddRange(ChartLines.Smoothed(runs[i].Label, curves[i].X, curves[i].Y, ChartLines.ColorOf(i), smoothing, window));
+        {
+            var (x, y, s) = curves[i];
+            lines.AddRange(smoothed
+                ? ChartLines.WithSmoothed(runs[i].Label, x, y, s, ChartLines.ColorOf(i), window)
+                : ChartLines.Smoothed(runs[i].Label, x, y, ChartLines.ColorOf(i), 0, window));
+        }
         return lines;
+    }
+
+    private static async Task<(double[] X, double[] Y, double[] Smoothed)> Raw(Task<(double[] X, double[] Y)> curve)
+    {
+        var (x, y) = await curve;
+        return (x, y, []);
     }
 
     private static List<ChartLine> EpochOverlay(IReadOnlyList<CompareRun> runs, MetricChoice metric)

@@ -128,6 +128,13 @@ public sealed class RunReader(RunStore store)
         return _curves.GetAsync(run, kind, name);
     }
 
+    /// <summary>Like <see cref="CurveAsync"/>, with the curve's exponential moving average (weight in (0, 1)), also from the shared cache.</summary>
+    public Task<(double[] X, double[] Y, double[] Smoothed)> SmoothedCurveAsync(Caller caller, RunRecord run, MetricKind kind, string name, double smoothing)
+    {
+        store.Access.Demand(caller, RunAction.Read, run);
+        return _curves.GetSmoothedAsync(run, kind, name, smoothing);
+    }
+
     /// <summary>The run's metric points (of one kind when given).</summary>
     public IReadOnlyList<MetricPoint> Metrics(Caller caller, long runId, MetricKind? kind = null)
     {

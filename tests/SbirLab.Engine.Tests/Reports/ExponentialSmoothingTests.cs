@@ -41,6 +41,23 @@ public class ExponentialSmoothingTests
     }
 
     [Fact]
+    public void Over_100000_values_the_running_power_stays_within_1e_12_of_the_power_definition()
+    {
+        var random = new Random(3);
+        double[] values = [.. Enumerable.Range(0, 100_000).Select(i => Math.Exp(-i / 20_000.0) + 0.05 * random.NextDouble())];
+        const double weight = 0.999; // w^n far from 0 for thousands of values: the debias term matters long
+        var smoothed = ExponentialSmoothing.Ema(values, weight);
+
+        double last = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            last = weight * last + (1 - weight) * values[i];
+            double expected = last / (1 - Math.Pow(weight, i + 1));
+            Assert.True(Math.Abs(smoothed[i] - expected) <= 1e-12 * Math.Abs(expected), $"value {i}: {smoothed[i]} against {expected}");
+        }
+    }
+
+    [Fact]
     public void Zero_weight_returns_the_values()
     {
         double[] values = [3, -1, 4, 1, -5];

@@ -66,4 +66,38 @@ public sealed class LineChartTests : ComponentTest
         Assert.Equal(3, cut.Instance.PointCount);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => cut.InvokeAsync(() => cut.Instance.Relayout(12, 10, 480)));
     }
+
+    [Fact]
+    public async Task A_zoom_on_a_compare_of_50_long_runs_is_one_draw_call_of_at_most_two_points_a_pixel_per_trace_packed_as_bytes()
+    {
+        // 50 runs of 100,000 steps (one curve shared, to keep the test small), a one-step spike at 30,500.
+        const int steps = 100_000, width = 400;
+        double[] x = [.. Enumerable.Range(0, steps).Select(s => (double)s)];
+        double[] y = [.. x.Select(s => s == 30_500 ? 9 : Math.Exp(-s / 20_000) + 0.05 * Math.Sin(s / 3))];
+        var smoothed = SbirLab.Engine.Reports.ExponentialSmoothing.Ema(y, 0.6);
+        var refined = new List<IReadOnlyList<ChartLine>>();
+        var cut = Drawn(Line([0, 1], [1, 1]), window =>
+        {
+            IReadOnlyList<ChartLine> lines = [.. Enumerable.Range(0, 50).SelectMany(run => ChartLines.WithSmoothed($"#{run}", x, y, smoothed, ChartLines.ColorOf(run), window))];
+            refined.Add(lines);
+            return Task.FromResult(lines);
+        });
+
+        await cut.InvokeAsync(() => cut.Instance.Relayout(30_000, 31_000, width));
+
+        var draws = Context.JSInterop.Invocations.Where(i => i.Identifier == "draw").ToList();
+        Assert.Equal(2, draws.Count); // the first draw, then one call for the whole refined chart
+        var (traces, points) = ((object[])draws[1].Arguments[1]!, (byte[])draws[1].Arguments[2]!);
+        var counts = traces.Select(t => (int)t.GetType().GetProperty("n")!.GetValue(t)!).ToArray();
+        Assert.Equal(100, counts.Length);
+        Assert.All(counts, n => Assert.InRange(n, width / 2, 2 * width + 6)); // min and max of at most width + 1 buckets, the ends and their neighbours
+        Assert.Equal(12 * counts.Sum(), points.Length); // float64 x, float32 y
+        // The bytes hold the lines' points: the first raw trace's x, and its y at single precision with the spike.
+        int total = counts.Sum();
+        var xs = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(points.AsSpan(0, 8 * total));
+        var ys = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(points.AsSpan(8 * total));
+        Assert.Equal(refined[0][0].X, xs[..counts[0]].ToArray());
+        Assert.Equal(refined[0][0].Y.Select(v => (float)v), ys[..counts[0]].ToArray());
+        Assert.Equal(9f, ys[..counts[0]].ToArray().Max());
+    }
 }

@@ -116,6 +116,25 @@ public sealed class CompareTests : IDisposable
         Assert.Contains(CompareLoader.Choices(runs), c => c.Key == "epoch:map");
     }
 
+    [Fact]
+    public async Task A_step_overlay_is_smoothed_once_over_every_point_and_zooms_reuse_the_held_curve()
+    {
+        long a = _lab.CompletedRun(_lab.Triplet("loss.margin=0.2"), [0.5, 0.6]);
+        var runs = new CompareLoader(_lab.Reader).Load(Caller.DataFolderOwner, [a]);
+        var (x, y, smoothed) = await _lab.Reader.SmoothedCurveAsync(Caller.DataFolderOwner, runs[0].Record, SbirLab.Store.Entities.MetricKind.Step, "loss", 0.5);
+
+        Assert.Equal(SbirLab.Engine.Reports.ExponentialSmoothing.Ema(y, 0.5), smoothed);
+        var again = await _lab.Reader.SmoothedCurveAsync(Caller.DataFolderOwner, runs[0].Record, SbirLab.Store.Entities.MetricKind.Step, "loss", 0.5);
+        Assert.Same(smoothed, again.Smoothed); // held, not smoothed again
+        Assert.Same(x, again.X);
+
+        // A zoom on steps 8-11 (wide enough to keep every step): the smoothed line carries the average of all earlier steps.
+        var zoomed = await new CompareLoader(_lab.Reader).OverlayAsync(Caller.DataFolderOwner, runs, MetricChoice.Parse("step:loss"), 0.5, new CurveWindow(8, 11, 600));
+        Assert.Equal([7.0, 8, 9, 10, 11, 12], zoomed[1].X);
+        Assert.Equal(smoothed[7..13], zoomed[1].Y);
+        Assert.Equal(y[7..13], zoomed[0].Y);
+    }
+
     private static int Column(MetricsTable table, string key) => table.Columns.ToList().FindIndex(c => c.Key == key);
 
     private static bool[] Best(MetricsTable table, int column) =>
