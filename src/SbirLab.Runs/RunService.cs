@@ -336,10 +336,8 @@ public sealed class RunService : IDisposable
 
     private RunFolder PrepareFolder(RunRecord run)
     {
-        var folder = Store.Data.RunFolder(run.Id).Create();
-        AtomicFile.WriteAllText(folder.Config, run.ConfigJson);
-        Store.RecordProvenance(run.Id, RunProvenance.Capture());
-        return folder;
+        // Artifacts only: the config, provenance and history of the run are the store's (the trainer reports them).
+        return Store.Data.RunFolder(run.Id).Create();
     }
 
     /// <summary>The last checkpoint, when its file still exists; otherwise the run starts over (and says so in its log).</summary>

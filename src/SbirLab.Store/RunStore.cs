@@ -74,6 +74,7 @@ public sealed partial class RunStore : IDisposable
         if (store.Provider == StoreProvider.Sqlite) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         store.Identity = DatabaseIdentity.Establish(data, store.Connection, db, existed);
         store.MeasureClock(db);
+        LegacyRunFiles.ImportAll(store); // folders written before the store kept the history
         return store;
     }
 

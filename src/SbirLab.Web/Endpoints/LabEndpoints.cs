@@ -1,3 +1,4 @@
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Runs.Reports;
 using SbirLab.Store;
