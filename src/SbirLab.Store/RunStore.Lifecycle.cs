@@ -89,7 +89,7 @@ public sealed partial class RunStore
         }
         db.Runs.Add(run);
         db.SaveChanges();
-        run.Folder = DataFolder.RelativeRunPath(run.Id);
+        run.Folder = Data.RelativeRunPath(run.Id);
         db.SaveChanges();
         return run;
     }
@@ -241,6 +241,7 @@ public sealed partial class RunStore
         db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
         db.Runs.Where(r => r.Id == runId).ExecuteDelete();
         var folder = Data.Artifact(run.Folder);
-        if (run.Folder.Length > 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        // A run folder's own store lives inside the folder: the folder stays (its owner removes it).
+        if (run.Folder.Length > 0 && !Data.IsRunFolder && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 }

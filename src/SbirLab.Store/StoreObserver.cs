@@ -28,6 +28,17 @@ public sealed class StoreObserver(RunStore store, long runId, WorkerIdentity? ho
 
     public RunProgress Progress => new(runId, Steps, EpochsCompleted);
 
+    /// <summary>An observer of a run that is not training (<c>sbirlab eval</c> of a finished run): its evaluation counts at the run's last epoch and step.</summary>
+    public static StoreObserver Of(RunStore store, Entities.RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var observer = new StoreObserver(store, run.Id);
+        observer._lastStep = run.Steps - 1;
+        observer._epochsCompleted = run.EpochsCompleted;
+        return observer;
+    }
+
+
     public void OnStart(RunStart start)
     {
         store.Writer.Flush();
@@ -67,7 +78,10 @@ public sealed class StoreObserver(RunStore store, long runId, WorkerIdentity? ho
     }
 
     /// <summary>The points stored before the restart (those past it were deleted at <see cref="OnStart"/>).</summary>
-    public RunHistory HistoryBefore(RunStart start)
+    public RunHistory HistoryBefore(RunStart start) => History();
+
+    /// <summary>The run's stored figures (of a finished run: the history its pictures are drawn from).</summary>
+    public RunHistory History()
     {
         var steps = store.Metrics(runId, MetricKind.Step).Where(p => p.Value is not null).GroupBy(p => p.Step).OrderBy(g => g.Key)
             .Select(g => new StepMetrics(g.Key, g.First().Epoch, g.GroupBy(p => p.Name).ToDictionary(n => n.Key, n => n.Last().Value!.Value))).ToList();
