@@ -1,3 +1,4 @@
+using SbirLab.Core.Evaluations;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Services;
 
@@ -86,15 +87,21 @@ public sealed class EvaluationReportTests : ComponentTest
     }
 
     [Fact]
-    public void A_stored_embedding_map_is_drawn_with_the_point_picture_known()
+    public void A_stored_embedding_map_is_drawn_with_the_hovered_points_picture_and_both_projections_offered()
     {
-        const string json = """{"x":[0,1,2],"y":[1,0,2],"labels":[0,1,1],"classNames":["a","b"],"isSketch":[true,false,false],"sets":["query","gallery","gallery"],"indices":[3,7,8]}""";
-        var map = EmbeddingMapData.TryParse(json)!;
-        Assert.Equal((ImageSetKind.Gallery, 7), map.ImageOf(1));
-        Assert.Null(EmbeddingMapData.TryParse("""{"x":[0,1],"y":[1],"labels":[0,1]}""")); // lengths disagree
+        MapPoint[] points = [new(0, 1, 0, true, ImageSetKind.Query, 3), new(1, 0, 1, false, ImageSetKind.Gallery, 7), new(2, 2, 1, false, ImageSetKind.Gallery, 8)];
+        var tsne = new EmbeddingMapData(MapProjection.Tsne, ["a", "b"], points);
+        var pca = new EmbeddingMapData(MapProjection.Pca, ["a", "b"], points) { ExplainedVariance = [0.41, 0.18] };
+        Assert.Equal(points, EmbeddingMapData.FromJson(tsne.ToJson()).Points);
 
-        var cut = Context.Render<EmbeddingMapPanel>(p => p.Add(m => m.RunId, 2).Add(m => m.MapJson, json));
+        var cut = Context.Render<EmbeddingMapPanel>(p => p.Add(m => m.RunId, 2).Add(m => m.Maps, [pca, tsne]));
         Assert.Empty(cut.FindAll(".no-map"));
         Assert.Contains("hover a point", cut.Markup);
+        Assert.Contains("t-SNE projection of 3 evaluation embeddings", cut.Find(".map-caption").TextContent); // t-SNE first
+        Assert.Equal(2, cut.FindAll(".map-view-picker .mud-toggle-item").Count);
+        Assert.Equal("PCA (axes explain 41 % + 18 % of the variance)", pca.ProjectionTitle);
+
+        var none = Context.Render<EmbeddingMapPanel>(p => p.Add(m => m.RunId, 2).Add(m => m.Maps, []));
+        Assert.NotEmpty(none.FindAll(".no-map"));
     }
 }
