@@ -57,7 +57,7 @@ public sealed class RunHistoryTests : IDisposable
 
         var run = Store.Find(id)!;
         Assert.Equal(provenance.CodeCommit, run.CodeCommit);
-        Assert.Equal(provenance, RunProvenance.FromJson(run.ProvenanceJson!) with { Packages = provenance.Packages });
+        Assert.Equal(provenance, RunProvenance.FromJson(run.ProvenanceJson!)! with { Packages = provenance.Packages });
         Assert.Contains(ProvenanceTable.Of(run), item => item.Label == "device name" && item.Value == "test cpu");
 
         string zipPath = Path.Combine(_temp.Root, "out", "run.zip");
@@ -110,7 +110,7 @@ public sealed class RunHistoryTests : IDisposable
         using (var reopened = _temp.OpenAnother()) { }
         using var store = _temp.OpenAnother(); // a second opening imports nothing more
 
-        Assert.Equal([2.5, 0.1, 1.5, 0.1], store.Metrics(id, MetricKind.Step).Select(p => p.Value!.Value));
+        Assert.Equal([2.5, 0.1, 1.5, 0.1], store.Metrics(id, MetricKind.Step).OrderBy(p => p.Step).ThenBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Value!.Value));
         Assert.Equal(0.625, store.Metrics(id, MetricKind.Epoch).Single(p => p.Name == "map").Value);
         var log = store.Log(id);
         Assert.Equal(["start: device cpu", "finished: completed after 2 steps: completed"], log.Select(l => l.Text));

@@ -10,7 +10,7 @@ public sealed class EvaluationReportTests : ComponentTest
     public void The_ranked_grid_frames_results_of_the_querys_class_green_and_others_red()
     {
         var file = TestLab.Evaluation(perClass: 6, topK: 5);
-        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 4).Add(r => r.Evaluation, new RunEvaluation(file, null, null)));
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 4).Add(r => r.Evaluation, new RunEvaluation(file, [], null)));
 
         var rows = cut.FindAll(".ranked-row");
         Assert.Equal(file.Report!.Examples.Length, rows.Count);
@@ -35,7 +35,7 @@ public sealed class EvaluationReportTests : ComponentTest
     public void The_headline_figures_are_the_reports()
     {
         var file = TestLab.Evaluation();
-        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 1).Add(r => r.Evaluation, new RunEvaluation(file, null, null)));
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 1).Add(r => r.Evaluation, new RunEvaluation(file, [], null)));
 
         Assert.Equal(file.Report!.MeanAveragePrecision.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), cut.Find(".figure-map").TextContent);
         Assert.Contains("No map for this run", cut.Find(".no-map").TextContent);
@@ -49,7 +49,7 @@ public sealed class EvaluationReportTests : ComponentTest
     public void A_pair_run_shows_one_shot_accuracy_with_intervals_verification_and_its_episodes_instead_of_map()
     {
         var file = TestLab.OneShotEvaluation();
-        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 9).Add(r => r.Evaluation, new RunEvaluation(file, null, null))
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 9).Add(r => r.Evaluation, new RunEvaluation(file, [], null))
             .Add(r => r.Pictures, ["roc.png", "one-shot-episodes.png"]));
 
         Assert.Empty(cut.FindAll(".figure-map"));
