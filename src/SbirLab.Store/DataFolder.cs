@@ -116,7 +116,7 @@ public sealed class DataFolder
     }
 
     /// <summary>A stored path of a run file (relative to <see cref="ArtifactsRoot"/>) made absolute; absolute paths pass unchanged.</summary>
-    public string Artifact(string path) => Path.IsPathRooted(path) ? path : Path.Combine(ArtifactsRoot, path);
+    public string Artifact(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ArtifactsRoot, path));
 
     /// <summary>A run file's path as stored: relative to <see cref="ArtifactsRoot"/> when it lies inside it, else absolute.</summary>
     public string ArtifactRelative(string path)
