@@ -70,6 +70,33 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task EvalOfAFolderTrainedBeforeFoldersKeptAStoreGivesItOneWithTheRunAndItsOldFiles()
+    {
+        string folder = CliRunner.Temp("old-layout");
+        var trained = await CliRunner.Run("train", Template("triplet.json"), "--out", folder,
+            "--set", "training.epochs=1", "--set", "training.maxStepsPerEpoch=4", "--set", "data.trainLimit=500", "--set", "evaluation.mapPoints=0",
+            "--set", "evaluation.perClass=10", "--set", "evaluation.queries=20", "--set", "evaluation.precisionAtK=[1,5]");
+        Assert.True(trained.ExitCode == 0, trained.Output);
+        // The folder as it was before run folders kept a store: checkpoints and pictures, the history as files.
+        foreach (var file in Directory.GetFiles(folder, "sbirlab.db*")) File.Delete(file);
+        File.WriteAllText(Path.Combine(folder, "log.txt"), "2026-11-30T10:00:00.000Z start: device cpu\n");
+        File.WriteAllText(Path.Combine(folder, "metrics-epochs.csv"), "epoch,step,name,value\n0,4,loss,0.25\n0,4,map,0.125\n");
+        File.WriteAllText(Path.Combine(folder, "eval.json"), """{"run":"tiny","epochs":1,"report":{"galleryCount":999,"meanAveragePrecision":0.125}}""");
+
+        var eval = await CliRunner.Run("eval", folder);
+        Assert.True(eval.ExitCode == 0, eval.Output);
+
+        var adopted = FolderStore.Read(folder);
+        Assert.Equal(SbirLab.Core.Runs.RunStatus.Completed, adopted.Run.Status);
+        Assert.Equal(4, adopted.Run.CheckpointStep);
+        Assert.Equal("start: device cpu", adopted.Log[0]);
+        Assert.Equal(0.125, adopted.Epochs.Single(p => p.Name == "map").Value);
+        Assert.Equal(2, adopted.Evaluations.Count); // the old eval.json, then this evaluation
+        Assert.Equal("""{"run":"tiny","epochs":1,"report":{"galleryCount":999,"meanAveragePrecision":0.125}}""", adopted.Evaluations[0].ReportJson);
+        Assert.Equal(100, adopted.Run.GallerySize); // from the new evaluation (10 per class × 10 classes), not the old file's
+    }
+
+    [Fact]
     public async Task EvalOfAMissingRunSaysSo()
     {
         var (code, output) = await CliRunner.Run("eval", CliRunner.Temp("nothing"));
