@@ -9,6 +9,20 @@ namespace SbirLab.Core.Configs;
 // validator's messages, the web form's dropdowns and the JSON all come from the enum alone.
 
 /// <summary>model.siamese: one network for both domains, or a sketch and a photo branch joined by shared layers.</summary>
+/// <summary>loss.reduction: how an embedding loss combines its terms (triplets, pairs, anchors) into one scalar.</summary>
+[JsonConverter(typeof(OptionConverter<LossReduction>))]
+public enum LossReduction
+{
+    /// <summary>Average over all terms: the scale does not depend on the batch size or the number of mined terms.</summary>
+    [JsonStringEnumMemberName("mean")] Mean,
+
+    /// <summary>Plain sum, as the seeds write their totals (seed 004's Σ_a l(a)).</summary>
+    [JsonStringEnumMemberName("sum")] Sum,
+
+    /// <summary>Average over the active terms only (a positive hinge), so the gradient does not fade as most triplets are met.</summary>
+    [JsonStringEnumMemberName("mean-active")] MeanActive,
+}
+
 [JsonConverter(typeof(OptionConverter<SiameseKind>))]
 public enum SiameseKind
 {

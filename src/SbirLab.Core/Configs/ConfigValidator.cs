@@ -74,6 +74,7 @@ public static class ConfigValidator
         check.Range("loss.embeddingWeight", loss.EmbeddingWeight, 0, 100);
         check.Range("loss.crossEntropyWeight", loss.CrossEntropyWeight, 0, 100);
         check.Defined("loss.miner", loss.Miner);
+        check.Defined("loss.reduction", loss.Reduction);
         check.Range("loss.anchors", loss.Anchors, 1, 100_000);
         check.Range("loss.tau", loss.Tau, 1e-4, 10, exclusiveMin: false);
         if (loss.Embedding == EmbeddingLossKind.Triplet) check.Range("loss.margin", loss.Margin, 0, 0.5, why: "triplet margin α on squared distances of unit vectors (range [0, 4]); seed 004 advises [0, 0.5]");
@@ -182,7 +183,9 @@ public static class ConfigValidator
     private static void ValidateSchedule(Checker check, ScheduleConfig schedule, TrainingConfig training)
     {
         check.Defined("schedule.name", schedule.Name);
-        check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, Math.Max(0, training.Epochs));
+        // An untrained run (training.epochs = 0, evaluated as it starts) runs no schedule, so a template's warm-up is moot there.
+        if (training.Epochs > 0) check.Range("schedule.warmupEpochs", schedule.WarmupEpochs, 0, training.Epochs);
+        else if (!double.IsFinite(schedule.WarmupEpochs) || schedule.WarmupEpochs < 0) check.Add("schedule.warmupEpochs", schedule.WarmupEpochs, "a number ≥ 0");
         check.Range("schedule.minLearningRateFactor", schedule.MinLearningRateFactor, 0, 1);
     }
 

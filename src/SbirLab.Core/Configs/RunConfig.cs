@@ -98,6 +98,9 @@ public sealed record LossConfig
     /// <summary>Triplet miner: "batch-all" (first k anchors, seed 004), "all", "semi-hard", "hard".</summary>
     public MinerKind Miner { get; init; } = MinerKind.BatchAll;
 
+    /// <summary>How the embedding loss combines its terms: "mean" over all (default), "sum" or "mean-active" (over positive terms only).</summary>
+    public LossReduction Reduction { get; init; } = LossReduction.Mean;
+
     /// <summary>How many of a batch's first entries act as anchors (seed 004: 10).</summary>
     public int Anchors { get; init; } = 10;
 

@@ -11,16 +11,17 @@ public static class LossFactory
     /// Creates the embedding loss <paramref name="kind"/>. <paramref name="margin"/> is the contrastive margin m
     /// (Euclidean) or the triplet margin α (squared); <paramref name="tau"/> is Smooth-AP's temperature;
     /// <paramref name="miner"/> is read only for the triplet loss; <paramref name="anchors"/> is the k of Smooth-AP and of
-    /// the batch-all miner; <paramref name="generator"/> feeds the semi-hard miner. Reductions are the defaults (mean).
+    /// the batch-all miner; <paramref name="generator"/> feeds the semi-hard miner; <paramref name="reduction"/> combines the terms (loss.reduction).
     /// </summary>
     /// <remarks><paramref name="pairedHalves"/>: the batches are N given pairs (i, N + i), as the pair sampler lays them out (contrastive only).</remarks>
     /// <exception cref="ArgumentException"><see cref="EmbeddingLossKind.None"/>: there is no loss to build.</exception>
-    public static IEmbeddingLoss Create(EmbeddingLossKind kind, double margin, double tau, MinerKind miner, int anchors, Generator? generator, bool pairedHalves = false) =>
+    public static IEmbeddingLoss Create(EmbeddingLossKind kind, double margin, double tau, MinerKind miner, int anchors, Generator? generator, bool pairedHalves = false,
+        LossReduction reduction = LossReduction.Mean) =>
         kind switch
         {
-            EmbeddingLossKind.Contrastive => new ContrastiveLoss(margin, pairedHalves: pairedHalves),
-            EmbeddingLossKind.Triplet => new MinedTripletLoss(new TripletLoss(margin), CreateMiner(miner, margin, anchors, generator)),
-            EmbeddingLossKind.SmoothAp => new SmoothApLoss(tau, anchors),
+            EmbeddingLossKind.Contrastive => new ContrastiveLoss(margin, reduction, pairedHalves),
+            EmbeddingLossKind.Triplet => new MinedTripletLoss(new TripletLoss(margin, reduction), CreateMiner(miner, margin, anchors, generator)),
+            EmbeddingLossKind.SmoothAp => new SmoothApLoss(tau, anchors, reduction),
             EmbeddingLossKind.None => throw new ArgumentException("loss.embedding is none: the objective has no embedding term to build.", nameof(kind)),
             EmbeddingLossKind.BinaryCrossEntropy => throw new ArgumentException("binary-cross-entropy scores the pair head's logits, not embeddings: see LossFactory.PairLossFor.", nameof(kind)),
         };
@@ -56,6 +57,6 @@ public static class LossFactory
             return null;
         }
 
-        return Create(loss.Embedding, loss.Margin, loss.Tau, loss.Miner, loss.Anchors, generator, pairedHalves: config.Batch.Sampler == SamplerKind.Pairs);
+        return Create(loss.Embedding, loss.Margin, loss.Tau, loss.Miner, loss.Anchors, generator, pairedHalves: config.Batch.Sampler == SamplerKind.Pairs, loss.Reduction);
     }
 }

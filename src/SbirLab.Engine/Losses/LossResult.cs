@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using static TorchSharp.torch;
 
 namespace SbirLab.Engine.Losses;
@@ -48,16 +49,6 @@ public sealed record LossResult(Tensor Loss, Tensor ActiveCount, Tensor TermCoun
     }
 }
 
-/// <summary>How per-term losses are combined into one scalar.</summary>
-public enum LossReduction
-{
-    /// <summary>Average over the terms; the scale does not depend on batch size or number of mined terms.</summary>
-    Mean,
-
-    /// <summary>Plain sum, as the seeds write their totals (e.g. seed 004's Σ_a l(a)).</summary>
-    Sum,
-}
-
 /// <summary>Shared reduction and graph-safe helpers for the losses.</summary>
 internal static class LossMath
 {
@@ -69,7 +60,13 @@ internal static class LossMath
             return ZeroLike(graphAnchor);
         }
 
-        return reduction == LossReduction.Sum ? terms.sum() : terms.mean();
+        return reduction switch
+        {
+            LossReduction.Sum => terms.sum(),
+            LossReduction.Mean => terms.mean(),
+            // Divides by a count that stays on the device (no host sync); a batch with no active term gives 0.
+            LossReduction.MeanActive => terms.sum() / terms.gt(0).sum().clamp_min(1),
+        };
     }
 
     /// <summary>A scalar 0 that depends on <paramref name="graphAnchor"/>, so <c>backward()</c> works on an empty batch.</summary>

@@ -15,7 +15,7 @@ namespace SbirLab.Engine.Losses;
 /// is every other item. As in the seed, x = p itself is part of k_σ(p) and contributes σ_τ(0) = ½, so as τ → 0
 /// k_σ(p) tends to k(p) − ½ rather than the rank k(p): the limit of l(a)/|P| is slightly above 1 − AP.</para>
 /// <para>Reduction: <see cref="LossReduction.Mean"/> (default) averages l(a) over the anchors that have at least
-/// one positive (AP is undefined without one); <see cref="LossReduction.Sum"/> is the seed's total Σ_a l(a).
+/// one positive (AP is undefined without one), and so does <see cref="LossReduction.MeanActive"/>; <see cref="LossReduction.Sum"/> is the seed's total Σ_a l(a).
 /// Terms = (anchor, positive) pairs; active = pairs with a negative strictly closer than the positive
 /// (a ranking error). Memory grows as k·B².</para>
 /// </remarks>

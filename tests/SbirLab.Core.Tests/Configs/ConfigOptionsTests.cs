@@ -67,6 +67,15 @@ public class ConfigOptionsTests
     }
 
     [Fact]
+    public void TheLossReductionReadsByItsConfigNameAndDefaultsToTheMean()
+    {
+        Assert.Equal(LossReduction.Mean, ConfigJson.Parse("{}").Loss.Reduction);
+        Assert.Equal(LossReduction.MeanActive, ConfigJson.Parse("{}", ["loss.reduction=mean-active"]).Loss.Reduction);
+        var e = Assert.Throws<ConfigException>(() => ConfigJson.Parse("""{ "loss": { "reduction": "median" } }"""));
+        Assert.Equal("one of mean, sum, mean-active", e.Errors.Single(x => x.Field == "loss.reduction").Allowed);
+    }
+
+    [Fact]
     public void AnOverrideNamesAnOptionByItsConfigName()
     {
         var config = ConfigJson.Parse("{}", ["batch.sampler=pk", "evaluation.index=hnsw"]);

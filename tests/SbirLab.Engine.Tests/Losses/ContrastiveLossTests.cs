@@ -1,3 +1,4 @@
+using SbirLab.Core.Configs;
 using SbirLab.Engine.Losses;
 using static SbirLab.Engine.Tests.Losses.BatchReference;
 using static TorchSharp.torch;

@@ -60,6 +60,31 @@ public class TripletLossTests
     }
 
     [Fact]
+    public void MeanActiveAveragesOverTheActiveTripletsOnly()
+    {
+        using var scope = NewDisposeScope();
+        var (embeddings, labels) = Circle();
+
+        var result = new TripletLoss(0.5, LossReduction.MeanActive).Compute(embeddings, labels, BatchAllMiner.AllAnchors());
+
+        // The same eight triplets as above: four active at 0.5 each, so 2.0 / 4 = 0.5 (the mean over all is 0.25).
+        Assert.Equal(0.5, Scalar(result.Loss), 5);
+    }
+
+    [Fact]
+    public void MeanActiveOfABatchWithNoActiveTripletIsZero()
+    {
+        using var scope = NewDisposeScope();
+        var (embeddings, labels) = Circle();
+
+        // With α = 0 every hinge is max(d(a,p) − d(a,n), 0) ≤ 0 on the circle: no triplet is active, and 0 / max(0, 1) = 0.
+        var result = new TripletLoss(0.0, LossReduction.MeanActive).Compute(embeddings, labels, BatchAllMiner.AllAnchors());
+
+        Assert.Equal(0.0, Scalar(result.Loss), 6);
+        Assert.Equal(0L, result.ActiveTerms);
+    }
+
+    [Fact]
     public void VectorisedBatchAllMatchesBruteForceLoop()
     {
         using var scope = NewDisposeScope();
