@@ -94,7 +94,8 @@ public sealed class Trainer : IDisposable
     {
         var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
         var start = new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
-            StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description) { Provenance = Provenance.Capture(_config.Seed, _device) };
+            StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description)
+        { Provenance = Provenance.Capture(_config.Seed, _device) };
         _observer.OnStart(start);
         _history.Begin(start, position.Step > 0 || position.Epoch > 0 ? _observer.HistoryBefore(start) : null);
         _observer.OnLog($"start: device {start.Device}, epoch {start.StartEpoch + 1}/{start.Epochs}, step {start.StartStep}/{start.TotalSteps}; {start.Data}");

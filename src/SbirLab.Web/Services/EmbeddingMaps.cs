@@ -48,7 +48,8 @@ public sealed class EmbeddingMaps(RunStore store, OpenRuns openRuns)
         var points = Embed(run.Evaluator(), run.Model, data);
         var (xy, explained) = Project(points.Select(p => p.Embedding).ToArray(), projection, run.Config.Seed);
         var map = RunEmbeddingMap.Map(projection, data, [.. points.Select(p => (p.Set, p.Index))], i => (xy[i][0], xy[i][1]))
-            with { ExplainedVariance = explained };
+            with
+        { ExplainedVariance = explained };
         store.SaveMap(runId, map);
         return map;
     }
