@@ -78,6 +78,7 @@ public class CommandLineTests
             "--set", "evaluation.perClass=10", "--set", "evaluation.queries=20", "--set", "evaluation.precisionAtK=[1,5]");
         Assert.True(trained.ExitCode == 0, trained.Output);
         // The folder as it was before run folders kept a store: checkpoints and pictures, the history as files.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // the in-process train's pooled connections would keep the deleted file open
         foreach (var file in Directory.GetFiles(folder, "sbirlab.db*")) File.Delete(file);
         File.WriteAllText(Path.Combine(folder, "log.txt"), "2026-11-30T10:00:00.000Z start: device cpu\n");
         File.WriteAllText(Path.Combine(folder, "metrics-epochs.csv"), "epoch,step,name,value\n0,4,loss,0.25\n0,4,map,0.125\n");
