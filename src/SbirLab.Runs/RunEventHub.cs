@@ -1,6 +1,6 @@
-using SbirLab.Core.Evaluations;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;

@@ -1,5 +1,5 @@
-using SbirLab.Core.Evaluations;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
