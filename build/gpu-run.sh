@@ -38,5 +38,6 @@ set +e
 code=$?
 set -e
 echo "run folder: $out (exit $code)"
-[ -f "$out/provenance.json" ] && cat "$out/provenance.json"
+# The run's provenance is in the folder's own store: `runs show` prints it (device, libtorch, commit, packages).
+[ -f "$out/sbirlab.db" ] && "$root/app/sbirlab" --data "$out" runs show 1
 exit $code

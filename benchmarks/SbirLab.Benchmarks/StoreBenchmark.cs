@@ -165,7 +165,7 @@ public static class StoreBenchmark
         public void OnEpoch(EpochMetrics epoch) => Time(() => inner.OnEpoch(epoch));
         public void OnLog(string line) => Time(() => inner.OnLog(line));
         public void OnCheckpoint(CheckpointInfo checkpoint) => Time(() => inner.OnCheckpoint(checkpoint));
-        public void OnEvaluation(string evalJsonPath) => inner.OnEvaluation(evalJsonPath);
+        public void OnEvaluation(SbirLab.Core.Evaluations.EvaluationResult evaluation) => inner.OnEvaluation(evaluation);
         public void OnFinish(RunOutcome outcome) => inner.OnFinish(outcome);
 
         private void Time(Action call)

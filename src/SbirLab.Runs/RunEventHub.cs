@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 
 namespace SbirLab.Runs;
@@ -88,5 +89,5 @@ internal sealed class HubObserver(RunEventHub hub, long runId) : ITrainingObserv
     public void OnEpoch(EpochMetrics epoch) => hub.Publish(new RunEpochEvent(runId, epoch));
     public void OnLog(string line) => hub.Publish(new RunLogEvent(runId, line));
     public void OnCheckpoint(CheckpointInfo checkpoint) => hub.Publish(new RunCheckpointEvent(runId, checkpoint));
-    public void OnEvaluation(string evalJsonPath) => hub.Publish(new RunEvaluationEvent(runId, evalJsonPath));
+    public void OnEvaluation(EvaluationResult evaluation) => hub.Publish(new RunEvaluationEvent(runId));
 }

@@ -22,7 +22,8 @@ public sealed record RunLogEvent(long RunId, string Line) : RunEvent(RunId);
 
 public sealed record RunCheckpointEvent(long RunId, CheckpointInfo Checkpoint) : RunEvent(RunId);
 
-public sealed record RunEvaluationEvent(long RunId, string ReportPath) : RunEvent(RunId);
+/// <summary>The run got an evaluation (the store holds it by the time this is published).</summary>
+public sealed record RunEvaluationEvent(long RunId) : RunEvent(RunId);
 
 /// <summary>The run and its files were deleted.</summary>
 public sealed record RunDeleted(long RunId) : RunEvent(RunId);

@@ -268,6 +268,26 @@ public sealed class RunService : IDisposable
         return (run.Id, Execute(run, executor, device: null, CancellationToken.None, extra));
     }
 
+    /// <summary>
+    /// Resumes a stopped (or interrupted) run in this process from its last checkpoint, as <see cref="RunInForeground"/>
+    /// trains a new one (the command line's <c>train --out DIR --resume</c>, whose store holds that one run; in a store
+    /// with older queued runs, those are carried out first, as a worker would). Throws <see cref="InvalidOperationException"/>
+    /// when the run cannot be resumed or another worker claims it.
+    /// </summary>
+    public RunOutcome ResumeInForeground(long runId, IRunExecutor executor, ITrainingObserver? extra = null, CancellationToken stop = default)
+    {
+        Resume(Caller.DataFolderOwner, runId);
+        var run = Store.ClaimNext(Worker);
+        while (run is not null && run.Id != runId)
+        {
+            Execute(run, executor, device: null, CancellationToken.None, extra);
+            run = Store.ClaimNext(Worker);
+        }
+        if (run is null) throw new InvalidOperationException($"run {runId} was claimed by another worker");
+        using var stopping = stop.Register(() => Stop(Caller.DataFolderOwner, runId));
+        return Execute(run, executor, device: null, CancellationToken.None, extra);
+    }
+
     // ---- carrying out a claimed run ----------------------------------------------------------
 
     /// <summary>Waits until something is queued in this process or a local run ends, or the timeout passes.</summary>
@@ -346,10 +366,8 @@ public sealed class RunService : IDisposable
 
     private RunFolder PrepareFolder(RunRecord run)
     {
-        var folder = Store.Data.RunFolder(run.Id).Create();
-        AtomicFile.WriteAllText(folder.Config, run.ConfigJson);
-        Store.RecordProvenance(run.Id, RunProvenance.Capture());
-        return folder;
+        // Artifacts only: the config, provenance and history of the run are the store's (the trainer reports them).
+        return Store.Data.RunFolder(run.Id).Create();
     }
 
     /// <summary>The last checkpoint, when its file still exists; otherwise the run starts over (and says so in its log).</summary>

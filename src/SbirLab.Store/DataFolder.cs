@@ -30,6 +30,7 @@ public sealed class DataFolder
 
     private readonly Lazy<PathRoots> _roots;
     private readonly Lazy<HostLimits> _limits;
+    private PathRoots? _rootsSet;
 
     /// <param name="root">The data folder.</param>
     /// <param name="artifacts">The artifact root, where the runs' folders live; null: the data folder.</param>
@@ -67,15 +68,38 @@ public sealed class DataFolder
     /// folder and <see cref="DatasetRootsVariable"/> for data; <see cref="WeightsRoot"/>, <see cref="WeightRootsVariable"/>
     /// and the runs' folders for weights. Relative config paths are taken relative to <see cref="Root"/>.
     /// </summary>
-    public PathRoots Roots => _roots.Value;
+    public PathRoots Roots => _rootsSet ?? _roots.Value;
+
+    /// <summary>
+    /// True for the store of one run folder (<see cref="ForRunFolder"/>): the folder is the run's, not a lab's data folder.
+    /// </summary>
+    public bool IsRunFolder { get; private init; }
+
+    /// <summary>
+    /// The store kept inside a run folder trained with <c>sbirlab train --out DIR</c>: <c>DIR/sbirlab.db</c> holds the
+    /// run's history and <c>DIR</c> is its folder (<see cref="RunFolder"/> of any id), so the folder is self-contained.
+    /// Its paths are the command-line user's own: nothing is confined, and relative paths are taken relative to the
+    /// working directory, as for any command.
+    /// </summary>
+    public static DataFolder ForRunFolder(string folder)
+    {
+        var anywhere = Path.GetPathRoot(Path.GetFullPath(folder)) ?? "/";
+        var roots = new PathRoots(Environment.CurrentDirectory, [anywhere], [anywhere], [anywhere]);
+        return new DataFolder(folder) { IsRunFolder = true, _rootsSet = roots, Limits = HostLimits.FromEnvironment(roots) };
+    }
+
+    /// <summary>Whether <paramref name="folder"/> is a run folder with its own store (<see cref="ForRunFolder"/>): a database beside checkpoints.</summary>
+    public static bool HoldsRunStore(string folder) =>
+        File.Exists(Path.Combine(folder, "sbirlab.db")) && Directory.Exists(Path.Combine(folder, "checkpoints"));
 
     /// <summary>The roots and the limits of the environment (memory a run may take, queue length, wall time).</summary>
     public HostLimits Limits { get => _limitsSet ?? _limits.Value; init => _limitsSet = value; }
 
     private readonly HostLimits? _limitsSet;
 
-    /// <summary>The folder of run <paramref name="runId"/>, relative to <see cref="ArtifactsRoot"/>.</summary>
-    public static string RelativeRunPath(long runId) => Path.Combine("runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>The folder of run <paramref name="runId"/>, relative to <see cref="ArtifactsRoot"/> (the folder itself for <see cref="IsRunFolder"/>).</summary>
+    public string RelativeRunPath(long runId) =>
+        IsRunFolder ? "." : Path.Combine("runs", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The files of run <paramref name="runId"/> (not created).</summary>
     public RunFolder RunFolder(long runId) => new(Path.Combine(ArtifactsRoot, RelativeRunPath(runId)));
@@ -92,7 +116,7 @@ public sealed class DataFolder
     }
 
     /// <summary>A stored path of a run file (relative to <see cref="ArtifactsRoot"/>) made absolute; absolute paths pass unchanged.</summary>
-    public string Artifact(string path) => Path.IsPathRooted(path) ? path : Path.Combine(ArtifactsRoot, path);
+    public string Artifact(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ArtifactsRoot, path));
 
     /// <summary>A run file's path as stored: relative to <see cref="ArtifactsRoot"/> when it lies inside it, else absolute.</summary>
     public string ArtifactRelative(string path)
@@ -105,6 +129,8 @@ public sealed class DataFolder
     /// <summary>Creates the folder (and its runs folder) when missing.</summary>
     public DataFolder Create()
     {
+        Directory.CreateDirectory(Root);
+        if (IsRunFolder) return this;
         Directory.CreateDirectory(RunsRoot);
         Directory.CreateDirectory(DatasetsRoot);
         Directory.CreateDirectory(WeightsRoot);
@@ -118,7 +144,9 @@ public sealed class DataFolder
     public static DataFolder Resolve(string? option, string? artifactsOption = null)
     {
         string? artifacts = !string.IsNullOrWhiteSpace(artifactsOption) ? artifactsOption : Environment.GetEnvironmentVariable(ArtifactsVariable);
-        return new(ResolvePath(option), string.IsNullOrWhiteSpace(artifacts) ? null : artifacts);
+        string path = ResolvePath(option);
+        if (HoldsRunStore(path) && string.IsNullOrWhiteSpace(artifacts)) return ForRunFolder(path); // --data DIR of a `train --out DIR` folder
+        return new(path, string.IsNullOrWhiteSpace(artifacts) ? null : artifacts);
     }
 
     /// <summary>The path <see cref="Resolve"/> picks, made absolute against the working directory.</summary>

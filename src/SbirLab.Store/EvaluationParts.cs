@@ -6,37 +6,35 @@ namespace SbirLab.Store;
 
 /// <summary>
 /// Splits an evaluation report (eval.json) into what the store keeps apart: scalar summary figures,
-/// curves, ranked examples and the embedding map. Works on the JSON shape alone, so the store does not
+/// curves and ranked examples (a run's embedding maps are rows of their own, never read from a report). Works on the JSON shape alone, so the store does not
 /// depend on the evaluation code's types: top-level numbers (and those of a "summary" object) are figures,
 /// lists of {k, value} become "name@k" figures, objects whose name mentions "curve" or "recall" are curves,
-/// "examples"/"rankedExamples" are the ranked examples and "embeddingMap"/"embedding"/"pca"/"tsne" the map.
+/// "examples"/"rankedExamples" are the ranked examples.
 /// The engine's eval.json wraps the retrieval report in a "report" object; the split reads inside it.
 /// </summary>
-public sealed record EvaluationParts(string Summary, string? Curves, string? RankedExamples, string? EmbeddingMap)
+public sealed record EvaluationParts(string Summary, string? Curves, string? RankedExamples)
 {
     private static readonly string[] ExampleNames = ["examples", "rankedExamples"];
-    private static readonly string[] MapNames = ["embeddingMap", "embedding", "map", "pca", "tsne"];
 
     public static EvaluationParts Split(string reportJson)
     {
-        if (JsonNode.Parse(reportJson) is not JsonObject root) return new EvaluationParts("{}", null, null, null);
+        if (JsonNode.Parse(reportJson) is not JsonObject root) return new EvaluationParts("{}", null, null);
         var outer = root;
         if (root["report"] is JsonObject inner) root = inner;
         var summary = new JsonObject();
         var curves = new JsonObject();
-        string? examples = null, map = null;
+        string? examples = null;
         foreach (var (name, node) in root)
         {
             if (IsNumber(node)) summary[name] = node!.DeepClone();
             else if (name.Equals("summary", StringComparison.OrdinalIgnoreCase) && node is JsonObject figures) AddNumbers(summary, figures);
             else if (node is JsonArray list && TryAtK(name, list, summary)) { }
             else if (Matches(name, ExampleNames)) examples = node?.ToJsonString();
-            else if (Matches(name, MapNames)) map = node?.ToJsonString();
             else if (node is JsonObject && (Contains(name, "curve") || Contains(name, "recall"))) curves[name] = node.DeepClone();
         }
         // The engine's file keeps figures measured outside the report (the gallery index's) in its own "summary".
         if (!ReferenceEquals(outer, root) && outer["summary"] is JsonObject outside) AddNumbers(summary, outside);
-        return new EvaluationParts(summary.ToJsonString(), curves.Count > 0 ? curves.ToJsonString() : null, examples, map);
+        return new EvaluationParts(summary.ToJsonString(), curves.Count > 0 ? curves.ToJsonString() : null, examples);
     }
 
     /// <summary>The summary figures as name → value.</summary>

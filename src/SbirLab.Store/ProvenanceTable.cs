@@ -7,11 +7,11 @@ namespace SbirLab.Store;
 
 /// <summary>
 /// A run's provenance as a table of lines (the run page and the assignment report show it): code commit, seed,
-/// device, host, timing, packages, and what the engine wrote in the run folder's provenance.json.
+/// device, host, timing, packages, and the device facts the trainer reported (<see cref="RunRecord.ProvenanceJson"/>).
 /// </summary>
 public static class ProvenanceTable
 {
-    public static IReadOnlyList<ProvenanceItem> Of(RunRecord run, DataFolder data)
+    public static IReadOnlyList<ProvenanceItem> Of(RunRecord run)
     {
         var items = new List<ProvenanceItem>
         {
@@ -30,8 +30,7 @@ public static class ProvenanceTable
         if (run.ParentRunId is { } parent) items.Add(new("cloned from run", parent.ToString(CultureInfo.InvariantCulture)));
         if (run.CheckpointPath is not null) items.Add(new("last checkpoint", $"{run.CheckpointPath} (step {run.CheckpointStep})"));
         foreach (var (name, version) in Packages(run.PackageVersions)) items.Add(new(name, version));
-        var engineFile = data.RunFolder(run.Id).Provenance;
-        if (data.IsPlainRunFile(run.Id, engineFile)) items.AddRange(EngineProvenance(engineFile));
+        if (run.ProvenanceJson is { } json && RunProvenance.FromJson(json) is { } provenance) items.AddRange(DeviceFacts(provenance));
         return items;
     }
 
@@ -45,18 +44,14 @@ public static class ProvenanceTable
         catch (JsonException) { return []; }
     }
 
-    private static List<ProvenanceItem> EngineProvenance(string path)
+    private static IEnumerable<ProvenanceItem> DeviceFacts(RunProvenance provenance)
     {
-        var items = new List<ProvenanceItem>();
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            foreach (var (name, label) in new[] { ("deviceName", "device name"), ("deviceMemory", "device memory"), ("libTorch", "libtorch"), ("libTorchWarning", "libtorch warning"), ("os", "os"), ("runtime", "runtime") })
-                if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-                    items.Add(new ProvenanceItem(label, value.GetString() ?? ""));
-        }
-        catch (JsonException) { } // a damaged file: the store's lines stand alone
-        return items;
+        foreach (var (label, value) in new[]
+                 {
+                     ("device name", provenance.DeviceName), ("device memory", provenance.DeviceMemory), ("libtorch", provenance.LibTorch),
+                     ("libtorch warning", provenance.LibTorchWarning), ("os", provenance.Os), ("runtime", provenance.Runtime),
+                 })
+            if (!string.IsNullOrEmpty(value)) yield return new ProvenanceItem(label, value);
     }
 
     private static string Time(DateTime? time) =>

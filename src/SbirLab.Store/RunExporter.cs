@@ -10,8 +10,8 @@ using SbirLab.Store.Entities;
 namespace SbirLab.Store;
 
 /// <summary>
-/// Exports from the store: one run as a zip (config, run summary with provenance, metrics CSVs,
-/// evaluation JSON, pictures, log) and all runs as one CSV table, one row per run, with the config's
+/// Exports from the store: one run as a zip (config, run summary, provenance, metrics CSVs, evaluation JSON,
+/// embedding maps, log: the history the store keeps, written as files only here; and the folder's pictures) and all runs as one CSV table, one row per run, with the config's
 /// parameters and the final figures as columns, for spreadsheets and notebooks.
 /// </summary>
 public sealed class RunExporter(RunStore store)
@@ -47,10 +47,11 @@ public sealed class RunExporter(RunStore store)
         Add("metrics-steps.csv", MetricsCsv(store.Metrics(runId, MetricKind.Step), MetricKind.Step));
         Add("metrics-epochs.csv", MetricsCsv(store.Metrics(runId, MetricKind.Epoch), MetricKind.Epoch));
         if (store.Evaluations(runId).LastOrDefault() is { } evaluation) Add("eval.json", evaluation.ReportJson);
+        foreach (var map in store.Maps(runId)) Add(map.FileName, map.ToJson());
         Add("log.txt", LogText(run));
+        if (run.ProvenanceJson is { } provenance) Add("provenance.json", provenance);
         var folder = store.Data.RunFolder(runId);
         // Only plain files of the run: a symbolic link placed in its folder is left out, wherever it points.
-        if (store.Data.IsPlainRunFile(runId, folder.Provenance)) AddFile(zip, folder.Provenance, "provenance.json", entries);
         if (Directory.Exists(folder.Pictures))
             foreach (var picture in Directory.EnumerateFiles(folder.Pictures).Order(StringComparer.Ordinal).Where(p => !AtomicFile.IsTemporary(p) && store.Data.IsPlainRunFile(runId, p)))
                 AddFile(zip, picture, "pictures/" + Path.GetFileName(picture), entries);
@@ -141,12 +142,12 @@ public sealed class RunExporter(RunStore store)
     private static string ValueText(JsonValue value) =>
         value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
 
-    private string LogText(RunRecord run)
+    /// <summary>The run's log lines, one "time text" line each (as the run page shows them).</summary>
+    public string LogText(RunRecord run)
     {
+        ArgumentNullException.ThrowIfNull(run);
         var lines = store.Log(run.Id);
-        if (lines.Count > 0) return string.Join('\n', lines.Select(l => $"{Time(l.Time)} {l.Text}")) + "\n";
-        var file = store.Data.RunFolder(run.Id).Log;
-        return File.Exists(file) ? File.ReadAllText(file) : "";
+        return lines.Count == 0 ? "" : string.Join('\n', lines.Select(l => $"{Time(l.Time)} {l.Text}")) + "\n";
     }
 
     private string RunSummaryJson(RunRecord run)

@@ -94,7 +94,7 @@ public sealed partial class RunStore
         }
         db.Runs.Add(run);
         db.SaveChanges();
-        run.Folder = DataFolder.RelativeRunPath(run.Id);
+        run.Folder = Data.RelativeRunPath(run.Id);
         db.SaveChanges();
         return run;
     }
@@ -152,16 +152,21 @@ public sealed partial class RunStore
         if (changed == 0 && holder is not null) throw new LeaseLostException(runId, holder);
     }
 
-    /// <summary>Records where and with what the run runs: code commit and dirty tree, package versions, host.</summary>
+    /// <summary>
+    /// Records where and with what the run runs: code commit and dirty tree, package versions and host in their columns
+    /// (the runs table and the CSV export filter on them), the whole provenance (device hardware, libtorch, OS) as JSON.
+    /// </summary>
     public void RecordProvenance(long runId, RunProvenance provenance)
     {
         string packages = provenance.PackagesJson;
+        string json = provenance.ToJson();
         using var db = CreateContext();
         db.Runs.Where(r => r.Id == runId).ExecuteUpdate(s => s
             .SetProperty(r => r.CodeCommit, provenance.CodeCommit)
             .SetProperty(r => r.CodeDirty, provenance.CodeDirty)
             .SetProperty(r => r.PackageVersions, packages)
-            .SetProperty(r => r.Host, provenance.Host));
+            .SetProperty(r => r.Host, provenance.Host)
+            .SetProperty(r => r.ProvenanceJson, json));
     }
 
     /// <summary>
@@ -241,6 +246,7 @@ public sealed partial class RunStore
         db.LogLines.Where(l => l.RunId == runId).ExecuteDelete();
         db.Runs.Where(r => r.Id == runId).ExecuteDelete();
         var folder = Data.Artifact(run.Folder);
-        if (run.Folder.Length > 0 && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        // A run folder's own store lives inside the folder: the folder stays (its owner removes it).
+        if (run.Folder.Length > 0 && !Data.IsRunFolder && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 }

@@ -66,7 +66,7 @@ public sealed partial class RunStore : IDisposable
     {
         data.Create();
         // Caches of this lab's runs live in its data folder, not in whatever folder the process started in.
-        CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
+        if (!data.IsRunFolder) CacheFolder.Current = new(data.CacheRoot, CacheFolder.BudgetFromEnvironment());
         var store = new RunStore(data, connection ?? StoreConnection.Sqlite(data));
         using var db = store.CreateContext();
         bool existed = DatabaseIdentity.DatabaseExists(data, store.Connection, db);
@@ -74,6 +74,7 @@ public sealed partial class RunStore : IDisposable
         if (store.Provider == StoreProvider.Sqlite) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
         store.Identity = DatabaseIdentity.Establish(data, store.Connection, db, existed);
         store.MeasureClock(db);
+        LegacyRunFiles.ImportAll(store); // folders written before the store kept the history
         return store;
     }
 

@@ -57,6 +57,7 @@ public static class StoreCopier
         Note("Tags", CopyRows(from.Tags.OrderBy(t => t.RunId).ThenBy(t => t.Name), to));
         Note("Notes", CopyRows(from.Notes.OrderBy(n => n.Id), to));
         Note("Evaluations", CopyRows(from.Evaluations.OrderBy(e => e.Id), to, chunk: 20)); // reports can be megabytes each
+        Note("EmbeddingMaps", CopyRows(from.EmbeddingMaps.OrderBy(m => m.Id), to, chunk: 20));
         Note("Artifacts", CopyRows(from.Artifacts.OrderBy(a => a.Id), to));
         Note("MetricPoints", CopyMetricPoints(from, connection));
         Note("LogLines", CopyLogLines(from, connection));
@@ -216,6 +217,7 @@ public static class StoreCopier
             ("Tags", from.Tags.LongCount(), to.Tags.LongCount()),
             ("Notes", from.Notes.LongCount(), to.Notes.LongCount()),
             ("Evaluations", from.Evaluations.LongCount(), to.Evaluations.LongCount()),
+            ("EmbeddingMaps", from.EmbeddingMaps.LongCount(), to.EmbeddingMaps.LongCount()),
             ("Artifacts", from.Artifacts.LongCount(), to.Artifacts.LongCount()),
             ("MetricPoints", from.MetricPoints.LongCount(), to.MetricPoints.LongCount()),
             ("LogLines", from.LogLines.LongCount(), to.LogLines.LongCount()),

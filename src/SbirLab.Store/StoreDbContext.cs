@@ -17,6 +17,7 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
     public DbSet<RunRecord> Runs => Set<RunRecord>();
     public DbSet<MetricPoint> MetricPoints => Set<MetricPoint>();
     public DbSet<EvaluationRecord> Evaluations => Set<EvaluationRecord>();
+    public DbSet<EmbeddingMapRecord> EmbeddingMaps => Set<EmbeddingMapRecord>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
     public DbSet<RunTag> Tags => Set<RunTag>();
     public DbSet<RunNote> Notes => Set<RunNote>();
@@ -73,6 +74,13 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : I
         {
             e.ToTable("Evaluations");
             e.HasIndex(x => x.RunId);
+            e.HasOne<RunRecord>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<EmbeddingMapRecord>(e =>
+        {
+            e.ToTable("EmbeddingMaps");
+            e.Property(x => x.Projection).HasMaxLength(8);
+            e.HasIndex(x => new { x.RunId, x.Projection }).IsUnique();
             e.HasOne<RunRecord>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<Artifact>(e =>

@@ -55,14 +55,15 @@ public class ExternalLibTorchCliTests
         Assert.Contains(Squash($"libtorch: external {NuGetLibTorch} (libtorch 2.10.0), loaded from {NuGetLibTorch}"), output);
         Assert.Contains(Squash("device: cpu ("), output);
         Assert.DoesNotContain(Squash("warning:"), output);
-        using var provenance = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "provenance.json")));
+        var stored = FolderStore.Read(run);
+        using var provenance = JsonDocument.Parse(stored.Run.ProvenanceJson!);
         var root = provenance.RootElement;
         Assert.Equal(NuGetLibTorch, root.GetProperty("libTorchFolder").GetString());
         Assert.Equal("2.10.0", root.GetProperty("libTorchVersion").GetString());
         Assert.EndsWith($"loaded from {NuGetLibTorch}", root.GetProperty("libTorch").GetString());
         Assert.Equal(Environment.ProcessorCount, root.GetProperty("cpuCores").GetInt32());
         Assert.True(root.GetProperty("deviceMemoryBytes").GetInt64() > 0);
-        using var eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval.json")));
+        using var eval = JsonDocument.Parse(stored.Report);
         Assert.InRange(eval.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble(), 0.0, 1.0); // it trained and evaluated
         Assert.Equal(20, eval.RootElement.GetProperty("report").GetProperty("queryCount").GetInt32());
     }

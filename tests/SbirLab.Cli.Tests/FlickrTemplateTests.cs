@@ -27,9 +27,10 @@ public class FlickrTemplateTests
             "--set", $"data.trainSketches={root}/Sketch_EITZ/png", "--set", $"data.trainPhotos={root}/Flickr25K",
             "--set", $"data.evalQueries={root}/Flickr15K/queries", "--set", $"data.evalGallery={root}/Flickr15K/images");
         Assert.True(code == 0, output);
-        Assert.True(File.Exists(Path.Combine(root, "run", "eval.json")));
+        var trained = FolderStore.Read(Path.Combine(root, "run"));
+        Assert.Single(trained.Evaluations);
         Assert.True(File.Exists(Path.Combine(root, "run", "pictures", "ranked-examples.png")));
-        string log = File.ReadAllText(Path.Combine(root, "run", "log.txt"));
+        string log = trained.LogText;
         Assert.Contains("1 unreadable images skipped", log); // the corrupt file planted below
     }
 
@@ -47,14 +48,14 @@ public class FlickrTemplateTests
         var first = await CliRunner.Run(["train", Path.Combine(RepoPaths.Root, "experiments", "sbir", "flickr15k-pretrain-sketch.json"), "--out", pretrain,
             "--set", "model.pretrainedSketch=null", "--set", "batch.size=8", .. small]);
         Assert.True(first.ExitCode == 0, first.Output);
-        Assert.Contains("training sketches alone", File.ReadAllText(Path.Combine(pretrain, "log.txt")) + first.Output, StringComparison.Ordinal);
+        Assert.Contains("training sketches alone", FolderStore.Read(pretrain).LogText + first.Output, StringComparison.Ordinal);
 
         string siamese = Path.Combine(root, "siamese");
         var second = await CliRunner.Run(["train", Path.Combine(RepoPaths.Root, "experiments", "sbir", "flickr15k-triplet.json"), "--out", siamese,
             "--set", $"model.pretrainedSketch={pretrain}", "--set", "model.pretrainedPhoto=null", "--set", "batch.classes=2", "--set", "batch.items=2",
             "--set", $"data.trainPhotos={root}/Flickr25K", .. small]);
         Assert.True(second.ExitCode == 0, second.Output);
-        Assert.Matches(@"sketch backbone from .*last\.safetensors \(backbone\.\*\): loaded 120, missing 0", File.ReadAllText(Path.Combine(siamese, "log.txt")));
+        Assert.Matches(@"sketch backbone from .*last\.safetensors \(backbone\.\*\): loaded 120, missing 0", FolderStore.Read(siamese).LogText);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public class WorkerArtifactsTests
         Assert.Contains($"artifacts {artifacts}", worker.Output.ReplaceLineEndings(""));
 
         string run = Path.Combine(artifacts, "runs", "1");
-        foreach (var file in new[] { "config.json", "eval.json", "checkpoints/last.safetensors", "pictures/loss.png" })
+        foreach (var file in new[] { "index/gallery.hnsw", "checkpoints/last.safetensors", "pictures/loss.png" })
             Assert.True(File.Exists(Path.Combine(run, file)), file + " missing under the artifact root");
         Assert.False(Directory.Exists(Path.Combine(data, "runs", "1")));
         Assert.True(File.Exists(Path.Combine(data, "sbirlab.db"))); // the database stays in the data folder

@@ -31,16 +31,16 @@ public sealed class EvaluationPartsTests
         var curves = JsonNode.Parse(parts.Curves!)!.AsObject();
         Assert.Equal(["prCurve", "rankCurve", "recallRatio"], curves.Select(kv => kv.Key).Order());
         Assert.Equal(0, JsonNode.Parse(parts.RankedExamples!)![0]!["queryLabel"]!.GetValue<int>());
-        Assert.Null(parts.EmbeddingMap);
     }
 
     [Fact]
-    public void A_flat_report_with_a_summary_object_and_a_map_is_read_too()
+    public void A_flat_report_with_a_summary_object_is_read_too_and_a_map_in_it_is_neither_a_figure_nor_a_curve()
     {
+        // Maps are the store's own rows (EmbeddingMapRecord), never guessed from a report's JSON.
         var parts = EvaluationParts.Split("""{"summary":{"mAP":0.5},"embeddingMap":{"x":[1],"y":[2]},"note":"text"}""");
-        Assert.Equal(0.5, EvaluationParts.Figures(parts.Summary)["mAP"]);
-        Assert.Equal("""{"x":[1],"y":[2]}""", parts.EmbeddingMap);
+        Assert.Equal(["mAP"], EvaluationParts.Figures(parts.Summary).Keys);
         Assert.Null(parts.Curves);
+        Assert.Null(parts.RankedExamples);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Evaluation;
 using SbirLab.Engine.Training;
+using SbirLab.Store;
 using Spectre.Console;
 
 namespace SbirLab.Cli.Commands;
@@ -14,13 +15,13 @@ internal static class EvalCommand
     {
         var target = new Argument<string>("run") { Description = "A run folder or a checkpoint file." };
         var export = new Option<bool>("--export-embeddings") { Description = "Also write query/gallery embeddings and labels as .npy files." };
-        var command = new Command("eval", "Re-evaluate a run: eval.json, pictures, and optionally the embeddings.") { target, export };
+        var command = new Command("eval", "Re-evaluate a run: its evaluation into the run's store, pictures, and optionally the embeddings.") { target, export };
         command.SetAction(result =>
         {
             string path = result.GetValue(target)!;
             try
             {
-                var file = CheckpointEvaluation.Run(path, result.GetValue(export), new ConsoleLog());
+                var file = Evaluate(path, result.GetValue(export));
                 if (file.Report is { } report) Print(report);
                 if (file.OneShot is { } oneShot) Print(oneShot);
                 if (result.GetValue(export)) AnsiConsole.MarkupLine($"embeddings: {Markup.Escape(RunFolder.FromPath(path).Embeddings)}");
@@ -30,6 +31,27 @@ internal static class EvalCommand
             catch (InvalidDataException e) { return CliOutput.Error(e.Message); }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Evaluates the run, storing the evaluation in the store of its folder (its own, or the lab's it lies in; a folder
+    /// from before run folders kept a store gets one) and drawing its curves from the stored history.
+    /// </summary>
+    private static EvaluationFile Evaluate(string path, bool exportEmbeddings)
+    {
+        var folder = RunFolder.FromPath(path);
+        string checkpoint = File.Exists(path) ? path : folder.LastCheckpoint;
+        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"no checkpoint at {checkpoint}");
+        var located = RunFolderStore.Open(folder, () => Checkpoints.Config(checkpoint), () => Checkpoints.Describe(checkpoint));
+        if (located is not { } found)
+            return CheckpointEvaluation.Run(path, exportEmbeddings, new ConsoleLog());
+        using var store = found.Store;
+        var observer = StoreObserver.Of(store, found.Run);
+        var file = CheckpointEvaluation.Run(path, exportEmbeddings, new CompositeObserver(new ConsoleLog(), observer), observer.History());
+        store.Writer.Flush();
+        store.RegisterArtifacts(found.Run.Id);
+        AnsiConsole.MarkupLine($"[grey]stored with run {found.Run.Id} in {Markup.Escape(store.Data.Root)}[/]");
+        return file;
     }
 
     internal static void Print(RetrievalReport report)

@@ -1,3 +1,5 @@
+using SbirLab.Core.Evaluations;
+
 namespace SbirLab.Core.Runs;
 
 /// <summary>Lifecycle of a run, as the store and the UI show it.</summary>
@@ -21,7 +23,11 @@ public sealed record RunStart(
     int StepsPerEpoch,
     long TotalSteps,
     int BatchSize,
-    string Data);
+    string Data)
+{
+    /// <summary>Where and with what the run runs (code, packages, host, seed, device); null from an executor that does not say.</summary>
+    public RunProvenance? Provenance { get; init; }
+}
 
 /// <summary>Figures of one training step (loss parts, learning rate, throughput...).</summary>
 public sealed record StepMetrics(long Step, int Epoch, IReadOnlyDictionary<string, double> Values);
@@ -39,12 +45,18 @@ public sealed record CheckpointInfo(string Path, int Epoch, int BatchInEpoch, lo
 /// <summary>The running sums of an epoch's steps (their means become the epoch's figures).</summary>
 public sealed record EpochProgress(double Loss, double Embedding, double CrossEntropy, double Accuracy, double Seconds, int Steps, int AccuracySteps, int Items);
 
+/// <summary>The figures of a run so far: its logged steps and its epochs.</summary>
+public sealed record RunHistory(IReadOnlyList<StepMetrics> Steps, IReadOnlyList<EpochMetrics> Epochs)
+{
+    public static readonly RunHistory Empty = new([], []);
+}
+
 /// <summary>How a run ended.</summary>
 public sealed record RunOutcome(RunStatus Status, string Message, long Steps, int EpochsCompleted, CheckpointInfo? LastCheckpoint);
 
 /// <summary>
-/// Receives a run's progress as it happens. The command line draws a progress bar from it, the run
-/// folder writes CSV files, the store writes rows and the web lab streams it to browsers.
+/// Receives a run's progress as it happens. The command line draws a progress bar from it, the store keeps it
+/// (metrics, log, evaluations, maps, provenance: the run's one history) and the web lab streams it to browsers.
 /// Implementations must be quick: they are called on the training thread.
 /// </summary>
 public interface ITrainingObserver
@@ -54,8 +66,14 @@ public interface ITrainingObserver
     void OnEpoch(EpochMetrics epoch) { }
     void OnLog(string line) { }
     void OnCheckpoint(CheckpointInfo checkpoint) { }
-    void OnEvaluation(string evalJsonPath) { }
+    void OnEvaluation(EvaluationResult evaluation) { }
     void OnFinish(RunOutcome outcome) { }
+
+    /// <summary>
+    /// The figures an earlier attempt of the run recorded before the point <paramref name="start"/> resumes from (the
+    /// store's), so that what the trainer draws from its history covers the whole run; null when this observer keeps none.
+    /// </summary>
+    RunHistory? HistoryBefore(RunStart start) => null;
 }
 
 /// <summary>Fans every event out to several observers.</summary>
@@ -66,6 +84,7 @@ public sealed class CompositeObserver(params ITrainingObserver[] observers) : IT
     public void OnEpoch(EpochMetrics epoch) { foreach (var o in observers) o.OnEpoch(epoch); }
     public void OnLog(string line) { foreach (var o in observers) o.OnLog(line); }
     public void OnCheckpoint(CheckpointInfo checkpoint) { foreach (var o in observers) o.OnCheckpoint(checkpoint); }
-    public void OnEvaluation(string evalJsonPath) { foreach (var o in observers) o.OnEvaluation(evalJsonPath); }
+    public void OnEvaluation(EvaluationResult evaluation) { foreach (var o in observers) o.OnEvaluation(evaluation); }
     public void OnFinish(RunOutcome outcome) { foreach (var o in observers) o.OnFinish(outcome); }
+    public RunHistory? HistoryBefore(RunStart start) => observers.Select(o => o.HistoryBefore(start)).FirstOrDefault(h => h is not null);
 }

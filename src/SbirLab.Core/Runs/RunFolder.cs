@@ -1,18 +1,17 @@
 namespace SbirLab.Core.Runs;
 
 /// <summary>
-/// The files of one run on disk:
+/// The artifacts of one run on disk (its history, metrics, log, evaluations, maps, provenance and config, lives in the
+/// store: the lab's database, or <c>sbirlab.db</c> inside a folder trained with <c>sbirlab train --out</c>):
 /// <code>
-/// config.json             the resolved config the run used
-/// provenance.json         code commit, seed, package versions, device, host
-/// metrics-steps.csv       step,epoch,name,value per logged step
-/// metrics-epochs.csv      epoch,step,name,value per epoch
-/// log.txt                 the run's log
 /// checkpoints/            epoch-NNN.safetensors (+ last.safetensors)
-/// eval.json               the final retrieval report
 /// pictures/               loss.png, pr-curve.png, recall-ratio.png, ranked-examples.png, ...
+/// index/gallery.hnsw      the gallery index (see GalleryIndexBuilder)
 /// embeddings/             queries.npy, query-labels.npy, gallery.npy, gallery-labels.npy (on export)
 /// </code>
+/// The history files (<see cref="Config"/>, <see cref="Provenance"/>, <see cref="StepMetrics"/>, <see cref="EpochMetrics"/>,
+/// <see cref="Log"/>, <see cref="Eval"/>) are what an export writes, and what folders written before the store kept the
+/// history hold (the store imports them once).
 /// </summary>
 public sealed class RunFolder(string root)
 {
@@ -26,6 +25,9 @@ public sealed class RunFolder(string root)
     public string Eval => Path.Combine(Root, "eval.json");
     public string Pictures => Path.Combine(Root, "pictures");
     public string Embeddings => Path.Combine(Root, "embeddings");
+
+    /// <summary>The store of a folder trained with <c>sbirlab train --out</c> (SQLite, one run).</summary>
+    public string Store => Path.Combine(Root, "sbirlab.db");
     public string LastCheckpoint => Path.Combine(Checkpoints, "last.safetensors");
 
     public string EpochCheckpoint(int epoch) => Path.Combine(Checkpoints, $"epoch-{epoch:D3}.safetensors");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Datasets;
 using SbirLab.Engine.Evaluation;
@@ -12,7 +13,7 @@ using static TorchSharp.torch;
 namespace SbirLab.Engine.Training;
 
 /// <summary>
-/// The evaluation file of a run: the retrieval report, or for a run with a class split (seed 001) the one-shot report
+/// The evaluation report of a run (what the store keeps and an export writes as eval.json): the retrieval report, or for a run with a class split (seed 001) the one-shot report
 /// in its place, plus what is needed to read it. <see cref="Summary"/> names a one-shot report's headline figures as the
 /// epoch metrics do, for readers of the JSON alone (the store's figures, the CSV export).
 /// </summary>
@@ -27,9 +28,10 @@ public sealed record EvaluationFile(
     IReadOnlyDictionary<string, double>? Summary = null);
 
 /// <summary>
-/// Embeds a run's queries and gallery with the current model and measures retrieval; writes the
-/// final report (eval.json and its pictures). <paramref name="description"/> says what the run's data is in
-/// eval.json (the evaluation sets' own description when null).
+/// Embeds a run's queries and gallery with the current model and measures retrieval; makes the final report (told to
+/// the observers with its embedding maps: <see cref="ITrainingObserver.OnEvaluation"/>), draws its pictures and builds
+/// the gallery index. <paramref name="description"/> says what the run's data is in the report (the evaluation sets'
+/// own description when null).
 /// </summary>
 public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device device, string? description = null)
 {
@@ -37,7 +39,7 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
 
     public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <summary>Parses an eval.json text; null when it is not one.</summary>
+    /// <summary>Parses a report's JSON (an eval.json text); null when it is not one.</summary>
     public static EvaluationFile? Parse(string json)
     {
         try { return JsonSerializer.Deserialize<EvaluationFile>(json, JsonOptions); }
@@ -116,24 +118,26 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
 
     private static long[] Labels(IImageSet set) => set.Labels.ToArray();
 
-    /// <summary>Evaluates, writes eval.json and the pictures, and tells the observer.</summary>
-    public EvaluationFile WriteFinalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer) =>
-        config.Data.HasClassSplit ? WriteOneShotReport(model, folder, observer) : WriteRetrievalReport(model, folder, observer);
+    /// <summary>
+    /// Evaluates, draws the pictures into the run folder (those of the curves from <paramref name="history"/>; without
+    /// one, loss and per-epoch pictures already there are kept) and tells the observer the report and its maps.
+    /// </summary>
+    public EvaluationFile WriteFinalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer, RunHistory? history = null) =>
+        config.Data.HasClassSplit ? WriteOneShotReport(model, folder, observer, history) : WriteRetrievalReport(model, folder, observer, history);
 
     /// <summary>Seed 001: one-shot and verification on the held-out classes instead of retrieval (no gallery index, no map).</summary>
-    private EvaluationFile WriteOneShotReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
+    private EvaluationFile WriteOneShotReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer, RunHistory? history)
     {
         var report = OneShot.Evaluate(model);
         var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, null,
             OneShot: report, Summary: OneShotEvaluator.Figures(report));
-        AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
-        RunPictures.WriteOneShot(folder, data, report);
+        RunPictures.WriteOneShot(folder, data, report, history);
         observer.OnLog("evaluation: " + OneShotEvaluator.Describe(report) + $" ({config.Evaluation.OneShot.Episodes} episodes per N, {report.PoolSize} held-out images)");
-        observer.OnEvaluation(folder.Eval);
+        observer.OnEvaluation(new EvaluationResult(JsonSerializer.Serialize(file, JsonOptions), []));
         return file;
     }
 
-    private EvaluationFile WriteRetrievalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer)
+    private EvaluationFile WriteRetrievalReport(SiameseNetwork model, RunFolder folder, ITrainingObserver observer, RunHistory? history)
     {
         using var scope = NewDisposeScope();
         var (queries, gallery) = Embed(model);
@@ -146,13 +150,13 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
             $"top-5 hit rate {index.HnswTop5Hit:F3} through HNSW, {index.ExactTop5Hit:F3} exact"));
         var file = new EvaluationFile(config.Name, config.Training.Epochs, description ?? data.Description, data.ClassNames, report, index,
             Summary: index.Figures());
-        AtomicFile.WriteAllText(folder.Eval, JsonSerializer.Serialize(file, JsonOptions));
-        RunPictures.Write(folder, data, report);
-        if (config.Evaluation.MapPoints > 0)
-            RunEmbeddingMap.Write(folder, data, queryRows, galleryRows, config.Evaluation.MapPoints, config.Seed);
+        RunPictures.Write(folder, data, report, history);
+        var maps = config.Evaluation.MapPoints > 0
+            ? RunEmbeddingMap.Make(folder, data, queryRows, galleryRows, config.Evaluation.MapPoints, config.Seed)
+            : [];
         observer.OnLog(string.Create(CultureInfo.InvariantCulture,
             $"evaluation: mAP {report.MeanAveragePrecision:F4} over {report.QueryCount} queries and {report.GalleryCount} gallery items"));
-        observer.OnEvaluation(folder.Eval);
+        observer.OnEvaluation(new EvaluationResult(JsonSerializer.Serialize(file, JsonOptions), maps));
         return file;
     }
 
@@ -188,13 +192,15 @@ public sealed class RunEvaluator(RunConfig config, EvaluationSets data, Device d
 public static class CheckpointEvaluation
 {
     /// <param name="path">A run folder (its last checkpoint is used) or a checkpoint file.</param>
-    public static EvaluationFile Run(string path, bool exportEmbeddings, ITrainingObserver observer)
+    /// <param name="observer">Told the evaluation (the store of the run keeps it).</param>
+    /// <param name="history">The run's figures so far, for its loss and per-epoch pictures (null: those pictures are kept as they are).</param>
+    public static EvaluationFile Run(string path, bool exportEmbeddings, ITrainingObserver observer, RunHistory? history = null)
     {
         using var run = TrainedRun.Open(path);
         var folder = RunFolder.FromPath(run.Checkpoint);
         var evaluator = run.Evaluator();
         folder.Create();
-        var report = evaluator.WriteFinalReport(run.Model, folder, observer);
+        var report = evaluator.WriteFinalReport(run.Model, folder, observer, history);
         if (exportEmbeddings) evaluator.ExportEmbeddings(run.Model, folder.Embeddings);
         return report;
     }

@@ -7,8 +7,9 @@ using ReportRecallRatio = SbirLab.Engine.Reports.RecallRatioCurve;
 namespace SbirLab.Engine.Training;
 
 /// <summary>
-/// Draws a run's pictures into its folder: loss curves, mAP per epoch, the precision–recall curve, the
-/// recall-ratio curve and one ranked example per class (relevant results framed green, others red).
+/// Draws a run's pictures into its folder: loss curves, mAP per epoch (from the run's history, as the trainer holds it),
+/// the precision–recall curve, the recall-ratio curve and one ranked example per class (relevant results framed green,
+/// others red). Without a history the curve pictures already in the folder are left as they are.
 /// </summary>
 public static class RunPictures
 {
@@ -18,12 +19,15 @@ public static class RunPictures
     /// <summary>N-way one-shot episodes (a run with a class split).</summary>
     public const string OneShotEpisodesFile = "one-shot-episodes.png";
 
-    public static void Write(RunFolder folder, EvaluationSets data, RetrievalReport report)
+    public static void Write(RunFolder folder, EvaluationSets data, RetrievalReport report, RunHistory? history)
     {
         Directory.CreateDirectory(folder.Pictures);
-        WriteLoss(folder);
-        WriteEpochMetric(folder, "map", "mAP per epoch", "mAP", "map.png");
-        WriteEpochMetric(folder, "accuracy", "Training accuracy per epoch", "accuracy", "accuracy.png");
+        if (history is not null)
+        {
+            WriteLoss(folder, history);
+            WriteEpochMetric(folder, history, "map", "mAP per epoch", "mAP", "map.png");
+            WriteEpochMetric(folder, history, "accuracy", "Training accuracy per epoch", "accuracy", "accuracy.png");
+        }
         string name = Path.GetFileName(folder.Root);
         RunCharts.PrecisionRecall([PrCurveOf(name, report)], Path.Combine(folder.Pictures, "pr-curve.png"));
         RunCharts.RecallRatio([RecallRatioOf(name, report)], Path.Combine(folder.Pictures, "recall-ratio.png"), report.GalleryCount);
@@ -36,16 +40,19 @@ public static class RunPictures
     /// curve of every scorer, and a grid of episodes: the query, then the supports, the chosen one framed green when of
     /// the query's class and red when not, the others grey, each captioned with its class and score.
     /// </summary>
-    public static void WriteOneShot(RunFolder folder, EvaluationSets data, OneShotReport report)
+    public static void WriteOneShot(RunFolder folder, EvaluationSets data, OneShotReport report, RunHistory? history)
     {
         Directory.CreateDirectory(folder.Pictures);
-        WriteLoss(folder);
-        WriteEpochMetric(folder, "accuracy", "Training accuracy per epoch (same / different for a pair head)", "accuracy", "accuracy.png");
         var primary = report.Methods[0];
-        if (primary.Ways.Length > 0)
+        if (history is not null)
         {
-            int largest = primary.Ways.Max(w => w.Ways);
-            WriteEpochMetric(folder, $"{primary.Key}_one_shot_{largest}way", $"{largest}-way one-shot accuracy per epoch ({primary.Name})", "accuracy", "one-shot.png");
+            WriteLoss(folder, history);
+            WriteEpochMetric(folder, history, "accuracy", "Training accuracy per epoch (same / different for a pair head)", "accuracy", "accuracy.png");
+            if (primary.Ways.Length > 0)
+            {
+                int largest = primary.Ways.Max(w => w.Ways);
+                WriteEpochMetric(folder, history, $"{primary.Key}_one_shot_{largest}way", $"{largest}-way one-shot accuracy per epoch ({primary.Name})", "accuracy", "one-shot.png");
+            }
         }
         RunCharts.Roc([.. report.Methods.Select(m => new RocSeries(m.Name, m.Verification.Roc.FalsePositiveRate, m.Verification.Roc.TruePositiveRate, m.Verification.Auc))],
             Path.Combine(folder.Pictures, "roc.png"));
@@ -73,30 +80,28 @@ public static class RunPictures
     public static ReportRecallRatio RecallRatioOf(string name, RetrievalReport report) =>
         new(name, report.RecallRatio.Retrieved.Select(n => (double)n).ToArray(), report.RecallRatio.MeanRecall);
 
-    private static void WriteLoss(RunFolder folder)
+    private static void WriteLoss(RunFolder folder, RunHistory history)
     {
-        if (!File.Exists(folder.StepMetrics)) return;
-        var rows = RunFolderWriter.ReadSteps(folder.StepMetrics).ToList();
-        var epochs = File.Exists(folder.EpochMetrics) ? RunFolderWriter.ReadSteps(folder.EpochMetrics).ToList() : [];
         string[] parts = ["loss", "loss_embedding", "loss_ce"];
-        var steps = rows.Where(r => r.Name == "loss").Select(r => (double)r.Key).ToArray();
-        var stepParts = parts.Select(p => new LossPart(p, rows.Where(r => r.Name == p).Select(r => r.Value).ToArray()))
+        var logged = history.Steps.Where(s => s.Values.ContainsKey("loss")).ToList();
+        var steps = logged.Select(s => (double)s.Step).ToArray();
+        var stepParts = parts.Select(p => new LossPart(p, logged.Where(s => s.Values.ContainsKey(p)).Select(s => s.Values[p]).ToArray()))
             .Where(p => p.Values.Length == steps.Length && p.Values.Length > 0).ToList();
         if (stepParts.Count == 2) stepParts.RemoveAt(1); // a single part equals the total: draw it once
-        var epochAxis = epochs.Where(r => r.Name == "loss").Select(r => (double)r.Key + 1).ToArray();
-        var epochParts = parts.Select(p => new LossPart(p, epochs.Where(r => r.Name == p).Select(r => r.Value).ToArray()))
+        var epochs = history.Epochs.Where(e => e.Values.ContainsKey("loss")).ToList();
+        var epochAxis = epochs.Select(e => (double)e.Epoch + 1).ToArray();
+        var epochParts = parts.Select(p => new LossPart(p, epochs.Where(e => e.Values.ContainsKey(p)).Select(e => e.Values[p]).ToArray()))
             .Where(p => p.Values.Length == epochAxis.Length && p.Values.Length > 0).ToList();
         if (epochParts.Count == 2) epochParts.RemoveAt(1);
         if (stepParts.Count == 0) return;
         RunCharts.Loss(new LossHistory(steps, stepParts, epochAxis, epochParts), Path.Combine(folder.Pictures, "loss.png"));
     }
 
-    private static void WriteEpochMetric(RunFolder folder, string metric, string title, string yLabel, string file)
+    private static void WriteEpochMetric(RunFolder folder, RunHistory history, string metric, string title, string yLabel, string file)
     {
-        if (!File.Exists(folder.EpochMetrics)) return;
-        var rows = RunFolderWriter.ReadSteps(folder.EpochMetrics).Where(r => r.Name == metric).ToList();
-        if (rows.Count == 0) return;
-        var series = new Series(yLabel, rows.Select(r => (double)r.Key + 1).ToArray(), rows.Select(r => r.Value).ToArray());
+        var epochs = history.Epochs.Where(e => e.Values.ContainsKey(metric)).ToList();
+        if (epochs.Count == 0) return;
+        var series = new Series(yLabel, epochs.Select(e => (double)e.Epoch + 1).ToArray(), epochs.Select(e => e.Values[metric]).ToArray());
         RunCharts.Metric(Path.Combine(folder.Pictures, file), title, yLabel, [series]);
     }
 

@@ -28,9 +28,11 @@ public sealed class Trainer : IDisposable
     private readonly IBatchSampler _sampler;
     private readonly LearningRateSchedule _schedule;
     private readonly RunEvaluator _evaluator;
+    private readonly TrainingHistory _history;
 
-    private Trainer(RunConfig config, RunFolder folder, ITrainingObserver observer)
+    private Trainer(RunConfig config, RunFolder folder, ITrainingObserver observer, TrainingHistory history)
     {
+        _history = history;
         _config = config;
         _folder = folder;
         _observer = observer;
@@ -61,26 +63,27 @@ public sealed class Trainer : IDisposable
     private int StepsPerEpoch => EpochSteps.Capped(_config.Training, _sampler.BatchesPerEpoch);
 
     /// <summary>
-    /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run
-    /// folder always gets the config, metrics, log, checkpoints and report; <paramref name="observer"/>
-    /// hears the same events. The config was checked at the start of execution (<see cref="ConfigValidator.ForStart"/>):
-    /// the trainer and the factories it calls take it as valid.
+    /// Trains a run to the end, until <paramref name="stop"/> fires, or until the loss diverges. The run folder gets the
+    /// artifacts (checkpoints, pictures, gallery index); the history (provenance, metrics, log, evaluation and maps)
+    /// goes to <paramref name="observer"/> only (the store keeps it). The config was checked at the start of execution
+    /// (<see cref="ConfigValidator.ForStart"/>): the trainer and the factories it calls take it as valid.
     /// </summary>
     public static RunOutcome Run(ValidatedConfig validated, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         var config = validated.Config;
-        using var writer = new RunFolderWriter(folder);
-        AtomicFile.WriteAllText(folder.Config, ConfigJson.Serialize(config));
-        observer = new CompositeObserver(writer, observer);
+        folder.Create();
+        var history = new TrainingHistory();
+        observer = new CompositeObserver(observer, history);
         try
         {
-            using var trainer = new Trainer(config, folder, observer);
+            using var trainer = new Trainer(config, folder, observer, history);
             return trainer.Train(resumeFrom, stop);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var outcome = new RunOutcome(RunStatus.Failed, e.Message, 0, 0, null);
             observer.OnLog("error: " + e);
+            observer.OnLog($"finished: failed after 0 steps: {e.Message}");
             observer.OnFinish(outcome);
             return outcome;
         }
@@ -91,9 +94,12 @@ public sealed class Trainer : IDisposable
     private RunOutcome Train(CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         var position = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Checkpoints.Restore(resumeFrom.Path, _model, _optimizer, _device);
-        Provenance.Capture(_config.Seed, _device).Save(_folder.Provenance);
-        _observer.OnStart(new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
-            StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description));
+        var start = new RunStart(TorchRuntime.Describe(_device), position.Epoch, position.Step, _config.Training.Epochs,
+            StepsPerEpoch, _schedule.TotalSteps, BatchSize, _data.Description)
+        { Provenance = Provenance.Capture(_config.Seed, _device) };
+        _observer.OnStart(start);
+        _history.Begin(start, position.Step > 0 || position.Epoch > 0 ? _observer.HistoryBefore(start) : null);
+        _observer.OnLog($"start: device {start.Device}, epoch {start.StartEpoch + 1}/{start.Epochs}, step {start.StartStep}/{start.TotalSteps}; {start.Data}");
         var state = new LoopState(position.Step);
         CheckpointInfo? last = resumeFrom;
         for (int epoch = position.Epoch; epoch < _config.Training.Epochs; epoch++)
@@ -109,7 +115,7 @@ public sealed class Trainer : IDisposable
             EndEpoch(epoch, state); // figures first: a checkpoint then marks an epoch whose figures are all written
             last = Save(epoch + 1, 0, state.Step);
         }
-        _evaluator.WriteFinalReport(_model, _folder, _observer);
+        _evaluator.WriteFinalReport(_model, _folder, _observer, _history.Snapshot());
         return Finish(RunStatus.Completed, "completed", state.Step, _config.Training.Epochs, last);
     }
 
@@ -227,6 +233,7 @@ public sealed class Trainer : IDisposable
     private RunOutcome Finish(RunStatus status, string message, long steps, int epochs, CheckpointInfo? last)
     {
         var outcome = new RunOutcome(status, message, steps, epochs, last);
+        _observer.OnLog($"finished: {status.ToString().ToLowerInvariant()} after {steps} steps: {message}");
         _observer.OnFinish(outcome);
         return outcome;
     }

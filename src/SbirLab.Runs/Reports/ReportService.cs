@@ -55,9 +55,9 @@ public sealed class ReportService(RunStore store, IReportRenderer renderer, PdfP
         ConfigJson.ParseUnvalidated(run.ConfigJson),
         EpochCurves(run.Id),
         StepLoss(run.Id),
-        store.Evaluations(run.Id).LastOrDefault()?.ReportJson ?? FolderEvaluation(run.Id),
+        store.Evaluations(run.Id).LastOrDefault()?.ReportJson,
         Pictures(run.Id),
-        ProvenanceTable.Of(run, store.Data));
+        ProvenanceTable.Of(run));
 
     /// <summary>Every epoch metric, x being the 1-based epoch (a resumed epoch's last value wins, as on the run page).</summary>
     private Dictionary<string, ReportSeries> EpochCurves(long runId) =>
@@ -72,13 +72,6 @@ public sealed class ReportService(RunStore store, IReportRenderer renderer, PdfP
     {
         var ordered = points.OrderBy(p => p.X).ToList();
         return new ReportSeries([.. ordered.Select(p => (double)p.X)], [.. ordered.Select(p => p.Y)]);
-    }
-
-    /// <summary>eval.json of the run's folder, for a run evaluated before the store kept evaluations.</summary>
-    private string? FolderEvaluation(long runId)
-    {
-        string path = store.Data.RunFolder(runId).Eval;
-        return store.Data.IsPlainRunFile(runId, path) ? File.ReadAllText(path) : null;
     }
 
     /// <summary>The pictures the renderer embeds that the run's folder holds as plain files (never a link).</summary>

@@ -121,6 +121,37 @@ namespace SbirLab.Store.Postgres.Migrations
                     b.ToTable("Artifacts", (string)null);
                 });
 
+            modelBuilder.Entity("SbirLab.Store.Entities.EmbeddingMapRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MapJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Projection")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Projection")
+                        .IsUnique();
+
+                    b.ToTable("EmbeddingMaps", (string)null);
+                });
+
             modelBuilder.Entity("SbirLab.Store.Entities.EvaluationRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -133,9 +164,6 @@ namespace SbirLab.Store.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("CurvesJson")
-                        .HasColumnType("text");
-
-                    b.Property<string>("EmbeddingMapJson")
                         .HasColumnType("text");
 
                     b.Property<int?>("Epoch")
@@ -401,6 +429,9 @@ namespace SbirLab.Store.Postgres.Migrations
                     b.Property<int>("EpochsCompleted")
                         .HasColumnType("integer");
 
+                    b.Property<double?>("EvaluationMap")
+                        .HasColumnType("double precision");
+
                     b.Property<long?>("ExperimentId")
                         .HasColumnType("bigint");
 
@@ -410,6 +441,9 @@ namespace SbirLab.Store.Postgres.Migrations
                     b.Property<string>("Folder")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("GallerySize")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime?>("HeartbeatAt")
                         .HasColumnType("timestamp with time zone");
@@ -432,6 +466,9 @@ namespace SbirLab.Store.Postgres.Migrations
 
                     b.Property<long?>("ParentRunId")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ProvenanceJson")
+                        .HasColumnType("text");
 
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
@@ -611,6 +648,15 @@ namespace SbirLab.Store.Postgres.Migrations
                 });
 
             modelBuilder.Entity("SbirLab.Store.Entities.Artifact", b =>
+                {
+                    b.HasOne("SbirLab.Store.Entities.RunRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SbirLab.Store.Entities.EmbeddingMapRecord", b =>
                 {
                     b.HasOne("SbirLab.Store.Entities.RunRecord", null)
                         .WithMany()

@@ -2,7 +2,8 @@ namespace SbirLab.Store.Entities;
 
 /// <summary>
 /// One retrieval evaluation of a run (the engine's eval.json), kept whole in <see cref="ReportJson"/> and
-/// split into the parts the UI draws: summary figures, curves, ranked examples and the embedding map.
+/// split into the parts the UI draws: summary figures, curves and ranked examples. Its embedding maps are
+/// <see cref="EmbeddingMapRecord"/>s (one per projection).
 /// </summary>
 public sealed class EvaluationRecord
 {
@@ -21,9 +22,6 @@ public sealed class EvaluationRecord
     /// <summary>One ranked example per class (JSON), when the report has them.</summary>
     public string? RankedExamplesJson { get; set; }
 
-    /// <summary>2-D embedding map (PCA / t-SNE points, JSON), when the report has one.</summary>
-    public string? EmbeddingMapJson { get; set; }
-
-    /// <summary>The whole report as the engine wrote it.</summary>
+    /// <summary>The whole report as the engine made it (what an export writes as eval.json).</summary>
     public string ReportJson { get; set; } = "{}";
 }

@@ -63,6 +63,16 @@ public sealed class RunRecord
     /// <summary>Machine that ran the run.</summary>
     public string? Host { get; set; }
 
+    /// <summary>The whole provenance the trainer reported at its last start (<see cref="Core.Runs.RunProvenance.ToJson"/>: device hardware, libtorch, OS too).</summary>
+    public string? ProvenanceJson { get; set; }
+
+    // The latest evaluation's headline, kept on the row so that lists (the search page's run picker) need not read evaluations
+    /// <summary>Gallery items of the latest retrieval evaluation; null before one (or for a one-shot run).</summary>
+    public int? GallerySize { get; set; }
+
+    /// <summary>mAP of the latest retrieval evaluation; null before one (or for a one-shot run).</summary>
+    public double? EvaluationMap { get; set; }
+
     // Worker that holds the run while it is running: a lease it renews with each heartbeat
     /// <summary>The worker's name (<c>--worker-id</c>, else host:pid), unique among the workers of one store.</summary>
     public string? WorkerId { get; set; }

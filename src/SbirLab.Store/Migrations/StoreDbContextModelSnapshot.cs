@@ -112,6 +112,35 @@ namespace SbirLab.Store.Migrations
                     b.ToTable("Artifacts", (string)null);
                 });
 
+            modelBuilder.Entity("SbirLab.Store.Entities.EmbeddingMapRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MapJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Projection")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Projection")
+                        .IsUnique();
+
+                    b.ToTable("EmbeddingMaps", (string)null);
+                });
+
             modelBuilder.Entity("SbirLab.Store.Entities.EvaluationRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -122,9 +151,6 @@ namespace SbirLab.Store.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CurvesJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EmbeddingMapJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("Epoch")
@@ -380,6 +406,9 @@ namespace SbirLab.Store.Migrations
                     b.Property<int>("EpochsCompleted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("EvaluationMap")
+                        .HasColumnType("REAL");
+
                     b.Property<long?>("ExperimentId")
                         .HasColumnType("INTEGER");
 
@@ -389,6 +418,9 @@ namespace SbirLab.Store.Migrations
                     b.Property<string>("Folder")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("GallerySize")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("HeartbeatAt")
                         .HasColumnType("TEXT");
@@ -411,6 +443,9 @@ namespace SbirLab.Store.Migrations
 
                     b.Property<long?>("ParentRunId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProvenanceJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("TEXT");
@@ -586,6 +621,15 @@ namespace SbirLab.Store.Migrations
                 });
 
             modelBuilder.Entity("SbirLab.Store.Entities.Artifact", b =>
+                {
+                    b.HasOne("SbirLab.Store.Entities.RunRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SbirLab.Store.Entities.EmbeddingMapRecord", b =>
                 {
                     b.HasOne("SbirLab.Store.Entities.RunRecord", null)
                         .WithMany()

@@ -1,4 +1,5 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Imaging;
 using SbirLab.Engine.Search;
@@ -53,13 +54,6 @@ public sealed class OpenRun : IDisposable
         Searcher?.Dispose();
         Run.Dispose();
     }
-}
-
-/// <summary>Which image set of a run's evaluation an index points into.</summary>
-public enum ImageSetKind
-{
-    Query,
-    Gallery,
 }
 
 /// <summary>Bounds of the lab's one cache of open runs.</summary>

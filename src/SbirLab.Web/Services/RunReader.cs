@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SbirLab.Core.Configs;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 using SbirLab.Store;
@@ -9,8 +10,8 @@ using SbirLab.Store.Entities;
 
 namespace SbirLab.Web.Services;
 
-/// <summary>A run's evaluation as the report view shows it; <see cref="EmbeddingMapJson"/> is null when the run has no map.</summary>
-public sealed record RunEvaluation(EvaluationFile File, string? EmbeddingMapJson, DateTime? Created);
+/// <summary>A run's evaluation as the report view shows it, with the run's embedding maps (t-SNE first; none when it has none).</summary>
+public sealed record RunEvaluation(EvaluationFile File, IReadOnlyList<EmbeddingMapData> Maps, DateTime? Created);
 
 /// <summary>A run's place in a chain: the runs it takes weights from and the runs that take its weights (those the caller may read).</summary>
 public sealed record RunLinks(IReadOnlyList<RunInput> Inputs, IReadOnlyList<RunRecord> Children)
@@ -22,8 +23,8 @@ public sealed record RunLinks(IReadOnlyList<RunInput> Inputs, IReadOnlyList<RunR
 public sealed record WeightSource(string Value, string Label);
 
 /// <summary>
-/// What the pages read about runs, over the run store (and the run's folder for the files the store
-/// does not hold). It only reads: every change goes through <see cref="SbirLab.Runs.RunService"/>.
+/// What the pages read about runs, over the run store (the run's one history: metrics, log, evaluations, maps,
+/// provenance; its folder only for pictures). It only reads: every change goes through <see cref="SbirLab.Runs.RunService"/>.
 /// Every read names its caller and returns only what the caller may read (<see cref="AccessPolicy"/>): a run the
 /// caller may not read is one that does not exist (null, or <see cref="KeyNotFoundException"/>).
 /// The runs table reads a page at a time (<see cref="Page"/>: sorted, filtered and paged in the database); the charts
@@ -142,17 +143,14 @@ public sealed class RunReader(RunStore store)
         return store.Metrics(runId, kind);
     }
 
-    /// <summary>The last <paramref name="lines"/> lines of the run's log (the store's, else log.txt).</summary>
+    /// <summary>The last <paramref name="lines"/> lines of the run's log.</summary>
     public IReadOnlyList<string> LogTail(Caller caller, long runId, int lines = 200)
     {
         Demand(caller, runId);
-        var stored = store.Log(runId, tail: lines);
-        if (stored.Count > 0) return stored.Select(l => $"{l.Time.ToUniversalTime():yyyy-MM-dd HH:mm:ss} {l.Text}").ToList();
-        var file = store.Data.RunFolder(runId).Log;
-        return File.Exists(file) ? File.ReadLines(file).TakeLast(lines).ToList() : [];
+        return store.Log(runId, tail: lines).Select(l => $"{l.Time.ToUniversalTime():yyyy-MM-dd HH:mm:ss} {l.Text}").ToList();
     }
 
-    /// <summary>The run's latest evaluation (the store's record, else eval.json of its folder); null before the first.</summary>
+    /// <summary>The run's latest evaluation with its maps; null before the first.</summary>
     public RunEvaluation? Evaluation(Caller caller, long runId)
     {
         Demand(caller, runId);
@@ -169,19 +167,8 @@ public sealed class RunReader(RunStore store)
     private RunEvaluation? Evaluation(long runId)
     {
         var record = store.Evaluations(runId).LastOrDefault();
-        string? madeMap = File.Exists(MapPath(runId)) ? File.ReadAllText(MapPath(runId))
-            : File.Exists(EngineMapPath(runId)) ? File.ReadAllText(EngineMapPath(runId)) : null;
-        if (record is not null && Parse(record.ReportJson) is { } file) return new RunEvaluation(file, record.EmbeddingMapJson ?? madeMap, record.CreatedAt);
-        var path = store.Data.RunFolder(runId).Eval;
-        return File.Exists(path) && Parse(File.ReadAllText(path)) is { } fromFolder
-            ? new RunEvaluation(fromFolder, madeMap, File.GetLastWriteTimeUtc(path))
-            : null;
+        return record is not null && Parse(record.ReportJson) is { } file ? new RunEvaluation(file, store.Maps(runId), record.CreatedAt) : null;
     }
-
-    private string MapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, EmbeddingMaps.FileName);
-
-    /// <summary>The map the engine writes when it evaluates a run (t-SNE and PCA of both domains).</summary>
-    private string EngineMapPath(long runId) => Path.Combine(store.Data.RunFolder(runId).Root, SbirLab.Engine.Training.RunEmbeddingMap.FileName);
 
     /// <summary>
     /// What the new-run form offers for the weight fields: the caller's readable runs that are completed, running or
@@ -217,7 +204,7 @@ public sealed class RunReader(RunStore store)
     public IReadOnlyList<ProvenanceItem> Provenance(Caller caller, RunRecord run)
     {
         Demand(caller, run.Id);
-        return ProvenanceTable.Of(run, store.Data);
+        return ProvenanceTable.Of(run);
     }
 
     /// <summary>The folder of a run's pictures (serve only names <see cref="Pictures"/> lists).</summary>
@@ -236,7 +223,7 @@ public sealed class RunReader(RunStore store)
     /// <summary>Throws <see cref="KeyNotFoundException"/> unless the run exists and the caller may read it.</summary>
     public RunRecord Demand(Caller caller, long runId) => Find(caller, runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
 
-    /// <summary>Parses an eval.json text; null when it is not one.</summary>
+    /// <summary>Parses an evaluation report's JSON; null when it is not one.</summary>
     public static EvaluationFile? Parse(string json) => RunEvaluator.Parse(json);
 
     private RunRow ToRow(Caller caller, RunRecord run, (double? Best, double? Last) map)

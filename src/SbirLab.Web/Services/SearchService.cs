@@ -24,7 +24,7 @@ public sealed class RunNotSearchableException(string message) : Exception(messag
 /// when the run was evaluated) comes from the lab's one cache of open runs (<see cref="OpenRuns"/>): loaded on the
 /// first search of that run, shared by concurrent first searches, kept while recently used.
 /// </summary>
-public sealed class SearchService(RunStore store, RunReader reader, OpenRuns openRuns)
+public sealed class SearchService(RunStore store, OpenRuns openRuns)
 {
     /// <summary>Completed runs with a gallery index that the caller may search (a visitor: the published ones), newest first.</summary>
     public IReadOnlyList<SearchableRun> Runs(Caller caller) =>
@@ -93,9 +93,8 @@ public sealed class SearchService(RunStore store, RunReader reader, OpenRuns ope
 
     private SearchableRun Describe(RunRecord run)
     {
-        var config = store.Config(run.Id);
-        var report = reader.Evaluation(Caller.DataFolderOwner, run.Id)?.File; // the figures shown with a run the caller may search
-        return new SearchableRun(run.Id, run.Name, config.Data.Dataset, report?.Report?.GalleryCount, report?.Report?.MeanAveragePrecision,
-            config.Evaluation.Index, run.FinishedAt);
+        var config = ConfigJson.ParseUnvalidated(run.ConfigJson);
+        // The latest evaluation's figures are on the run's row: listing the runs reads no evaluation.
+        return new SearchableRun(run.Id, run.Name, config.Data.Dataset, run.GallerySize, run.EvaluationMap, config.Evaluation.Index, run.FinishedAt);
     }
 }

@@ -26,7 +26,9 @@ public sealed class TrainedSketchRun : IDisposable
     {
         Config = ConfigJson.Load(Path.Combine(RepoPaths.Root, "experiments", "sbir", "fm-sketch-triplet.json"), Overrides);
         Folder = new RunFolder(RepoPaths.TempFolder("sketch-run"));
-        Outcome = Trainer.Run(ConfigValidator.ForStart(Config), Folder, new TinyRunsRecorder(), null, CancellationToken.None);
+        var recorder = new Training.TinyRuns.Recorder();
+        Outcome = Trainer.Run(ConfigValidator.ForStart(Config), Folder, recorder, null, CancellationToken.None);
+        Map = recorder.Map;
         Searcher = SketchSearcher.Open(Folder.Root);
         Test = FashionMnist.Load("test");
         QuerySubset = Seed004Protocol.Subset(Test.Labels, Config.Evaluation.PerClass, Config.Seed);
@@ -34,15 +36,8 @@ public sealed class TrainedSketchRun : IDisposable
 
     public RunConfig Config { get; }
 
-    /// <summary>The run's mAP from its evaluation file.</summary>
-    public double Map
-    {
-        get
-        {
-            using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Folder.Eval));
-            return report.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble();
-        }
-    }
+    /// <summary>The run's mAP from its final evaluation.</summary>
+    public double Map { get; }
     public RunFolder Folder { get; }
     public RunOutcome Outcome { get; }
     public SketchSearcher Searcher { get; }
@@ -57,6 +52,4 @@ public sealed class TrainedSketchRun : IDisposable
         try { Directory.Delete(Folder.Root, recursive: true); }
         catch (IOException) { /* the temp folder is cleaned later */ }
     }
-
-    private sealed class TinyRunsRecorder : ITrainingObserver;
 }

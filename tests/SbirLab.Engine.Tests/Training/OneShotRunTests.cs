@@ -40,8 +40,9 @@ public class OneShotRunTests
         Assert.True(pair.Verification.Auc > pairBefore.Verification.Auc + 0.05, $"pair-head AUC {pair.Verification.Auc:F3} vs untrained {pairBefore.Verification.Auc:F3}");
         Assert.All(trained.Methods.SelectMany(m => m.Ways), w => Assert.Equal(1000, w.Episodes));
 
-        // eval.json holds the one-shot report instead of retrieval; the pictures are the ROC and the episode grid.
-        var file = System.Text.Json.JsonSerializer.Deserialize<EvaluationFile>(File.ReadAllText(folder.Eval), RunEvaluator.JsonOptions)!;
+        // The evaluation holds the one-shot report instead of retrieval (and no map); the pictures are the ROC and the episode grid.
+        var file = recorder.Report;
+        Assert.Empty(recorder.Evaluations[^1].Maps);
         Assert.Null(file.Report);
         Assert.Equal(8, file.OneShot!.Examples.Length);
         Assert.All(file.OneShot.Examples, e => Assert.Equal(e.SupportLabels[e.Answer], e.QueryLabel));
@@ -68,9 +69,9 @@ public class OneShotRunTests
     private static OneShotReport Report(RunConfig config, out RunFolder folder, TinyRuns.Recorder? recorder = null)
     {
         folder = new RunFolder(RepoPaths.TempFolder("koch"));
-        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder ?? new TinyRuns.Recorder(), null, CancellationToken.None);
+        recorder ??= new TinyRuns.Recorder();
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder, null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
-        var file = System.Text.Json.JsonSerializer.Deserialize<EvaluationFile>(File.ReadAllText(folder.Eval), RunEvaluator.JsonOptions)!;
-        return file.OneShot!;
+        return recorder.Report.OneShot!;
     }
 }

@@ -52,8 +52,9 @@ public class SeedRecipeRunTests
     private static EvaluationFile Evaluate(RunConfig config, out RunFolder folder, TinyRuns.Recorder? recorder = null)
     {
         folder = new RunFolder(RepoPaths.TempFolder(config.Name));
-        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder ?? new TinyRuns.Recorder(), null, CancellationToken.None);
+        recorder ??= new TinyRuns.Recorder();
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config), folder, recorder, null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
-        return JsonSerializer.Deserialize<EvaluationFile>(File.ReadAllText(folder.Eval), RunEvaluator.JsonOptions)!;
+        return recorder.Report;
     }
 }

@@ -1,4 +1,5 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 
@@ -29,11 +30,19 @@ internal static class TinyRuns
         public List<RunStart> Starts { get; } = [];
         public List<CheckpointInfo> Checkpoints { get; } = [];
         public List<string> Log { get; } = [];
+        public List<EvaluationResult> Evaluations { get; } = [];
+
+        /// <summary>The report of the last evaluation the trainer told (what the store keeps and an export writes as eval.json).</summary>
+        public EvaluationFile Report => RunEvaluator.Parse(Evaluations[^1].ReportJson) ?? throw new InvalidDataException("not an evaluation report");
+
+        /// <summary>The retrieval mAP of the last evaluation.</summary>
+        public double Map => Report.Report!.MeanAveragePrecision;
 
         public void OnStart(RunStart start) => Starts.Add(start);
         public void OnStep(StepMetrics step) { Steps.Add(step); onStep?.Invoke(step); }
         public void OnEpoch(EpochMetrics epoch) => Epochs.Add(epoch);
         public void OnCheckpoint(CheckpointInfo checkpoint) => Checkpoints.Add(checkpoint);
         public void OnLog(string line) => Log.Add(line);
+        public void OnEvaluation(EvaluationResult evaluation) => Evaluations.Add(evaluation);
     }
 }

@@ -1,4 +1,5 @@
 using SbirLab.Core.Configs;
+using SbirLab.Core.Evaluations;
 using SbirLab.Core.Runs;
 using SbirLab.Engine.Training;
 
@@ -24,22 +25,34 @@ public class TrainerTests
         double firstLosses = recorder.Steps.Take(5).Average(s => s.Values["loss"]);
         double lastLosses = recorder.Steps.TakeLast(5).Average(s => s.Values["loss"]);
         Assert.True(lastLosses < firstLosses, $"loss should fall: {firstLosses:F4} → {lastLosses:F4}");
-        foreach (var file in new[] { folder.Config, folder.Eval, folder.StepMetrics, folder.EpochMetrics, folder.LastCheckpoint, folder.Provenance })
-            Assert.True(File.Exists(file), file);
-        Assert.True(File.Exists(Path.Combine(folder.Root, RunEmbeddingMap.FileName)));
+        // The folder holds artifacts only: checkpoints, pictures, the gallery index; the history went to the observer.
+        Assert.True(File.Exists(folder.LastCheckpoint));
         Assert.True(File.Exists(GalleryIndexBuilder.IndexPath(folder)));
         foreach (var picture in new[] { "loss.png", "map.png", "pr-curve.png", "recall-ratio.png", "ranked-examples.png", "embedding-map-tsne.png", "embedding-map-pca.png" })
             Assert.True(File.Exists(Path.Combine(folder.Pictures, picture)), picture);
-        Assert.Equal(ConfigJson.Serialize(config), File.ReadAllText(folder.Config));
+        Assert.DoesNotContain(Directory.EnumerateFiles(folder.Root, "*", SearchOption.AllDirectories),
+            f => f.EndsWith(".csv", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".txt", StringComparison.Ordinal));
+        var evaluation = Assert.Single(recorder.Evaluations);
+        Assert.Equal(finalMap, recorder.Map, 9);
+        Assert.Equal([MapProjection.Tsne, MapProjection.Pca], evaluation.Maps.Select(m => m.Projection));
+        Assert.True(evaluation.Maps[0].Points.Count >= 5);
+        Assert.Equal(evaluation.Maps[0].Points.Select(p => (p.Set, p.Index, p.Label)), evaluation.Maps[1].Points.Select(p => (p.Set, p.Index, p.Label)));
+        Assert.Contains(evaluation.Maps[0].Points, p => p.Set == ImageSetKind.Query);
+        Assert.Contains(evaluation.Maps[0].Points, p => p.Set == ImageSetKind.Gallery);
+        Assert.Equal(2, evaluation.Maps[1].ExplainedVariance!.Count);
+        var start = Assert.Single(recorder.Starts);
+        Assert.Equal(config.Seed, start.Provenance!.Seed);
+        Assert.Equal(start.Device, start.Provenance.Device);
+        Assert.Contains(recorder.Log, line => line.StartsWith("finished: completed after 45 steps", StringComparison.Ordinal));
     }
 
     private static double UntrainedMap(RunConfig config)
     {
         var folder = new RunFolder(RepoPaths.TempFolder("untrained"));
-        var outcome = Trainer.Run(ConfigValidator.ForStart(config with { Training = config.Training with { Epochs = 0 } }), folder, new TinyRuns.Recorder(), null, CancellationToken.None);
+        var recorder = new TinyRuns.Recorder();
+        var outcome = Trainer.Run(ConfigValidator.ForStart(config with { Training = config.Training with { Epochs = 0 } }), folder, recorder, null, CancellationToken.None);
         Assert.Equal(RunStatus.Completed, outcome.Status);
-        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.Eval));
-        return report.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble();
+        return recorder.Map;
     }
 
     [Fact]
@@ -83,8 +96,8 @@ public class TrainerTests
         Assert.Equal(RunStatus.Diverged, outcome.Status);
         Assert.Matches(@"^loss became (NaN|[+-]infinity) at step \d+$", outcome.Message);
         Assert.NotEmpty(recorder.Steps);
-        var logged = RunFolderWriter.ReadSteps(folder.StepMetrics).Count(r => r.Name == "loss");
-        Assert.Equal(recorder.Steps.Count, logged);
+        Assert.Empty(recorder.Evaluations); // a diverged run is not evaluated
+        Assert.Contains(recorder.Log, line => line.StartsWith("finished: diverged", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -116,7 +129,6 @@ public class TrainerTests
         var log = new TinyRuns.Recorder();
         Assert.Equal(RunStatus.Completed, Trainer.Run(ConfigValidator.ForStart(config), initialised, log, null, CancellationToken.None).Status);
         Assert.Contains(log.Log, line => line.StartsWith("initialised from", StringComparison.Ordinal));
-        using var eval = System.Text.Json.JsonDocument.Parse(File.ReadAllText(initialised.Eval));
-        Assert.Equal(classificationMap, eval.RootElement.GetProperty("report").GetProperty("meanAveragePrecision").GetDouble(), 9);
+        Assert.Equal(classificationMap, log.Map, 9);
     }
 }

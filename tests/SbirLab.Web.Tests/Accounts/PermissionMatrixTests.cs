@@ -239,7 +239,7 @@ public sealed class PermissionMatrixTests(PermissionMatrixTests.Lab lab) : IClas
                     {
                         long id = Completed();
                         if (action.EndsWith("(published)", StringComparison.Ordinal)) service.Publish(Store.Accounts.Caller.DataFolderOwner, id);
-                        var search = new SearchService(store, reader, new OpenRuns(store));
+                        var search = new SearchService(store, new OpenRuns(store));
                         string? answer = null;
                         // The run has no gallery index: a caller who may search it gets that far; others are told it does not exist.
                         return new(async c =>

@@ -1,3 +1,4 @@
+using SbirLab.Core.Evaluations;
 using SbirLab.Web.Components.Shared;
 using SbirLab.Web.Services;
 
@@ -9,7 +10,7 @@ public sealed class EvaluationReportTests : ComponentTest
     public void The_ranked_grid_frames_results_of_the_querys_class_green_and_others_red()
     {
         var file = TestLab.Evaluation(perClass: 6, topK: 5);
-        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 4).Add(r => r.Evaluation, new RunEvaluation(file, null, null)));
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 4).Add(r => r.Evaluation, new RunEvaluation(file, [], null)));
 
         var rows = cut.FindAll(".ranked-row");
         Assert.Equal(file.Report!.Examples.Length, rows.Count);
@@ -34,7 +35,7 @@ public sealed class EvaluationReportTests : ComponentTest
     public void The_headline_figures_are_the_reports()
     {
         var file = TestLab.Evaluation();
-        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 1).Add(r => r.Evaluation, new RunEvaluation(file, null, null)));
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 1).Add(r => r.Evaluation, new RunEvaluation(file, [], null)));
 
         Assert.Equal(file.Report!.MeanAveragePrecision.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), cut.Find(".figure-map").TextContent);
         Assert.Contains("No map for this run", cut.Find(".no-map").TextContent);
@@ -48,7 +49,7 @@ public sealed class EvaluationReportTests : ComponentTest
     public void A_pair_run_shows_one_shot_accuracy_with_intervals_verification_and_its_episodes_instead_of_map()
     {
         var file = TestLab.OneShotEvaluation();
-        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 9).Add(r => r.Evaluation, new RunEvaluation(file, null, null))
+        var cut = Context.Render<EvaluationReport>(p => p.Add(r => r.RunId, 9).Add(r => r.Evaluation, new RunEvaluation(file, [], null))
             .Add(r => r.Pictures, ["roc.png", "one-shot-episodes.png"]));
 
         Assert.Empty(cut.FindAll(".figure-map"));
@@ -86,15 +87,21 @@ public sealed class EvaluationReportTests : ComponentTest
     }
 
     [Fact]
-    public void A_stored_embedding_map_is_drawn_with_the_point_picture_known()
+    public void A_stored_embedding_map_is_drawn_with_the_hovered_points_picture_and_both_projections_offered()
     {
-        const string json = """{"x":[0,1,2],"y":[1,0,2],"labels":[0,1,1],"classNames":["a","b"],"isSketch":[true,false,false],"sets":["query","gallery","gallery"],"indices":[3,7,8]}""";
-        var map = EmbeddingMapData.TryParse(json)!;
-        Assert.Equal((ImageSetKind.Gallery, 7), map.ImageOf(1));
-        Assert.Null(EmbeddingMapData.TryParse("""{"x":[0,1],"y":[1],"labels":[0,1]}""")); // lengths disagree
+        MapPoint[] points = [new(0, 1, 0, true, ImageSetKind.Query, 3), new(1, 0, 1, false, ImageSetKind.Gallery, 7), new(2, 2, 1, false, ImageSetKind.Gallery, 8)];
+        var tsne = new EmbeddingMapData(MapProjection.Tsne, ["a", "b"], points);
+        var pca = new EmbeddingMapData(MapProjection.Pca, ["a", "b"], points) { ExplainedVariance = [0.41, 0.18] };
+        Assert.Equal(points, EmbeddingMapData.FromJson(tsne.ToJson()).Points);
 
-        var cut = Context.Render<EmbeddingMapPanel>(p => p.Add(m => m.RunId, 2).Add(m => m.MapJson, json));
+        var cut = Context.Render<EmbeddingMapPanel>(p => p.Add(m => m.RunId, 2).Add(m => m.Maps, [pca, tsne]));
         Assert.Empty(cut.FindAll(".no-map"));
         Assert.Contains("hover a point", cut.Markup);
+        Assert.Contains("t-SNE projection of 3 evaluation embeddings", cut.Find(".map-caption").TextContent); // t-SNE first
+        Assert.Equal(2, cut.FindAll(".map-view-picker .mud-toggle-item").Count);
+        Assert.Equal("PCA (axes explain 41 % + 18 % of the variance)", pca.ProjectionTitle);
+
+        var none = Context.Render<EmbeddingMapPanel>(p => p.Add(m => m.RunId, 2).Add(m => m.Maps, []));
+        Assert.NotEmpty(none.FindAll(".no-map"));
     }
 }

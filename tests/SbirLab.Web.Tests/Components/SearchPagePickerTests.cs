@@ -20,7 +20,7 @@ public sealed class SearchPagePickerTests : ComponentTest
         File.WriteAllText(folder.LastCheckpoint, "not a checkpoint");
         Directory.CreateDirectory(Path.GetDirectoryName(GalleryIndexBuilder.IndexPath(folder))!);
         File.WriteAllText(GalleryIndexBuilder.IndexPath(folder), "not an index");
-        Lab.Service.Events.Publish(new RunEvaluationEvent(id, folder.Root));
+        Lab.Service.Events.Publish(new RunEvaluationEvent(id));
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll(".no-runs")), TimeSpan.FromSeconds(5));
         cut.WaitForAssertion(() => Assert.Equal("#1 just evaluated", cut.Find(".run-picker input").GetAttribute("value")), TimeSpan.FromSeconds(5));

@@ -1,3 +1,4 @@
+using SbirLab.Core.Evaluations;
 using SbirLab.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Accounts;

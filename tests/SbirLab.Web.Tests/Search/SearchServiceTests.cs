@@ -17,7 +17,7 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
     public void OnlyCompletedRunsWithAGalleryIndexAreOffered()
     {
         using var openRuns = new OpenRuns(_store);
-        var service = new SearchService(_store, new RunReader(_store), openRuns);
+        var service = new SearchService(_store, openRuns);
         var run = Assert.Single(service.Runs(Caller.DataFolderOwner));
         Assert.Equal(lab.RunId, run.Id);
         Assert.Equal(DatasetKind.FashionMnistSketch, run.Dataset);
@@ -30,7 +30,7 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
     public async Task TheSearcherIsLoadedOnFirstUseOnceAndKept()
     {
         using var openRuns = new OpenRuns(_store);
-        var service = new SearchService(_store, new RunReader(_store), openRuns);
+        var service = new SearchService(_store, openRuns);
         Assert.False(service.IsLoaded(lab.RunId));
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => service.SearcherAsync(Caller.DataFolderOwner, lab.RunId)));
@@ -51,7 +51,7 @@ public sealed class SearchServiceTests(SearchLab lab) : IDisposable
         using var empty = new TestLab();
         await using var context = new BunitContext();
         empty.Register(context);
-        context.Services.AddSingleton(new SearchService(empty.Store, empty.Reader, new OpenRuns(empty.Store)));
+        context.Services.AddSingleton(new SearchService(empty.Store, new OpenRuns(empty.Store)));
 
         var page = context.Render<SearchPage>();
 

@@ -161,6 +161,11 @@ internal static class RunsCommand
         Fact("code", run.CodeCommit is null ? null : run.CodeCommit + (run.CodeDirty == true ? " (dirty tree)" : ""));
         Fact("packages", run.PackageVersions);
         Fact("host", run.Host);
+        if (run.ProvenanceJson is { } json && RunProvenance.FromJson(json) is { } provenance)
+        {
+            Fact("hardware", provenance.DeviceName + (provenance.DeviceMemory is { } memory ? $", {memory}" : ""));
+            Fact("libtorch", provenance.LibTorch + (provenance.LibTorchWarning is { } warning ? $" (warning: {warning})" : ""));
+        }
         Fact("worker", run.WorkerId is null && run.WorkerHost is null ? null
             : $"{run.WorkerId ?? $"{run.WorkerHost}:{run.WorkerPid}"} on {run.WorkerHost} (pid {run.WorkerPid})"
               + (run.Status == RunStatus.Running ? $", heartbeat {run.HeartbeatAt:u}, lease until {run.LeaseExpiresAt:u}" : ""));

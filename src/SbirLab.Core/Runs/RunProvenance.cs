@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
-namespace SbirLab.Store;
+namespace SbirLab.Core.Runs;
 
 /// <summary>
-/// Where and with what a run ran: the code commit and whether the work tree had uncommitted changes,
-/// the versions of the packages that shape results, and the host. Recorded with every run so a
-/// grader can tell exactly what produced a curve.
+/// Where and with what a run ran: the code commit and whether the work tree had uncommitted changes, the versions of
+/// the packages that shape results, the host, and (added by the engine when training starts)
+/// the seed, the device and its hardware and the libtorch it ran on. The one provenance type: the trainer tells it to
+/// its observers at the start, the store keeps it with the run, an export writes it as provenance.json.
 /// </summary>
 public sealed record RunProvenance(string? CodeCommit, bool? CodeDirty, IReadOnlyDictionary<string, string> Packages, string Host)
 {
@@ -17,10 +19,49 @@ public sealed record RunProvenance(string? CodeCommit, bool? CodeDirty, IReadOnl
     public static readonly string[] TrackedAssemblies =
         ["SbirLab.Engine", "TorchSharp", "SkiaSharp", "Microsoft.EntityFrameworkCore", "Microsoft.Data.Sqlite"];
 
-    /// <summary>This process's provenance (computed once: git is asked only the first time).</summary>
+    public string Os { get; init; } = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+    public string Runtime { get; init; } = Environment.Version.ToString();
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+
+    public int? Seed { get; init; }
+
+    /// <summary>The device as the trainer describes it ("cpu (2 threads)", "cuda:0").</summary>
+    public string? Device { get; init; }
+
+    public string? DeviceName { get; init; }
+    public string? DeviceMemory { get; init; }
+    public long? DeviceMemoryBytes { get; init; }
+    public int? CpuCores { get; init; }
+    public string? LibTorch { get; init; }
+    public string? LibTorchFolder { get; init; }
+    public string? LibTorchVersion { get; init; }
+    public string? LibTorchWarning { get; init; }
+
+    /// <summary>This process's provenance (computed once: git is asked only the first time, by whichever part asks first).</summary>
     public static RunProvenance Capture() => Current.Value;
 
     public string PackagesJson => JsonSerializer.Serialize(Packages);
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The provenance as JSON (what the store keeps and an export writes as provenance.json).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>A <see cref="ToJson"/> text read back (also the engine's provenance.json of runs written before the store kept it); null when unreadable.</summary>
+    public static RunProvenance? FromJson(string json)
+    {
+        try
+        {
+            var read = JsonSerializer.Deserialize<RunProvenance>(json, JsonOptions);
+            return read is null ? null : read with { Packages = read.Packages ?? new Dictionary<string, string>(), Host = read.Host ?? "" };
+        }
+        catch (JsonException) { return null; }
+    }
 
     private static RunProvenance CaptureNow()
     {
