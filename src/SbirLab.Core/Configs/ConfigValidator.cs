@@ -336,7 +336,7 @@ public static class ConfigValidator
         public void ExistsIfSet(string field, string? path)
         {
             if (Located(field, path, PathKind.Dataset) is { } real && !Directory.Exists(real) && !File.Exists(real))
-                Add(field, path, "an existing data set folder or list file on the machine that trains (it is not there now: removed, moved or not mounted)");
+                Add(field, path, "an existing data set folder or list file on the machine that trains (it is not there now: download the data set and point this field at it, or mount it if it was moved)");
         }
 
         /// <summary>
