@@ -90,6 +90,9 @@ public partial class LineChart : IDisposable
         await sent;
     }
 
+    /// <summary>Whether the first draw went out: points that come before it travel in that draw, not as an update.</summary>
+    public bool Drawn => _drawn;
+
     /// <summary>Points drawn, summed over the lines that are not faint (the tests read it as data-points).</summary>
     public int PointCount => _lines.Where(l => !l.Faint).Sum(l => l.X.Length);
 
