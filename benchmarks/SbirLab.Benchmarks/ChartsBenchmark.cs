@@ -62,11 +62,11 @@ public static partial class ChartsBenchmark
 
         string compareUrl = lab.BaseUrl + "compare?metric=step:loss&runs=" + string.Join(',', longIds);
         var compare = new List<double>();
-        for (int i = 0; i <= repeats; i++) compare.Add(await CompareRender(page, compareUrl, 2 * longIds.Length));
+        for (int i = 0; i <= repeats; i++) compare.Add(await CompareRender(page, compareUrl));
         Print($"compare of {longIds.Length} runs, step loss overlaid (first: curves read from the store)", [compare[0]]);
         Print($"compare of {longIds.Length} runs (curves cached)", compare[1..]);
         var compareZooms = await Zooms(page, lab, received, ".chart-box[data-chart$='(per step)'] div[id^='chart-']", steps, repeats);
-        PrintZooms($"zoom refined, compare of {longIds.Length} runs ({2 * longIds.Length} traces)", compareZooms);
+        PrintZooms($"zoom refined, compare of {longIds.Length} runs ({await Traces(page)} traces)", compareZooms);
         double afterCompareMib = lab.ResidentMib();
 
         await page.GotoAsync(lab.BaseUrl + $"runs/{longIds[0]}");
@@ -212,21 +212,30 @@ public static partial class ChartsBenchmark
             """, first);
     }
 
-    /// <summary>Milliseconds from navigation start to the compare chart holding every run's traces.</summary>
-    private static async Task<double> CompareRender(IPage page, string url, int traces)
+    /// <summary>
+    /// Milliseconds from navigation start to the compare chart holding every trace the server sent (its data-traces:
+    /// a raw and a smoothed curve per run, or only the smoothed ones past CompareLoader.RawCurvesUpTo runs).
+    /// </summary>
+    private static async Task<double> CompareRender(IPage page, string url)
     {
         await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         return await page.EvaluateAsync<double>("""
-            traces => new Promise(resolve => {
+            () => new Promise(resolve => {
                 const tick = () => {
-                    const chart = document.querySelector(".chart-box[data-chart$='(per step)'] div[id^='chart-']");
-                    if (chart && chart.data && chart.data.length >= traces && chart.dataset.refined !== undefined) resolve(performance.now());
+                    const box = document.querySelector(".chart-box[data-chart$='(per step)']");
+                    const chart = box && box.querySelector("div[id^='chart-']");
+                    const traces = box ? Number(box.dataset.traces) : NaN;
+                    if (chart && traces > 0 && chart.data && chart.data.length >= traces && chart.dataset.refined !== undefined) resolve(performance.now());
                     else requestAnimationFrame(tick);
                 };
                 tick();
             })
-            """, traces);
+            """);
     }
+
+    /// <summary>The traces the compare chart draws in the browser.</summary>
+    private static Task<int> Traces(IPage page) =>
+        page.Locator(".chart-box[data-chart$='(per step)'] div[id^='chart-']").EvaluateAsync<int>("e => e.data.length");
 
     /// <summary>The lab's log category whose debug lines time the server's part of a zoom (LineChart).</summary>
     private const string ZoomLogCategory = "SbirLab.Web.Components.Shared.LineChart";

@@ -33,14 +33,19 @@ public static class ChartLines
         return WithSmoothed(name, x, y, ExponentialSmoothing.Ema(y, smoothing), color, window, dashed);
     }
 
-    /// <summary>The raw series (faint) and its smoothed values <paramref name="smoothed"/> (same x) drawn over it.</summary>
+    /// <summary>
+    /// The raw series (faint) and its smoothed values <paramref name="smoothed"/> (same x) drawn over it; with
+    /// <paramref name="raw"/> false the smoothed line alone (an overlay of many runs, where the faint curves cost a
+    /// trace each and blur into one band).
+    /// </summary>
     public static List<ChartLine> WithSmoothed(string name, ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> smoothed, string color,
-        CurveWindow window, bool dashed = false) =>
-        x.Length == 0 ? [] :
-        [
-            Line(new ChartLine(name + " (raw)", [], [], color, Faint: true, Dashed: dashed, Group: name, ShowInLegend: false), x, y, window),
-            Line(new ChartLine(name, [], [], color, Dashed: dashed, Group: name), x, smoothed, window),
-        ];
+        CurveWindow window, bool dashed = false, bool raw = true)
+    {
+        if (x.Length == 0) return [];
+        var line = Line(new ChartLine(name, [], [], color, Dashed: dashed, Group: name), x, smoothed, window);
+        if (!raw) return [line];
+        return [Line(new ChartLine(name + " (raw)", [], [], color, Faint: true, Dashed: dashed, Group: name, ShowInLegend: false), x, y, window), line];
+    }
 
     /// <summary><paramref name="style"/> with the points of (x, y) to draw in <paramref name="window"/>.</summary>
     public static ChartLine Line(ChartLine style, ReadOnlySpan<double> x, ReadOnlySpan<double> y, CurveWindow window)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using SbirLab.Web.Components.Pages;
+using SbirLab.Web.Services;
 
 namespace SbirLab.Web.Tests.Components;
 
@@ -42,6 +43,30 @@ public sealed class ComparePageTests : ComponentTest
         var cut = Open($"{a},{b}");
         // Two runs × three epochs.
         Assert.Equal("6", cut.Find(".chart-box").GetAttribute("data-points"));
+    }
+
+    [Fact]
+    public void A_step_overlay_past_the_raw_curve_limit_draws_a_trace_per_run_and_notes_the_raw_curves_hidden()
+    {
+        var ids = Enumerable.Range(0, CompareLoader.RawCurvesUpTo + 1).Select(i => Lab.CompletedRun(Lab.Triplet($"seed={i}"), [0.5, 0.6])).ToList();
+
+        // The step curves are read asynchronously: the chart gets its lines in a later render.
+        var many = Open(string.Join(',', ids) + "&metric=step:loss");
+        many.WaitForAssertion(() =>
+        {
+            var chart = many.Find(".chart-box[data-chart$='(per step)']");
+            Assert.Equal((CompareLoader.RawCurvesUpTo + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), chart.GetAttribute("data-traces"));
+            Assert.Contains($"Raw curves hidden above {CompareLoader.RawCurvesUpTo} runs", chart.QuerySelector(".chart-note")?.TextContent);
+        });
+
+        // Two runs: raw and smoothed curves (4 traces), and nothing hidden to note.
+        var two = Open($"{ids[0]},{ids[1]}&metric=step:loss");
+        two.WaitForAssertion(() =>
+        {
+            var chart = two.Find(".chart-box[data-chart$='(per step)']");
+            Assert.Equal("4", chart.GetAttribute("data-traces"));
+            Assert.Null(chart.QuerySelector(".chart-note"));
+        });
     }
 
     [Fact]

@@ -135,6 +135,45 @@ public sealed class CompareTests : IDisposable
         Assert.Equal(y[7..13], zoomed[0].Y);
     }
 
+    [Fact]
+    public async Task Past_the_raw_curve_limit_a_step_overlay_draws_one_smoothed_line_per_run_and_says_so()
+    {
+        var ids = Enumerable.Range(0, CompareLoader.RawCurvesUpTo + 1).Select(i => _lab.CompletedRun(_lab.Triplet($"seed={i}"), [0.5, 0.6])).ToList();
+        var loader = new CompareLoader(_lab.Reader);
+        var many = loader.Load(Caller.DataFolderOwner, ids);
+        var few = loader.Load(Caller.DataFolderOwner, ids.Take(CompareLoader.RawCurvesUpTo));
+        var loss = MetricChoice.Parse("step:loss");
+
+        // Up to the limit: each run's faint raw curve and its smoothed curve.
+        var both = await loader.OverlayAsync(Caller.DataFolderOwner, few, loss, 0.5, CurveWindow.Whole);
+        Assert.Equal(2 * CompareLoader.RawCurvesUpTo, both.Count);
+        Assert.Equal(CompareLoader.RawCurvesUpTo, both.Count(l => l.Faint));
+        Assert.Null(CompareLoader.OverlayNote(few.Count, loss, 0.5));
+
+        // One past it: the smoothed curves only, one per run in its colour, and the chart's note says the raw ones are hidden.
+        var smoothedOnly = await loader.OverlayAsync(Caller.DataFolderOwner, many, loss, 0.5, CurveWindow.Whole);
+        Assert.Equal(many.Select(r => r.Label), smoothedOnly.Select(l => l.Name));
+        Assert.DoesNotContain(smoothedOnly, l => l.Faint);
+        Assert.Equal(Enumerable.Range(0, many.Count).Select(ChartLines.ColorOf), smoothedOnly.Select(l => l.Color));
+        var (_, y, smoothed) = await _lab.Reader.SmoothedCurveAsync(Caller.DataFolderOwner, many[0].Record, SbirLab.Store.Entities.MetricKind.Step, "loss", 0.5);
+        Assert.Equal(smoothed, smoothedOnly[0].Y);
+        Assert.NotEqual(y, smoothedOnly[0].Y);
+        Assert.Contains($"Raw curves hidden above {CompareLoader.RawCurvesUpTo} runs", CompareLoader.OverlayNote(many.Count, loss, 0.5));
+
+        // A zoom still refines every smoothed line at full resolution for its window (steps 8-11 and their neighbours).
+        var zoomed = await loader.OverlayAsync(Caller.DataFolderOwner, many, loss, 0.5, new CurveWindow(8, 11, 600));
+        Assert.Equal(many.Count, zoomed.Count);
+        Assert.All(zoomed, l => Assert.Equal([7.0, 8, 9, 10, 11, 12], l.X));
+        Assert.Equal(smoothed[7..13], zoomed[0].Y);
+
+        // Unsmoothed, the raw curve is the line itself (one per run at any count), and epoch metrics have no raw curve: no note.
+        var raw = await loader.OverlayAsync(Caller.DataFolderOwner, many, loss, 0, CurveWindow.Whole);
+        Assert.Equal(many.Count, raw.Count);
+        Assert.Equal(y, raw[0].Y);
+        Assert.Null(CompareLoader.OverlayNote(many.Count, loss, 0));
+        Assert.Null(CompareLoader.OverlayNote(many.Count, MetricChoice.Parse("epoch:map"), 0.5));
+    }
+
     private static int Column(MetricsTable table, string key) => table.Columns.ToList().FindIndex(c => c.Key == key);
 
     private static bool[] Best(MetricsTable table, int column) =>

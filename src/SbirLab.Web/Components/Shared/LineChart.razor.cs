@@ -52,6 +52,9 @@ public partial class LineChart : IDisposable
     [Parameter] public int Height { get; set; } = 300;
     [Parameter] public string EmptyText { get; set; } = "no points yet";
 
+    /// <summary>A line of text under the chart (what it leaves out, say); none when null.</summary>
+    [Parameter] public string? Note { get; set; }
+
     /// <summary>Change it to redraw (the owner bumps it when its data changed).</summary>
     [Parameter] public long Version { get; set; }
 
