@@ -53,7 +53,9 @@ export function draw(id, traces, points, layout, config, owner, refined) {
     if (points) unpack(traces, points); // a figure (PlotlyFigure) holds its points in its traces
     return chain(element, async () => {
         const started = performance.now();
+        hideGroups(element, traces);
         await Plotly.react(element, traces, layout, config);
+        hookLegend(element);
         // When the last draw's answer came and how long Plotly took (the charts benchmark reads them).
         element._drawTiming = { reported: element._reportedAt, received, started, drawn: performance.now() };
         if (owner && !element._relayoutHooked) {
@@ -61,6 +63,43 @@ export function draw(id, traces, points, layout, config, owner, refined) {
             element.on('plotly_relayout', change => report(element, owner, change));
         }
         element.dataset.refined = String(refined || 0);
+    });
+}
+
+/**
+ * The chart's own legend (LineChart draws it in HTML past Plotly's): a click on an entry hides or shows the traces
+ * of its group. The hidden groups live on the element, so a later draw (a zoom's refined traces) keeps them hidden.
+ */
+function hiddenGroups(element) {
+    return element._hiddenGroups || (element._hiddenGroups = new Set());
+}
+
+function hideGroups(element, traces) {
+    const hidden = hiddenGroups(element);
+    if (hidden.size) for (const trace of traces) if (hidden.has(trace.legendgroup)) trace.visible = 'legendonly';
+}
+
+function legendEntries(element) {
+    const box = element.closest('.chart-box');
+    return box ? box.querySelectorAll('.chart-legend-entry') : [];
+}
+
+function hookLegend(element) {
+    const hidden = hiddenGroups(element);
+    for (const entry of legendEntries(element)) entry.classList.toggle('hidden', hidden.has(entry.dataset.group));
+    const box = element.closest('.chart-box');
+    if (!box || element._legendHooked) return;
+    element._legendHooked = true;
+    box.addEventListener('click', event => {
+        const entry = event.target.closest('.chart-legend-entry');
+        if (!entry || !box.contains(entry)) return;
+        const group = entry.dataset.group, hide = !hidden.has(group);
+        if (hide) hidden.add(group); else hidden.delete(group);
+        entry.classList.toggle('hidden', hide);
+        chain(element, () => {
+            const indices = (element.data || []).flatMap((trace, i) => trace.legendgroup === group ? [i] : []);
+            return indices.length ? Plotly.restyle(element, { visible: hide ? 'legendonly' : true }, indices) : undefined;
+        });
     });
 }
 

@@ -67,6 +67,9 @@ public static partial class ChartsBenchmark
         Print($"compare of {longIds.Length} runs (curves cached)", compare[1..]);
         var compareZooms = await Zooms(page, lab, received, ".chart-box[data-chart$='(per step)'] div[id^='chart-']", steps, repeats);
         PrintZooms($"zoom refined, compare of {longIds.Length} runs ({await Traces(page)} traces)", compareZooms);
+        string shot = Path.Combine(Path.GetTempPath(), "charts-bench-compare.png");
+        await page.Locator(".chart-box[data-chart$='(per step)']").ScreenshotAsync(new LocatorScreenshotOptions { Path = shot });
+        Console.WriteLine($"  the zoomed compare chart: {shot}");
         double afterCompareMib = lab.ResidentMib();
 
         await page.GotoAsync(lab.BaseUrl + $"runs/{longIds[0]}");

@@ -100,4 +100,31 @@ public sealed class LineChartTests : ComponentTest
         Assert.Equal(refined[0][0].Y.Select(v => (float)v), ys[..counts[0]].ToArray());
         Assert.Equal(9f, ys[..counts[0]].ToArray().Max());
     }
+
+    [Fact]
+    public void Past_the_Plotly_legend_limit_the_chart_draws_its_own_legend_of_one_entry_per_group()
+    {
+        Context.JSInterop.SetupModule(BrowserAssets.Url("live-charts.js")).Mode = JSRuntimeMode.Loose;
+        // Raw (faint, not in the legend) and smoothed lines of one run past the limit.
+        var lines = Enumerable.Range(1, LineChart.PlotlyLegendUpTo + 1)
+            .SelectMany(i => ChartLines.WithSmoothed($"#{i} <run>", [0, 1, 2], [3, 2, 1], [3, 2.5, 2], ChartLines.ColorOf(i), CurveWindow.Whole)).ToList();
+        var many = Context.Render<LineChart>(p => p.Add(c => c.Lines, lines).Add(c => c.Version, 1));
+        many.WaitForAssertion(() => Assert.Single(Context.JSInterop.Invocations, i => i.Identifier == "draw"));
+
+        var names = Enumerable.Range(1, LineChart.PlotlyLegendUpTo + 1).Select(i => $"#{i} <run>").ToList();
+        var entries = many.FindAll(".chart-legend-entry");
+        Assert.Equal(names, entries.Select(e => e.TextContent));
+        Assert.Equal(names, entries.Select(e => e.GetAttribute("data-group"))); // the traces' legendgroup: a click toggles raw and smoothed together
+        Assert.Equal(names, lines.Where(l => !l.Faint).Select(l => l.Group));
+        Assert.Contains("\"showlegend\":false", Layout(Context.JSInterop.Invocations.Single(i => i.Identifier == "draw")));
+
+        // At the limit Plotly draws the legend and the chart draws none.
+        var few = Context.Render<LineChart>(p => p.Add(c => c.Lines, lines[..(2 * LineChart.PlotlyLegendUpTo)]).Add(c => c.Version, 1));
+        few.WaitForAssertion(() => Assert.Equal(2, Draws));
+        Assert.Empty(few.FindAll(".chart-legend"));
+        Assert.Contains("\"showlegend\":true", Layout(Context.JSInterop.Invocations.Where(i => i.Identifier == "draw").Last()));
+    }
+
+    /// <summary>The layout a draw call sent (its fourth argument), as JSON.</summary>
+    private static string Layout(JSRuntimeInvocation draw) => System.Text.Json.JsonSerializer.Serialize(draw.Arguments[3]);
 }

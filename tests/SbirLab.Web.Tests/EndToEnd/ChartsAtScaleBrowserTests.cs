@@ -5,6 +5,7 @@ using SbirLab.Core.Curves;
 using SbirLab.Core.Runs;
 using SbirLab.Store;
 using SbirLab.Store.Entities;
+using SbirLab.Web.Services;
 using static Microsoft.Playwright.Assertions;
 
 namespace SbirLab.Web.Tests.EndToEnd;
@@ -12,7 +13,9 @@ namespace SbirLab.Web.Tests.EndToEnd;
 /// <summary>
 /// Charts that stay fast, in Chromium against the lab's own process: a run of 50,000 logged steps draws its loss
 /// down-sampled (about two points a pixel, its one-step spike kept), a zoom on 400 steps refines to every step of
-/// them (read from the data the chart holds), and the runs table pages through 31 runs in the store's pages.
+/// them (read from the data the chart holds), the runs table pages through 31 runs in the store's pages, and a
+/// compare of more than <see cref="CompareLoader.RawCurvesUpTo"/> runs draws one smoothed trace per run with
+/// the chart's own legend, whose entries hide and show a run across zooms.
 /// </summary>
 public sealed class ChartsAtScaleBrowserTests : IAsyncLifetime
 {
@@ -65,6 +68,7 @@ public sealed class ChartsAtScaleBrowserTests : IAsyncLifetime
             await SignIn.InBrowserAsync(page, _server!.BaseUrl, "admin", SignIn.AdminPassword(_folder));
             await RunsTablePages(page);
             await ChartRefinesOnZoom(page);
+            await CompareOfManyRuns(page);
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {
@@ -115,6 +119,36 @@ public sealed class ChartsAtScaleBrowserTests : IAsyncLifetime
         await Expect(chart).ToHaveAttributeAsync("data-refined", "2");
         Assert.InRange((await Traces(chart))[0].X.Length, CurveWindow.DefaultWidth / 2, 2 * CurveWindow.DefaultWidth + 2);
         await Browser.ScreenshotAsync(page, "run-50000-steps", fullPage: false);
+    }
+
+    private async Task CompareOfManyRuns(IPage page)
+    {
+        int runs = CompareLoader.RawCurvesUpTo + 1; // the short runs, ids 1 to 11, ten steps each
+        await page.GotoAsync(_server!.BaseUrl + "compare?metric=step:loss&runs=" + string.Join(',', Enumerable.Range(1, runs)));
+        var box = page.Locator(".chart-box[data-chart$='(per step)']");
+        var chart = box.Locator("div[id^='chart-']");
+        await Expect(chart).ToHaveAttributeAsync("data-refined", "0", new() { Timeout = 90_000 });
+        Assert.Equal(runs, await chart.EvaluateAsync<int>("e => e.data.length")); // smoothed curves only
+        Assert.False(await chart.EvaluateAsync<bool>("e => e._fullLayout.showlegend")); // the legend is the chart's own
+        await Expect(box.Locator(".chart-note")).ToContainTextAsync($"Raw curves hidden above {CompareLoader.RawCurvesUpTo} runs");
+        var entries = box.Locator(".chart-legend-entry");
+        await Expect(entries).ToHaveCountAsync(runs);
+        await Expect(entries.First).ToHaveTextAsync("#1 short-0");
+
+        // A click hides the run's trace; a zoom's refined traces keep it hidden; a second click shows it again.
+        await entries.First.ClickAsync();
+        await Expect(entries.First).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hidden"));
+        await page.WaitForFunctionAsync("e => e.data[0].visible === 'legendonly'", await chart.ElementHandleAsync());
+        await chart.EvaluateAsync("e => Plotly.relayout(e, { 'xaxis.range': [2, 6] })");
+        await Expect(chart).ToHaveAttributeAsync("data-refined", "1");
+        var visible = await chart.EvaluateAsync<string[]>("e => [e.data[0].visible, e.data[1].visible === 'legendonly' ? 'hidden' : 'shown']");
+        Assert.Equal(["legendonly", "shown"], visible);
+        var zoomedX = await chart.EvaluateAsync<double[]>("e => Array.from(e.data[1].x)");
+        Assert.Equal([1.0, 2, 3, 4, 5, 6, 7], zoomedX); // every step of the window, with its neighbours
+        await Browser.ScreenshotAsync(page, "compare-11-runs-one-hidden", fullPage: false);
+        await entries.First.ClickAsync();
+        await page.WaitForFunctionAsync("e => e.data[0].visible === true", await chart.ElementHandleAsync());
+        await Expect(entries.First).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("hidden"));
     }
 
     /// <summary>The traces the chart holds in the browser (what Plotly draws), as x and y arrays.</summary>

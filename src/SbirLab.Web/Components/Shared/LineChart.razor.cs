@@ -213,7 +213,18 @@ public partial class LineChart : IDisposable
 
     private static readonly object Config = new { responsive = true, displaylogo = false, displayModeBar = false };
 
-    private bool LegendShown => _lines.Count(l => l.ShowInLegend) > 1;
+    /// <summary>
+    /// Legend entries Plotly draws in the chart. Past them the chart draws its own legend under the plot (HTML, one
+    /// button per entry, which hides or shows its lines): Plotly's legend of a 50-run compare took most of the chart's
+    /// height, left the plot a strip, and was laid out again on every zoom.
+    /// </summary>
+    public const int PlotlyLegendUpTo = 10;
+
+    private List<ChartLine> LegendLines => [.. _lines.Where(l => l.ShowInLegend)];
+
+    private bool LegendShown => LegendLines.Count is > 1 and <= PlotlyLegendUpTo;
+
+    private bool OwnLegend => LegendLines.Count > PlotlyLegendUpTo;
 
     private object Layout() => new
     {
