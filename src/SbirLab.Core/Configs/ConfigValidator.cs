@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace SbirLab.Core.Configs;
@@ -11,6 +12,17 @@ namespace SbirLab.Core.Configs;
 /// </summary>
 public static class ConfigValidator
 {
+    /// <summary>
+    /// Traces every check of a config: an activity <see cref="ValidationActivity"/> tagged with the run's name and the
+    /// boundary (<c>enqueue</c> for <see cref="Validate(RunConfig, HostLimits?)"/>, <c>start</c> for <see cref="ForStart"/>),
+    /// so a listener (an OpenTelemetry exporter, a test) can see how often a config is checked on its way to the trainer.
+    /// Without a listener no activity is created.
+    /// </summary>
+    public static readonly ActivitySource Tracing = new("SbirLab.Config");
+
+    /// <summary>The name of the activity of one config check.</summary>
+    public const string ValidationActivity = "validate config";
+
     /// <summary>The most images one batch may hold, however the sampler composes it.</summary>
     public const int MaxBatchImages = 65_536;
 
@@ -25,6 +37,9 @@ public static class ConfigValidator
 
     private static List<ConfigError> Validate(RunConfig config, HostLimits? limits, bool atStart)
     {
+        using var activity = Tracing.StartActivity(ValidationActivity);
+        activity?.SetTag("sbirlab.run.name", config.Name);
+        activity?.SetTag("sbirlab.boundary", atStart ? "start" : "enqueue");
         var errors = new List<ConfigError>();
         var check = new Checker(errors, limits?.Roots);
         check.NotEmpty("name", config.Name);
@@ -45,6 +60,7 @@ public static class ConfigValidator
         ValidateImageSizeAgainstData(check, config);
         if (limits is not null) ValidateMemory(check, config, limits);
         if (atStart && errors.Count == 0) ValidateMachine(check, config.Data);
+        activity?.SetTag("sbirlab.errors", errors.Count);
         return errors;
     }
 
