@@ -4,8 +4,9 @@ using System.Globalization;
 namespace SbirLab.Core.Configs;
 
 /// <summary>
-/// The one place where config values are checked, at two boundaries: the queue (<see cref="EnsureValid"/>, called by
-/// the store for every front end: web form, command line, sweeps, pipelines) and the start of execution
+/// The one place where config values are checked, at two boundaries: the queue (<see cref="Validate(RunConfig, HostLimits?)"/>,
+/// called by the store's <c>Queue</c> and <c>QueueChain</c>, once per run, for every front end: web form, command line,
+/// sweeps, pipelines) and the start of execution
 /// (<see cref="ForStart"/>, on the machine that trains, whose data folders may differ from the queue's). The web form
 /// calls <see cref="Validate(RunConfig, HostLimits?)"/> too, to show each field's problem as it is typed; that is
 /// display, not a boundary.
