@@ -68,36 +68,19 @@ public sealed class RunService : IDisposable
     }
 
     /// <summary>
-    /// Queues a run chain for <paramref name="caller"/> in order (team and rules as <see cref="Queue"/>); returns the
-    /// run ids. A run's reference to an earlier run of the chain is pinned to that run's id, so it waits for exactly
-    /// the run queued with it. The whole chain is checked before any run is queued.
+    /// Queues a run chain for <paramref name="caller"/> (team and rules as <see cref="Queue"/>; every run a reference
+    /// names outside the chain must be readable by the caller); returns the run ids in order. The store checks each run
+    /// once and queues the whole chain in one transaction, or none of it (<see cref="RunStore.QueueChain"/>): a run's
+    /// reference to an earlier run of the chain is pinned to that run's id, so it waits for exactly the run queued with it.
     /// </summary>
     public IReadOnlyList<long> QueuePipeline(Caller caller, Pipeline pipeline, string? experiment = null, long? teamId = null)
     {
-        var errors = pipeline.Validate(Store.Data.Limits).ToList();
-        var resolver = new RunReferenceResolver(Store);
-        for (int i = 0; i < pipeline.Runs.Count; i++)
-        {
-            foreach (var (field, reference) in RunReferences.In(pipeline.Runs[i]))
-            {
-                if (pipeline.StepNamed(reference, i) >= 0) continue;
-                if (resolver.Find(reference) is { } used) Access.Demand(caller, RunAction.Read, used);
-                else errors.Add(new ConfigError($"runs[{i}].{field}", reference, RunReferences.Allowed + $"; neither an earlier run of the pipeline nor a run of this store is called {reference}"));
-            }
-        }
-        if (errors.Count > 0) throw new ConfigException(errors);
         var team = TeamOf(teamId ?? caller.TeamId ?? Team.DefaultId);
         Access.DemandQueue(caller, team.Id, team.Name);
-        Store.EnsureQueueRoom(team.Name, pipeline.Runs.Count);
-
-        var ids = new List<long>();
-        for (int i = 0; i < pipeline.Runs.Count; i++)
-        {
-            int step = i;
-            var config = RunReferences.Rewrite(pipeline.Runs[i], (_, reference) =>
-                pipeline.StepNamed(reference, step) is var earlier and >= 0 ? "#" + ids[earlier].ToString(System.Globalization.CultureInfo.InvariantCulture) : reference);
-            ids.Add(Queue(caller, config, experiment: experiment, tags: ["pipeline:" + pipeline.Name], teamId: team.Id));
-        }
+        foreach (var run in pipeline.Runs) DemandReadableReferences(caller, run, pipeline.Names);
+        var ids = Store.QueueChain(pipeline, new RunOptions(Experiment: experiment, TeamId: team.Id));
+        foreach (long id in ids) Events.Publish(new RunStatusChanged(id, RunStatus.Queued, null));
+        _workSignal.Release(ids.Count);
         return ids;
     }
 
@@ -163,12 +146,15 @@ public sealed class RunService : IDisposable
 
     private AccessPolicy Access => Store.Access;
 
-    /// <summary>A run may start from another run's weights only for a caller who may read that run (its team's weights are its own).</summary>
-    private void DemandReadableReferences(Caller caller, RunConfig config)
+    /// <summary>
+    /// A run may start from another run's weights only for a caller who may read that run (its team's weights are its
+    /// own). References that <paramref name="chainRun"/> says name a run of the chain being queued are the chain's own.
+    /// </summary>
+    private void DemandReadableReferences(Caller caller, RunConfig config, Func<string, bool>? chainRun = null)
     {
         var resolver = new RunReferenceResolver(Store);
         foreach (var (_, reference) in RunReferences.In(config))
-            if (resolver.Find(reference) is { } used) Access.Demand(caller, RunAction.Read, used);
+            if (chainRun?.Invoke(reference) != true && resolver.Find(reference) is { } used) Access.Demand(caller, RunAction.Read, used);
     }
 
     private RunRecord RunOf(long runId) => Store.Find(runId) ?? throw new KeyNotFoundException($"no run with id {runId}");
@@ -302,6 +288,7 @@ public sealed class RunService : IDisposable
         ITrainingObserver? extra = null)
     {
         var id = run.Id;
+        RecordWhereItRuns(run, device);
         Events.Publish(new RunStatusChanged(id, RunStatus.Running, null));
         ValidatedConfig config;
         try
@@ -351,6 +338,14 @@ public sealed class RunService : IDisposable
             outcome = outcome with { Message = $"wall-time limit of {Duration(wallTime)} reached ({HostLimits.WallTimeVariable}): " + outcome.Message };
         return End(id, outcome);
     }
+
+    /// <summary>
+    /// Stores this attempt's provenance (code commit and dirty tree, packages, host, seed, the device slot) before
+    /// anything can fail, so a run refused at the start boundary or failing while its data loads still shows where it
+    /// ran. The trainer reports the full provenance (device hardware, libtorch) when it starts, which replaces this one.
+    /// </summary>
+    private void RecordWhereItRuns(RunRecord run, string? device) =>
+        Store.RecordProvenance(run.Id, RunProvenance.Capture() with { Seed = run.Seed, Device = device, Created = DateTimeOffset.UtcNow });
 
     /// <summary>
     /// The start-of-execution boundary: the stored config as this machine will train it (run references become their

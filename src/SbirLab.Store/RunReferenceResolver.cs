@@ -21,10 +21,17 @@ public sealed class RunReferenceResolver(RunStore store)
     /// <summary>Problems with the runs the config names: one that does not exist (and, with <paramref name="mustBeCompleted"/>, one not completed).</summary>
     public IReadOnlyList<ConfigError> Check(RunConfig config, bool mustBeCompleted)
     {
+        using var db = store.CreateContext();
+        return Check(db, config, mustBeCompleted);
+    }
+
+    /// <summary><see cref="Check(RunConfig, bool)"/> in <paramref name="db"/> (a chain being queued sees the runs its transaction inserted).</summary>
+    internal static IReadOnlyList<ConfigError> Check(StoreDbContext db, RunConfig config, bool mustBeCompleted)
+    {
         var errors = new List<ConfigError>();
         foreach (var (field, reference) in RunReferences.In(config))
         {
-            var run = Find(reference);
+            var run = RunInputs.Find(db, reference);
             if (run is null)
                 errors.Add(new ConfigError(field, reference, RunReferences.Allowed + $"; no run of this store is called {reference}"));
             else if (mustBeCompleted && run.Status != RunStatus.Completed)

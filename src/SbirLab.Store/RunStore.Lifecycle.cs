@@ -14,42 +14,108 @@ public sealed partial class RunStore
     /// <summary>Queues a validated config; returns the new run's id. Tags are the config's plus <paramref name="options"/>'s.</summary>
     public long Queue(RunConfig config, RunOptions? options = null)
     {
-        EnsureValid(config);
-        EnsureQueueRoom(team: null);
-        var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
         using var db = CreateContext();
-        config = RunInputs.Pin(db, config);
-        string json = ConfigJson.Serialize(config);
-        long id = QueueJson(json, options?.Name ?? config.Name, config.Seed, (options ?? new RunOptions()) with { Tags = tags });
-        var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, json));
-        if (state == InputState.Waiting) db.Runs.Where(r => r.Id == id).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
-        return id;
+        var errors = Problems(db, config);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        EnsureQueueRoom(db, team: null, runs: 1);
+        return QueueChecked(db, config, options ?? new RunOptions());
+    }
+
+    /// <summary>
+    /// Queues a run chain in order, in one transaction: every run of it is queued or none is. Each run's config is
+    /// checked once, at this boundary, with its references to earlier runs of the chain pinned to the ids those runs
+    /// were just given ("#12", so it waits for exactly the run queued with it); a reference to any other run must name
+    /// a run of the store. Every run is tagged with <see cref="Pipeline.Tag"/> besides its own and
+    /// <paramref name="options"/>'s tags; the runs keep their names (<see cref="RunOptions.Name"/> must be null).
+    /// Returns the ids in the chain's order. Throws <see cref="ConfigException"/> naming each problem's run and field
+    /// (<c>runs[2].loss.margin</c>), <see cref="LimitExceededException"/> when the queue has no room for the whole chain.
+    /// </summary>
+    public IReadOnlyList<long> QueueChain(Pipeline pipeline, RunOptions? options = null)
+    {
+        options ??= new RunOptions();
+        if (options.Name is not null) throw new ArgumentException("a pipeline's runs keep their own names (later runs refer to earlier ones by name)", nameof(options));
+        if (pipeline.Runs.Count == 0) throw new ConfigException([new ConfigError(Pipeline.RunsField, "[]", "a non-empty array of run configs")]);
+        // A chain whose runs name later ones cannot be pinned: refused with each run's own problems, before any insert.
+        if (pipeline.LinkErrors().Count > 0) throw new ConfigException(pipeline.Validate(Data.Limits));
+        options = options with { Tags = [.. options.Tags ?? [], pipeline.Tag] };
+        using var db = CreateContext();
+        using var transaction = db.Database.BeginTransaction();
+        EnsureQueueRoom(db, TeamName(db, options.TeamId), pipeline.Runs.Count);
+        var ids = new List<long?>();
+        var errors = new List<ConfigError>();
+        for (int i = 0; i < pipeline.Runs.Count; i++)
+        {
+            var (config, unpinned) = WithEarlierRunsPinned(pipeline, i, ids);
+            // A reference to an earlier run that was refused is that run's problem, reported once, under its own index.
+            var problems = Problems(db, config).Where(e => !unpinned.Contains(e.Field)).ToList();
+            errors.AddRange(Pipeline.Prefixed(i, problems));
+            ids.Add(errors.Count == 0 ? QueueChecked(db, config, options) : null);
+        }
+        if (errors.Count > 0) throw new ConfigException(errors); // disposing the transaction rolls back the runs inserted so far
+        transaction.Commit();
+        return ids.Select(id => id!.Value).ToList();
+    }
+
+    /// <summary>Run <paramref name="index"/> of the chain with its references to earlier runs pinned to their ids, and the fields whose earlier run was not queued.</summary>
+    private static (RunConfig Config, HashSet<string> Unpinned) WithEarlierRunsPinned(Pipeline pipeline, int index, IReadOnlyList<long?> ids)
+    {
+        var unpinned = new HashSet<string>(StringComparer.Ordinal);
+        var config = RunReferences.Rewrite(pipeline.Runs[index], (field, reference) =>
+        {
+            int earlier = pipeline.StepNamed(reference, index);
+            if (earlier < 0) return reference; // a run of the store
+            if (ids[earlier] is { } id) return "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            unpinned.Add(field);
+            return reference;
+        });
+        return (config, unpinned);
     }
 
     /// <summary>Throws <see cref="LimitExceededException"/> when the queue has no room for <paramref name="runs"/> more runs.</summary>
     public void EnsureQueueRoom(string? team, int runs = 1)
     {
-        int limit = Data.Limits.QueuedRunsFor(team);
         using var db = CreateContext();
+        EnsureQueueRoom(db, team, runs);
+    }
+
+    private void EnsureQueueRoom(StoreDbContext db, string? team, int runs)
+    {
+        int limit = Data.Limits.QueuedRunsFor(team);
         int queued = db.Runs.Count(r => r.Status == RunStatus.Queued);
         if (queued + runs > limit)
             throw new LimitExceededException($"the queue already holds {queued} runs and the limit is {limit} ({HostLimits.QueuedVariable}){(runs > 1 ? $": no room for {runs} more" : "")}; wait for runs to finish or stop queued ones");
     }
 
+    private static string? TeamName(StoreDbContext db, long? teamId) =>
+        teamId is null ? null : db.Teams.Where(t => t.Id == teamId).Select(t => t.Name).FirstOrDefault();
+
     /// <summary>
     /// The queue's validation boundary, which every front end passes (web form, command line, sweeps, pipelines): the
-    /// validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists. The
-    /// other boundary is the start of execution (<see cref="ConfigValidator.ForStart"/>, in the run service).
+    /// validator's checks (with this lab's limits) plus this store's: every run the weight fields name exists in
+    /// <paramref name="db"/> (a chain's transaction sees the runs it has inserted). The other boundary is the start of
+    /// execution (<see cref="ConfigValidator.ForStart"/>, in the run service).
     /// </summary>
-    private void EnsureValid(RunConfig config)
+    private List<ConfigError> Problems(StoreDbContext db, RunConfig config) =>
+        [.. ConfigValidator.Validate(config, Data.Limits), .. RunReferenceResolver.Check(db, config, mustBeCompleted: false)];
+
+    /// <summary>Inserts a checked config as a queued run, its references by name pinned to run ids, its message saying what it waits for.</summary>
+    private long QueueChecked(StoreDbContext db, RunConfig config, RunOptions options)
     {
-        var errors = ConfigValidator.Validate(config, Data.Limits).Concat(new RunReferenceResolver(this).Check(config, mustBeCompleted: false)).ToList();
-        if (errors.Count > 0) throw new ConfigException(errors);
+        config = RunInputs.Pin(db, config);
+        string json = ConfigJson.Serialize(config);
+        var tags = config.Tags.Concat(options.Tags ?? []).ToList();
+        long id = Insert(db, json, options.Name ?? config.Name, config.Seed, options with { Tags = tags }, null).Id;
+        var (state, reason) = RunInputs.StateOf(db, RunInputs.Of(db, json));
+        if (state == InputState.Waiting) db.Runs.Where(r => r.Id == id).ExecuteUpdate(s => s.SetProperty(r => r.Message, reason));
+        return id;
     }
 
     /// <summary>Queues config text as given, unchecked; the worker validates it when the run starts.</summary>
-    internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null) =>
-        Insert(configJson, name, seed, options, null).Id;
+    internal long QueueJson(string configJson, string name, int seed, RunOptions? options = null)
+    {
+        using var db = CreateContext();
+        return Insert(db, configJson, name, seed, options, null).Id;
+    }
 
     /// <summary>
     /// Records a validated config as a run that <paramref name="worker"/> runs right away (the command
@@ -57,16 +123,17 @@ public sealed partial class RunStore
     /// </summary>
     public RunRecord CreateRunning(RunConfig config, WorkerIdentity worker, RunOptions? options = null)
     {
-        EnsureValid(config);
+        using var db = CreateContext();
+        var errors = Problems(db, config);
+        if (errors.Count > 0) throw new ConfigException(errors);
         var tags = config.Tags.Concat(options?.Tags ?? []).ToList();
-        using (var db = CreateContext()) config = RunInputs.Pin(db, config);
-        return Insert(ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
+        config = RunInputs.Pin(db, config);
+        return Insert(db, ConfigJson.Serialize(config), options?.Name ?? config.Name, config.Seed,
             (options ?? new RunOptions()) with { Tags = tags }, worker);
     }
 
-    private RunRecord Insert(string configJson, string name, int seed, RunOptions? options, WorkerIdentity? runningOn)
+    private RunRecord Insert(StoreDbContext db, string configJson, string name, int seed, RunOptions? options, WorkerIdentity? runningOn)
     {
-        using var db = CreateContext();
         var now = DatabaseNow(); // the database's clock: the queue is served in one order whichever machine queued
         var run = new RunRecord
         {

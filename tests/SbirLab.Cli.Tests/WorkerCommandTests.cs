@@ -64,3 +64,35 @@ public class WorkerArtifactsTests
         Assert.Contains(run, shown.Output.ReplaceLineEndings(""));
     }
 }
+
+/// <summary>A run the worker refuses at the start boundary still shows, in <c>sbirlab runs show</c>, where it ran.</summary>
+[Collection("cli")]
+public class WorkerEarlyFailureTests
+{
+    [Fact]
+    public async Task A_run_whose_data_folder_was_removed_after_queueing_fails_naming_it_and_runs_show_gives_its_host_and_commit()
+    {
+        string data = CliRunner.Temp("worker-data-gone");
+        string[] folders = ["sketches", "photos", "queries", "gallery"];
+        foreach (var folder in folders) Directory.CreateDirectory(Path.Combine(data, "datasets", folder));
+        string config = Path.Combine(data, "folders.json");
+        File.WriteAllText(config, """
+            { "name": "gone", "data": { "dataset": "folders", "trainSketches": "datasets/sketches", "trainPhotos": "datasets/photos",
+                                        "evalQueries": "datasets/queries", "evalGallery": "datasets/gallery" } }
+            """);
+        var queued = await CliRunner.Run("queue", config, "--data", data);
+        Assert.True(queued.ExitCode == 0, queued.Output);
+        Directory.Delete(Path.Combine(data, "datasets", "photos")); // moved away before a worker starts the run
+
+        var worker = await CliRunner.Run("worker", "--exit-when-idle", "--devices", "cpu", "--data", data);
+        Assert.True(worker.ExitCode == 0, worker.Output);
+
+        var shown = (await CliRunner.Run("runs", "show", "1", "--data", data)).Output.ReplaceLineEndings("");
+        Assert.Contains("failed", shown);
+        Assert.Contains("config rejected: data.trainPhotos = \"datasets/photos\"", shown);
+        var provenance = SbirLab.Core.Runs.RunProvenance.Capture();
+        Assert.Matches($@"host\s+{System.Text.RegularExpressions.Regex.Escape(Environment.MachineName)}", shown);
+        if (provenance.CodeCommit is { } commit) Assert.Matches($@"code\s+{commit}", shown);
+        Assert.Contains("Microsoft.EntityFrameworkCore", shown); // the packages line
+    }
+}

@@ -50,6 +50,26 @@ public sealed class RunChainTests : IDisposable
     }
 
     [Fact]
+    public void A_pipeline_is_checked_once_per_run_and_a_bad_last_run_queues_none_of_it()
+    {
+        using (var trace = new ValidationTrace())
+        {
+            _service.QueuePipeline(Caller.DataFolderOwner, SeedZero());
+            Assert.Equal(["pretrain-sketch", "pretrain-photo", "siamese"], trace.AtEnqueue);
+        }
+        int queued = Store.List().Count;
+
+        var badLast = SeedZero() with { Runs = [.. SeedZero().Runs.Take(2), SeedZero().Runs[2] with { Batch = new BatchConfig { Size = 1 } }] };
+        using (var trace = new ValidationTrace())
+        {
+            var e = Assert.Throws<ConfigException>(() => _service.QueuePipeline(Caller.DataFolderOwner, badLast));
+            Assert.Equal("runs[2].batch.size", Assert.Single(e.Errors).Field);
+            Assert.Equal(["pretrain-sketch", "pretrain-photo", "siamese"], trace.AtEnqueue);
+        }
+        Assert.Equal(queued, Store.List().Count); // neither of the two valid runs before it was queued
+    }
+
+    [Fact]
     public void A_run_starts_only_when_its_inputs_complete_and_its_message_follows_what_it_waits_for()
     {
         var ids = _service.QueuePipeline(Caller.DataFolderOwner, SeedZero());
@@ -124,6 +144,7 @@ public sealed class RunChainTests : IDisposable
     public async Task A_worker_trains_the_whole_chain_in_order_and_hands_the_last_run_its_inputs_folders()
     {
         var executor = new ScriptedExecutor(epochs: 1, stepsPerEpoch: 2);
+        using var trace = new ValidationTrace();
         var ids = _service.QueuePipeline(Caller.DataFolderOwner, SeedZero());
 
         using (var worker = new RunWorker(_service, executor, new RunWorkerOptions { ExitWhenIdle = true }))
@@ -131,6 +152,10 @@ public sealed class RunChainTests : IDisposable
             await worker.StartAsync(CancellationToken.None);
             await worker.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
         }
+
+        // Two boundaries, each run checked once at each: when the chain is queued, and when a worker starts the run.
+        Assert.Equal(["pretrain-sketch", "pretrain-photo", "siamese"], trace.AtEnqueue);
+        Assert.Equal(["pretrain-sketch", "pretrain-photo", "siamese"], trace.AtStart);
 
         Assert.Equal(["pretrain-sketch", "pretrain-photo", "siamese"], executor.Starts.Select(s => s.Name));
         Assert.All(ids, id => Assert.Equal(RunStatus.Completed, Store.Find(id)!.Status));

@@ -141,7 +141,7 @@ public abstract class RunServiceTests(StoreProvider provider) : IDisposable
     }
 
     [SkippableFact]
-    public async Task A_config_valid_at_queue_whose_data_folder_is_gone_at_start_fails_naming_it_and_never_reaches_the_executor()
+    public async Task A_config_valid_at_queue_whose_data_folder_is_gone_at_start_fails_naming_it_and_still_records_where_it_ran()
     {
         string[] folders = ["sketches", "photos", "queries", "gallery"];
         foreach (var folder in folders) Directory.CreateDirectory(Path.Combine(Temp.Data.DatasetsRoot, folder));
@@ -166,6 +166,45 @@ public abstract class RunServiceTests(StoreProvider provider) : IDisposable
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.StartsWith("config rejected: data.trainPhotos = \"datasets/photos\": an existing data set folder or list file on the machine that trains", run.Message, StringComparison.Ordinal);
         Assert.Empty(executor.Starts);
+        AssertProvenanceOfThisProcess(run);
+    }
+
+    [SkippableFact]
+    public async Task A_run_failing_while_its_data_loads_before_the_trainer_starts_keeps_its_message_and_provenance()
+    {
+        var executor = new ScriptedExecutor(1, 2) { BeforeStart = _ => throw new IOException("sketches.idx: unexpected end of file") };
+        long id = Service.Queue(Caller.DataFolderOwner, TempStore.Config("unreadable", seed: 3));
+
+        await RunUntilIdle(executor);
+
+        var run = Store.Find(id)!;
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("sketches.idx: unexpected end of file", run.Message);
+        Assert.Empty(executor.Starts);
+        AssertProvenanceOfThisProcess(run);
+        Assert.Equal(3, RunProvenance.FromJson(run.ProvenanceJson!)!.Seed);
+    }
+
+    /// <summary>
+    /// The row holds this process's provenance (what the run page's table and <c>sbirlab runs show</c> read: the commit,
+    /// host and package columns and the JSON), although the trainer never reported one.
+    /// </summary>
+    private static void AssertProvenanceOfThisProcess(RunRecord run)
+    {
+        var expected = RunProvenance.Capture();
+        var stored = RunProvenance.FromJson(Assert.IsType<string>(run.ProvenanceJson));
+        Assert.NotNull(stored);
+        Assert.Equal(Environment.MachineName, stored.Host);
+        Assert.Equal(expected.CodeCommit, stored.CodeCommit);
+        Assert.Equal(expected.Packages, stored.Packages);
+        Assert.Equal(Environment.MachineName, run.Host);
+        Assert.Equal(expected.CodeCommit, run.CodeCommit);
+        Assert.Contains("Microsoft.EntityFrameworkCore", run.PackageVersions);
+        var table = ProvenanceTable.Of(run);
+        Assert.Contains(table, item => item.Label == "host" && item.Value == Environment.MachineName);
+        Assert.Contains(table, item => item.Label == "code commit" && item.Value.StartsWith(expected.CodeCommit ?? "unknown", StringComparison.Ordinal));
+        Assert.Contains(table, item => item.Label == "os" && item.Value == expected.Os);
+        Assert.Contains(table, item => item.Label == "Microsoft.EntityFrameworkCore");
     }
 
     [SkippableFact]

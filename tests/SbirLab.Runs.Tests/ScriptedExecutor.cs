@@ -24,6 +24,9 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
     /// <summary>Called on the training thread after each step is reported, with the run's config name and the step.</summary>
     public Action<string, long>? AfterStep { get; init; }
 
+    /// <summary>Called before the run is reported started, as the trainer loads the data set (throwing there fails the run before the trainer starts).</summary>
+    public Action<RunConfig>? BeforeStart { get; init; }
+
     /// <summary>Figures added to each epoch's (the config and the 0-based epoch in; a sweep's metric, say).</summary>
     public Func<RunConfig, int, IReadOnlyDictionary<string, double>>? EpochFigures { get; init; }
 
@@ -45,6 +48,7 @@ internal sealed class ScriptedExecutor(int epochs, int stepsPerEpoch) : IRunExec
     private RunOutcome Train(RunConfig config, RunFolder folder, ITrainingObserver observer, CheckpointInfo? resumeFrom, CancellationToken stop)
     {
         folder.Create();
+        BeforeStart?.Invoke(config);
         var start = resumeFrom is null ? new CheckpointInfo("", 0, 0, 0) : Read(resumeFrom.Path);
         lock (Starts)
         {

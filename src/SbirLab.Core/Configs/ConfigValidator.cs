@@ -1,16 +1,29 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace SbirLab.Core.Configs;
 
 /// <summary>
-/// The one place where config values are checked, at two boundaries: the queue (<see cref="EnsureValid"/>, called by
-/// the store for every front end: web form, command line, sweeps, pipelines) and the start of execution
+/// The one place where config values are checked, at two boundaries: the queue (<see cref="Validate(RunConfig, HostLimits?)"/>,
+/// called by the store's <c>Queue</c> and <c>QueueChain</c>, once per run, for every front end: web form, command line,
+/// sweeps, pipelines) and the start of execution
 /// (<see cref="ForStart"/>, on the machine that trains, whose data folders may differ from the queue's). The web form
 /// calls <see cref="Validate(RunConfig, HostLimits?)"/> too, to show each field's problem as it is typed; that is
 /// display, not a boundary.
 /// </summary>
 public static class ConfigValidator
 {
+    /// <summary>
+    /// Traces every check of a config: an activity <see cref="ValidationActivity"/> tagged with the run's name and the
+    /// boundary (<c>enqueue</c> for <see cref="Validate(RunConfig, HostLimits?)"/>, <c>start</c> for <see cref="ForStart"/>),
+    /// so a listener (an OpenTelemetry exporter, a test) can see how often a config is checked on its way to the trainer.
+    /// Without a listener no activity is created.
+    /// </summary>
+    public static readonly ActivitySource Tracing = new("SbirLab.Config");
+
+    /// <summary>The name of the activity of one config check.</summary>
+    public const string ValidationActivity = "validate config";
+
     /// <summary>The most images one batch may hold, however the sampler composes it.</summary>
     public const int MaxBatchImages = 65_536;
 
@@ -25,6 +38,9 @@ public static class ConfigValidator
 
     private static List<ConfigError> Validate(RunConfig config, HostLimits? limits, bool atStart)
     {
+        using var activity = Tracing.StartActivity(ValidationActivity);
+        activity?.SetTag("sbirlab.run.name", config.Name);
+        activity?.SetTag("sbirlab.boundary", atStart ? "start" : "enqueue");
         var errors = new List<ConfigError>();
         var check = new Checker(errors, limits?.Roots);
         check.NotEmpty("name", config.Name);
@@ -45,6 +61,7 @@ public static class ConfigValidator
         ValidateImageSizeAgainstData(check, config);
         if (limits is not null) ValidateMemory(check, config, limits);
         if (atStart && errors.Count == 0) ValidateMachine(check, config.Data);
+        activity?.SetTag("sbirlab.errors", errors.Count);
         return errors;
     }
 

@@ -16,6 +16,9 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
 
     private static readonly string[] TopFields = ["name", "description", RunsField];
 
+    /// <summary>The tag every run of the chain is queued with ("pipeline:seed-000"): the runs table filters a chain by it.</summary>
+    public string Tag => "pipeline:" + Name;
+
     /// <summary>True when <paramref name="json"/> is a pipeline file (an object with a <c>runs</c> array).</summary>
     public static bool IsPipeline(string json) => ExperimentFiles.KindOf(json) == ExperimentKind.Pipeline;
 
@@ -88,29 +91,30 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
     private static string? StepText(JsonNode? step, Func<string, string?>? readFile) =>
         step is JsonValue value && value.TryGetValue<string>(out var name) ? readFile?.Invoke(name) : step?.ToJsonString() ?? "null";
 
+    /// <summary>Every run's own problems (<see cref="ConfigValidator.Validate(RunConfig, HostLimits?)"/>, each run once), plus the chain's (<see cref="LinkErrors()"/>).</summary>
+    public IReadOnlyList<ConfigError> Validate(HostLimits? limits = null) =>
+        Runs.SelectMany((run, i) => Prefixed(i, ConfigValidator.Validate(run, limits)).Concat(LinkErrors(i))).ToList();
+
     /// <summary>
-    /// Every run's own problems, plus the chain's: run names must be unique within it, and a reference to a run
-    /// of the chain must name an earlier one (a run cannot wait for itself or for a later one).
+    /// The chain's own rules, which need no run's config checked: run names are unique within it, and a reference to a
+    /// run of the chain names an earlier one (a run cannot wait for itself or for a later one).
     /// </summary>
-    public IReadOnlyList<ConfigError> Validate(HostLimits? limits = null)
+    public IReadOnlyList<ConfigError> LinkErrors() => Enumerable.Range(0, Runs.Count).SelectMany(LinkErrors).ToList();
+
+    private IEnumerable<ConfigError> LinkErrors(int index)
     {
-        var errors = new List<ConfigError>();
-        var earlier = new HashSet<string>(StringComparer.Ordinal);
-        var all = Runs.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        for (int i = 0; i < Runs.Count; i++)
+        var run = Runs[index];
+        if (StepNamed(run.Name, index) >= 0)
+            yield return new ConfigError($"runs[{index}].name", run.Name, "a name no other run of the pipeline has");
+        foreach (var (field, reference) in RunReferences.In(run))
         {
-            var run = Runs[i];
-            errors.AddRange(Prefixed(i, ConfigValidator.Validate(run, limits)));
-            if (!earlier.Add(run.Name))
-                errors.Add(new ConfigError($"runs[{i}].name", run.Name, "a name no other run of the pipeline has"));
-            foreach (var (field, reference) in RunReferences.In(run))
-            {
-                if (all.Contains(reference) && !earlier.Contains(reference) || reference == run.Name)
-                    errors.Add(new ConfigError($"runs[{i}].{field}", reference, "an earlier run of the pipeline (runs start in order), or a run of the store"));
-            }
+            if (reference == run.Name || StepNamed(reference, index) < 0 && Names(reference))
+                yield return new ConfigError($"runs[{index}].{field}", reference, "an earlier run of the pipeline (runs start in order), or a run of the store");
         }
-        return errors;
     }
+
+    /// <summary>Whether some run of the chain is called <paramref name="name"/> (a reference to it is the chain's, never a store run's).</summary>
+    public bool Names(string name) => Runs.Any(r => r.Name == name);
 
     /// <summary>The run of the chain that <paramref name="reference"/> names among the first <paramref name="before"/> runs, or -1.</summary>
     public int StepNamed(string reference, int before)
@@ -136,6 +140,7 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Ru
         var other => throw new ConfigException([new ConfigError(field, other.ToJsonString(), "a text")]),
     };
 
-    private static IEnumerable<ConfigError> Prefixed(int index, IEnumerable<ConfigError> errors) =>
+    /// <summary>Errors of run <paramref name="index"/>'s config, their fields named as in the pipeline (<c>runs[2].loss.margin</c>).</summary>
+    public static IEnumerable<ConfigError> Prefixed(int index, IEnumerable<ConfigError> errors) =>
         errors.Select(e => e with { Field = $"runs[{index}].{e.Field}" });
 }
