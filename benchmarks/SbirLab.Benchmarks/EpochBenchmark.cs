@@ -76,9 +76,11 @@ public static class EpochBenchmark
         int epochs = TrainStepBenchmark.Arg(args, "--epochs", 2);
         int trainLimit = TrainStepBenchmark.Arg(args, "--train-limit", 10000);
         // One epoch more than timed, stopped as soon as the timed ones end: the last epoch's evaluation never runs.
+        // --set path=value (repeatable) changes the template further, to try one setting in the same harness.
+        var sets = args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => args[p.i + 1]);
         var config = ConfigJson.Load(TimedTrainerRun.Template(loss),
         [
-            $"training.epochs={epochs + 1}", "training.evaluateEvery=0", $"data.trainLimit={trainLimit}",
+            $"training.epochs={epochs + 1}", "training.evaluateEvery=0", $"data.trainLimit={trainLimit}", .. sets,
         ]);
         var run = TimedTrainerRun.Train(config, r => r.EpochEnds.Count >= epochs);
         Console.WriteLine(JsonSerializer.Serialize(new { epoch_seconds = run.EpochSeconds(), peak_rss_mib = TimedTrainerRun.PeakResidentMib() }));

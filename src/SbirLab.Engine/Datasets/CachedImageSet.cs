@@ -54,19 +54,21 @@ public sealed class CachedImageSet : IImageSet, IDisposable
     /// <summary>Images the caches could not decode, across the parts.</summary>
     public int Skipped => _parts.Sum(p => p.Cache.SkippedCount);
 
-    public Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null)
+    public Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null) => ToTensor(BatchPixels(indices, augmentation));
+
+    public byte[] BatchPixels(ReadOnlySpan<int> indices, Augmentation? augmentation = null)
     {
         int length = Channels * Size * Size;
         var bytes = new byte[indices.Length * length];
         for (int i = 0; i < indices.Length; i++) Read(indices[i], bytes.AsSpan(i * length, length));
-        if (augmentation is not null)
-        {
-            var augmented = new byte[bytes.Length];
-            augmentation.Augmenter.ApplyBatch(bytes, augmented, indices.Length, Channels, Size, augmentation.Random);
-            bytes = augmented;
-        }
-        return ImagePreprocessor.ToTensor(bytes, indices.Length, Channels, Size, Size, _normalisation);
+        if (augmentation is null) return bytes;
+        var augmented = new byte[bytes.Length];
+        augmentation.Augmenter.ApplyBatch(bytes, augmented, indices.Length, Channels, Size, augmentation.Random);
+        return augmented;
     }
+
+    public Tensor ToTensor(byte[] pixels) =>
+        ImagePreprocessor.ToTensor(pixels, pixels.Length / (Channels * Size * Size), Channels, Size, Size, _normalisation);
 
     /// <summary>HWC bytes for pictures.</summary>
     public byte[] Pixels(int index)

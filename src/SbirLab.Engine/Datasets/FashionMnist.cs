@@ -55,41 +55,55 @@ public static class FashionMnist
             "holding the four IDX files from the FashionMNIST release.");
     }
 
-    private static byte[] ReadAll(string path)
+    /// <summary>
+    /// Opens an IDX file (gzip or not) and reads its header. The body is then read straight into an array of its
+    /// exact size: reading the whole file first held three copies of the 47 MB training images at once, which the
+    /// GC gave back to the system only much later (the training's peak memory counted them).
+    /// </summary>
+    private static Stream OpenIdx(string path, int magic, int headerBytes, out byte[] header)
     {
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
+        var file = File.OpenRead(path);
+        Stream stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        header = new byte[headerBytes];
+        int read = stream.ReadAtLeast(header, headerBytes, throwOnEndOfStream: false);
+        if (read < 8 || BinaryPrimitives.ReadInt32BigEndian(header) != magic)
+        {
+            stream.Dispose();
+            throw new InvalidDataException($"{path}: not an IDX file (magic number 0x{magic:x8} expected)");
+        }
+        if (read < headerBytes)
+        {
+            stream.Dispose();
+            throw new InvalidDataException($"{path}: truncated");
+        }
+        return stream;
+    }
+
+    private static byte[] ReadBody(Stream stream, long length, string path)
+    {
+        if (length < 0 || length > Array.MaxLength) throw new InvalidDataException($"{path}: a header of {length} data bytes is not an IDX file of images");
+        var body = new byte[length];
+        int read = stream.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
+        if (read < body.Length) throw new InvalidDataException($"{path}: truncated ({read} of its {length} data bytes)");
+        return body;
     }
 
     private static (byte[] Images, int Count, int Height, int Width) ReadImages(string path)
     {
-        var bytes = ReadAll(path);
-        CheckMagic(bytes, 0x00000803, path);
-        int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        int height = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
-        int width = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
-        long expected = 16L + (long)count * height * width;
-        if (bytes.Length < expected) throw new InvalidDataException($"{path}: truncated ({bytes.Length} bytes, expected {expected})");
-        return (bytes.AsSpan(16, count * height * width).ToArray(), count, height, width);
+        using var stream = OpenIdx(path, 0x00000803, 16, out var header);
+        int count = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+        int height = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(8));
+        int width = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(12));
+        return (ReadBody(stream, (long)count * height * width, path), count, height, width);
     }
 
     private static long[] ReadLabels(string path)
     {
-        var bytes = ReadAll(path);
-        CheckMagic(bytes, 0x00000801, path);
-        int count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        if (bytes.Length < 8 + count) throw new InvalidDataException($"{path}: truncated");
+        using var stream = OpenIdx(path, 0x00000801, 8, out var header);
+        int count = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+        var bytes = ReadBody(stream, count, path);
         var labels = new long[count];
-        for (int i = 0; i < count; i++) labels[i] = bytes[8 + i];
+        for (int i = 0; i < count; i++) labels[i] = bytes[i];
         return labels;
-    }
-
-    private static void CheckMagic(byte[] bytes, int magic, string path)
-    {
-        if (bytes.Length < 8 || BinaryPrimitives.ReadInt32BigEndian(bytes) != magic)
-            throw new InvalidDataException($"{path}: not an IDX file (magic number 0x{magic:x8} expected)");
     }
 }

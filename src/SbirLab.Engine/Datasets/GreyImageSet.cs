@@ -5,13 +5,12 @@ using static TorchSharp.torch;
 namespace SbirLab.Engine.Datasets;
 
 /// <summary>
-/// Small grey images held in memory as one uint8 tensor (FashionMNIST and its pseudo-sketches):
-/// a batch is one index_select and one conversion, with no per-image work.
+/// Small grey images held in memory as one managed byte array (FashionMNIST and its pseudo-sketches): a batch is
+/// a copy of its images' bytes and one conversion to floats.
 /// </summary>
-public sealed class GreyImageSet : IImageSet, IDisposable
+public sealed class GreyImageSet : IImageSet
 {
-    private readonly Tensor _pixels; // [N, 1, S, S] uint8
-    private readonly byte[] _bytes;
+    private readonly byte[] _bytes; // [N, 1, S, S] uint8
     private readonly float _mean;
     private readonly float _std;
 
@@ -19,7 +18,6 @@ public sealed class GreyImageSet : IImageSet, IDisposable
     {
         if (pixels.Length != labels.Length * size * size) throw new ArgumentException("pixels and labels disagree in count");
         _bytes = pixels;
-        _pixels = tensor(pixels, [labels.Length, 1, size, size], dtype: ScalarType.Byte);
         Size = size;
         Labels = labels;
         Domains = domains;
@@ -48,25 +46,28 @@ public sealed class GreyImageSet : IImageSet, IDisposable
             [.. first.Domains, .. second.Domains], items, first._mean, first._std);
     }
 
-    public Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null)
+    public Tensor Batch(ReadOnlySpan<int> indices, Augmentation? augmentation = null) => ToTensor(BatchPixels(indices, augmentation));
+
+    public byte[] BatchPixels(ReadOnlySpan<int> indices, Augmentation? augmentation = null)
     {
-        using var scope = NewDisposeScope();
-        var index = tensor(indices.ToArray().Select(i => (long)i).ToArray(), dtype: ScalarType.Int64);
-        var bytes = _pixels.index_select(0, index);
-        if (augmentation is not null) bytes = Augment(bytes, augmentation);
-        var batch = bytes.to_type(ScalarType.Float32).div_(255f).sub_(_mean).div_(_std);
-        return batch.MoveToOuterDisposeScope();
+        int length = Size * Size;
+        var bytes = new byte[indices.Length * length];
+        for (int i = 0; i < indices.Length; i++) _bytes.AsSpan(indices[i] * length, length).CopyTo(bytes.AsSpan(i * length, length));
+        if (augmentation is null) return bytes;
+        var augmented = new byte[bytes.Length];
+        augmentation.Augmenter.ApplyBatch(bytes, augmented, indices.Length, 1, Size, augmentation.Random);
+        return augmented;
+    }
+
+    /// <summary>(b / 255 - mean) / std in float32, the same operations in the same order as torch's div, sub, div.</summary>
+    public Tensor ToTensor(byte[] pixels)
+    {
+        int count = pixels.Length / (Size * Size);
+        var batch = empty([count, 1, Size, Size], ScalarType.Float32);
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(batch.bytes);
+        for (int i = 0; i < pixels.Length; i++) values[i] = (pixels[i] / 255f - _mean) / _std;
+        return batch;
     }
 
     public byte[] Pixels(int index) => _bytes.AsSpan(index * Size * Size, Size * Size).ToArray();
-
-    private Tensor Augment(Tensor bytes, Augmentation augmentation)
-    {
-        var source = bytes.data<byte>().ToArray();
-        var augmented = new byte[source.Length];
-        augmentation.Augmenter.ApplyBatch(source, augmented, (int)bytes.shape[0], 1, Size, augmentation.Random);
-        return tensor(augmented, bytes.shape, dtype: ScalarType.Byte);
-    }
-
-    public void Dispose() => _pixels.Dispose();
 }

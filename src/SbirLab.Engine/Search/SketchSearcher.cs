@@ -187,7 +187,7 @@ public sealed class SketchSearcher : IDisposable
     private float[] Embed(byte[] grey, int size)
     {
         using var scope = NewDisposeScope();
-        using var set = new GreyImageSet(grey, size, [0], [Domain.Sketch], [0], Mean, Std);
+        var set = new GreyImageSet(grey, size, [0], [Domain.Sketch], [0], Mean, Std);
         var input = set.Batch([0]);
         if (_config.Model.InputChannels == 3) input = input.expand(1, 3, size, size);
         lock (_modelLock)

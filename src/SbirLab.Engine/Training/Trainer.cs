@@ -102,6 +102,7 @@ public sealed class Trainer : IDisposable
         _observer.OnLog($"start: device {start.Device}, epoch {start.StartEpoch + 1}/{start.Epochs}, step {start.StartStep}/{start.TotalSteps}; {start.Data}");
         var state = new LoopState(position.Step);
         CheckpointInfo? last = resumeFrom;
+        NativeAllocator.ReleaseSetupGarbage();
         for (int epoch = position.Epoch; epoch < _config.Training.Epochs; epoch++)
         {
             int skip = epoch == position.Epoch ? position.BatchInEpoch : 0;
@@ -132,21 +133,16 @@ public sealed class Trainer : IDisposable
         var batches = _sampler.Epoch(epoch).Take(StepsPerEpoch).Skip(skip).ToList();
         foreach (var batch in PreparedBatches(batches, state.Step))
         {
-            using (batch)
-            {
-                if (stop.IsCancellationRequested) return RunStatus.Stopped;
-                if (!TrainStep(batch, epoch, state)) return RunStatus.Diverged;
-                state.BatchInEpoch++;
-            }
+            if (stop.IsCancellationRequested) return RunStatus.Stopped;
+            if (!TrainStep(batch, epoch, state)) return RunStatus.Diverged;
+            NativeAllocator.ReleaseStepGarbage();
+            state.BatchInEpoch++;
         }
         return RunStatus.Running;
     }
 
-    /// <summary>A batch read, augmented and converted to a tensor ahead of its step.</summary>
-    private sealed record PreparedBatch(int[] Indices, Tensor Images) : IDisposable
-    {
-        public void Dispose() => Images.Dispose();
-    }
+    /// <summary>A batch read and augmented ahead of its step, as bytes: its tensor is made by the step's own thread.</summary>
+    private sealed record PreparedBatch(int[] Indices, byte[] Pixels);
 
     /// <summary>
     /// The epoch's batches, prepared on <c>data.workers</c> background threads (none: on this thread) so the
@@ -158,7 +154,7 @@ public sealed class Trainer : IDisposable
         PreparedBatch Prepare(int number, int[] indices, CancellationToken _)
         {
             var augmentation = _config.Data.Augment ? new Augmentation(Augmenter, new Random(StableSeed.Derive(_config.Seed, firstStep + number))) : null;
-            return new PreparedBatch(indices, _data.Train.Batch(indices, augmentation).DetachFromDisposeScope());
+            return new PreparedBatch(indices, _data.Train.BatchPixels(indices, augmentation));
         }
         if (_config.Data.Workers == 0)
         {
@@ -176,7 +172,7 @@ public sealed class Trainer : IDisposable
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         var batch = prepared.Indices;
-        var images = prepared.Images.to(_device);
+        var images = _data.Train.ToTensor(prepared.Pixels).to(_device);
         var labels = tensor(batch.Select(i => _data.Train.Labels[i]).ToArray(), device: _device);
         var domains = batch.Select(i => _data.Train.Domains[i]).ToArray();
         double rate = _schedule.At(state.Step);
@@ -212,6 +208,7 @@ public sealed class Trainer : IDisposable
         {
             foreach (var (name, value) in _evaluator.Summary(_model)) values[name] = value;
             SetTrainMode();
+            NativeAllocator.ReleaseSetupGarbage();
         }
         _observer.OnEpoch(new EpochMetrics(epoch, state.Step, values));
         _observer.OnLog($"epoch {epoch + 1}/{_config.Training.Epochs}: " + string.Join(", ", values.Select(kv => $"{kv.Key} {kv.Value:G4}")));

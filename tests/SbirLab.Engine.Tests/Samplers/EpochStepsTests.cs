@@ -79,7 +79,7 @@ public class EpochStepsTests
         const int perDomain = 240, side = 4;
         var labels = Enumerable.Range(0, 2 * perDomain).Select(i => (long)(i % 6)).ToArray();
         var domains = Enumerable.Range(0, 2 * perDomain).Select(i => i < perDomain ? Domain.Sketch : Domain.Photo).ToArray();
-        using var set = new GreyImageSet(new byte[labels.Length * side * side], side, labels, domains,
+        var set = new GreyImageSet(new byte[labels.Length * side * side], side, labels, domains,
             Enumerable.Range(0, labels.Length).ToArray(), 0.5f, 0.25f);
         var size = new TrainingSetSize(labels.Length, Sketches: perDomain, ItemsSpanDomains: false);
         foreach (var batch in Batches.Where(b => b.ImagesPerItem == 1 || b.Sampler != SamplerKind.Pk))

@@ -31,10 +31,10 @@ public class SketchFrameTests
         // Ink squares 20, 22 and 24 pixels wide with 1-pixel lines: centres span 19, 21, 23 pixels, borders
         // (28 − 19) / 56 = 0.1607, (28 − 21) / 56 = 0.125, (28 − 23) / 56 = 0.0893; the median is 0.125.
         var pixels = new[] { 20, 22, 24 }.SelectMany(side => Square(28, 2, 2, side, side)).ToArray();
-        using var set = new GreyImageSet(pixels, 28, [0, 0, 0], [Domain.Sketch, Domain.Sketch, Domain.Sketch], [0, 1, 2], 0.5f, 0.5f);
+        var set = new GreyImageSet(pixels, 28, [0, 0, 0], [Domain.Sketch, Domain.Sketch, Domain.Sketch], [0, 1, 2], 0.5f, 0.5f);
         Assert.Equal(0.125f, SketchFrame.MeasureMargin(set, lineWidth: 1), 1e-6f);
 
-        using var blank = new GreyImageSet(Enumerable.Repeat((byte)255, 28 * 28).ToArray(), 28, [0], [Domain.Sketch], [0], 0.5f, 0.5f);
+        var blank = new GreyImageSet(Enumerable.Repeat((byte)255, 28 * 28).ToArray(), 28, [0], [Domain.Sketch], [0], 0.5f, 0.5f);
         Assert.Equal(SketchSearcher.DefaultMargin, SketchFrame.MeasureMargin(blank, 1));
     }
 
