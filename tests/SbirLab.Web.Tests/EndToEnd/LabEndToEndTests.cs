@@ -63,13 +63,14 @@ public sealed class LabEndToEndTests : IAsyncLifetime
     private async Task QueueATinyRunFromTheTemplate()
     {
         await Fill("training.epochs", "2");
-        await Fill("training.maxStepsPerEpoch", "20");
-        await Fill("data.trainLimit", "2000");
+        await Fill("training.maxStepsPerEpoch", "100");
+        await Fill("data.trainLimit", "10000");
         await Fill("evaluation.perClass", "20");
         await Fill("evaluation.queries", "20");
         await Fill("name", "e2e-first");
-        // 2,000 images / batch 100 = 20 steps, × 2 epochs.
-        await Expect(_page.Locator(".lr-caption")).ToContainTextAsync("20 steps per epoch × 2 epochs = 40 steps");
+        // 10,000 images / batch 100 = 100 steps, × 2 epochs: long enough (several seconds even on an idle machine) that
+        // the stop below lands before the run's end; at 40 steps a fast run once completed before the click arrived.
+        await Expect(_page.Locator(".lr-caption")).ToContainTextAsync("100 steps per epoch × 2 epochs = 200 steps");
 
         await Fill("loss.margin", "0.9");
         await Expect(Control("loss.margin")).ToContainTextAsync("expected a number in [0, 0.5]");
@@ -95,7 +96,7 @@ public sealed class LabEndToEndTests : IAsyncLifetime
         await _page.Locator(".run-stop").ClickAsync();
         await Expect(Status()).ToHaveAttributeAsync("data-status", "stopped", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
         int stoppedAt = await LossPoints();
-        Assert.InRange(stoppedAt, later, 39); // stopped before the 40th step
+        Assert.InRange(stoppedAt, later, 199); // stopped before the 200th step
         await Expect(_page.Locator(".run-resume")).ToBeEnabledAsync();
         await Browser.ScreenshotAsync(_page, "04-run-stopped");
         return stoppedAt;
@@ -105,8 +106,8 @@ public sealed class LabEndToEndTests : IAsyncLifetime
     {
         await _page.Locator(".run-resume").ClickAsync();
         await Expect(Status()).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
-        // Every one of the 40 steps drawn once: the resumed run went on where it stopped.
-        int all = await WaitForPoints(p => p == 40);
+        // Every one of the 200 steps drawn once: the resumed run went on where it stopped.
+        int all = await WaitForPoints(p => p == 200);
         Assert.True(all > pointsWhenStopped);
         await Expect(_page.Locator(".chart-box[data-chart='Retrieval per epoch']")).ToHaveAttributeAsync("data-points", "8"); // mAP, mAP@R, P@1 and P@10 of 2 epochs
         await Browser.ScreenshotAsync(_page, "05-run-completed");
