@@ -76,6 +76,9 @@ public static class FinalMetrics
 
     private static int KOf(string digits) => int.TryParse(digits, out var k) ? Math.Min(k, 90_000) : 90_000;
 
+    /// <summary>The name of a metric's curve over steps or epochs: "loss", where the table of last values says "final loss".</summary>
+    public static string CurveTitle(string key) => key == "loss" ? "loss" : Title(key);
+
     public static string Title(string key) => key switch
     {
         "map" => "mAP",

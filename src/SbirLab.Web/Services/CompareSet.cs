@@ -19,7 +19,7 @@ public sealed record CompareRun(long Id, string Name, RunConfig Config, MetricHi
 /// <summary>A metric the compare view can overlay: "step:loss" or "epoch:map".</summary>
 public sealed record MetricChoice(string Key, string Kind, string Name)
 {
-    public string Title => $"{FinalMetrics.Title(Name)} (per {Kind})";
+    public string Title => $"{FinalMetrics.CurveTitle(Name)} (per {Kind})";
 
     public static MetricChoice Parse(string key)
     {

@@ -64,6 +64,7 @@ public sealed class ComparePageTests : ComponentTest
         two.WaitForAssertion(() =>
         {
             var chart = two.Find(".chart-box[data-chart$='(per step)']");
+            Assert.Equal("loss (per step)", chart.GetAttribute("data-chart")); // a curve's title, not the final-metrics column's
             Assert.Equal("4", chart.GetAttribute("data-traces"));
             Assert.Null(chart.QuerySelector(".chart-note"));
         });
